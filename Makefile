@@ -1,0 +1,54 @@
+# lingong: `make run` starts both services on SQLite with demo data; `make test` runs the suite.
+PY        ?= python3
+VENV      ?= .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+PYTEST_N  ?= 2
+TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+export TEST_DATABASE_URL
+
+.PHONY: run test test-postgres test-sqlite lint bench install clean lock
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/lingong serve --demo --data-dir var
+
+lint: $(STAMP)
+	$(BIN)/ruff check services tests benchmarks migrations
+	$(BIN)/ruff format --check services tests benchmarks
+	$(BIN)/mypy services
+
+test: $(STAMP) lint
+	@if $(BIN)/python scripts/check_postgres.py; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and PostgreSQL does not answer at $$TEST_DATABASE_URL: failing, not skipping."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $$TEST_DATABASE_URL: running only what SQLite can run."; \
+	fi
+	$(MAKE) --no-print-directory test-sqlite
+
+test-postgres: $(STAMP)
+	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q
+
+test-sqlite: $(STAMP)
+	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --out bench-report.json
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable --exclude lingong > constraints.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

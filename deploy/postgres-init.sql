@@ -1,0 +1,2 @@
+-- Each service owns its database.
+CREATE DATABASE matching OWNER lingong;

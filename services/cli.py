@@ -1,0 +1,107 @@
+"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank."""
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+SERVICES = ("postings", "matching")
+
+
+@click.group()
+def main() -> None:
+    """lingong: the open back end of a public employment service's gig market and stations."""
+
+
+def _use_data_dir(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for svc in SERVICES:
+        key = f"{svc.upper()}_DATABASE_URL"
+        os.environ.setdefault(key, f"sqlite+aiosqlite:///{(data_dir / f'{svc}.db').resolve()}")
+
+
+def _database_url(service: str) -> str:
+    if service == "postings":
+        from services.postings.config import get_settings as postings_settings
+
+        return postings_settings().database_url
+    from services.matching.config import get_settings as matching_settings
+
+    return matching_settings().database_url
+
+
+@main.command()
+@click.argument("service", required=False, type=click.Choice(SERVICES))
+def migrate(service: str | None) -> None:
+    """Alembic upgrade head for one service or both, on the configured databases."""
+    from services.kit.migrate import upgrade
+
+    for svc in [service] if service else SERVICES:
+        upgrade(svc, _database_url(svc))
+        click.echo(f"{svc}: migrated")
+
+
+@main.command("dev-token")
+@click.option("--role", required=True, type=click.Choice(["seeker", "employer", "staff", "admin", "service"]))
+@click.option("--sub", required=True, help="Subject: the user's or system's id")
+@click.option("--station", default=None, help="Station id (staff)")
+@click.option("--ttl", default=3600 * 8, show_default=True, type=click.IntRange(60, 86400 * 30))
+def dev_token(role: str, sub: str, station: str | None, ttl: int) -> None:
+    """A token signed with the embedded default's local key; printed on the last line."""
+    from services.kit.auth import mint_token
+    from services.postings.config import get_settings
+
+    auth = get_settings().auth
+    if auth.mode != "local" or not auth.dev_tokens:
+        raise click.ClickException("dev tokens are disabled in these settings (auth.mode must be local)")
+    click.echo(f"# {role} token for {sub}, valid {ttl} s", err=True)
+    click.echo(mint_token(auth, role, sub, station_id=station, ttl=ttl))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Source name for upserts (default: from the file's format)")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Per-row report, JSON lines (default: FILE.report.jsonl next to the current directory)",
+)
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--progress/--no-progress", default=True)
+def import_(file: Path, source: str | None, report_path: Path | None, batch: int, progress: bool) -> None:
+    """Bulk-import postings (CSV or JSON lines) with a progress bar and a per-row report."""
+    from services.postings.imports.cli import run_import
+
+    report_path = report_path or Path(file.name.split(".")[0] + ".report.jsonl")
+    summary = asyncio.run(run_import(file, source, report_path, batch, progress))
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    click.echo(f"report: {report_path}", err=True)
+
+
+@main.command()
+@click.option("--demo/--no-demo", default=False, help="Load the demo dataset when the database is empty")
+@click.option(
+    "--data-dir", default=Path("var"), show_default=True, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--postings-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--matching-port", default=8002, show_default=True, type=click.IntRange(1, 65535))
+def serve(demo: bool, data_dir: Path, host: str, postings_port: int, matching_port: int) -> None:
+    """Both services on the embedded default (SQLite files in DATA_DIR), migrated."""
+    from services.serve import serve_both
+
+    _use_data_dir(data_dir)
+    for svc in SERVICES:
+        from services.kit.migrate import upgrade
+
+        upgrade(svc, _database_url(svc))
+    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What both services share and no domain owns: settings, database, problems, auth, HTTP plumbing."""

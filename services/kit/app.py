@@ -1,0 +1,100 @@
+"""The application frame both services share: lifespan, middleware, problems, health, metrics."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from services.kit.auth import TokenVerifier
+from services.kit.body_limit import BodyLimitMiddleware
+from services.kit.clock import Clock, SystemClock
+from services.kit.db import build_engine, build_sessionmaker
+from services.kit.idempotency import IdempotencyRecordMixin
+from services.kit.logging import RequestContextMiddleware, configure_logging
+from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
+from services.kit.problems import Problem, install_problem_handlers
+from services.kit.settings import ServiceSettings
+
+StartHook = Callable[[FastAPI], Awaitable[None]]
+
+
+class Health(BaseModel):
+    status: str
+
+
+health_router = APIRouter(tags=["operations"])
+
+
+@health_router.get("/healthz", response_model=Health, summary="The process is alive")
+async def healthz() -> Health:
+    return Health(status="ok")
+
+
+@health_router.get(
+    "/readyz",
+    response_model=Health,
+    summary="The database answers",
+    responses={503: {"model": Problem, "description": "not_ready"}},
+)
+async def readyz(request: Request, response: Response) -> Health:
+    try:
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        response.status_code = 503
+        return Health(status="database unavailable")
+    return Health(status="ok")
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    idempotency_model: type[IdempotencyRecordMixin],
+    clock: Clock | None = None,
+    on_start: Sequence[StartHook] = (),
+    on_stop: Sequence[StartHook] = (),
+    openapi_tags: list[dict[str, Any]] | None = None,
+) -> FastAPI:
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = build_engine(settings)
+        app.state.sessionmaker = build_sessionmaker(app.state.engine)
+        for hook in on_start:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in reversed(on_stop):
+                await hook(app)
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.idempotency_model = idempotency_model
+    app.state.metrics = Metrics(name)
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    app.include_router(metrics_router)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware)
+    return app

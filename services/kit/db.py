@@ -1,0 +1,78 @@
+"""Async SQLAlchemy engines and sessions: one unit of work per request, SQLite in WAL mode."""
+
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+from services.kit.settings import ServiceSettings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A writer on SQLite asks for this execution option so its transaction starts with BEGIN IMMEDIATE:
+# two deferred transactions that both read and then write deadlock instead of queueing.
+WRITER = {"lingong_writer": True}
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class KitBase(DeclarativeBase):
+    """Marker base; each service declares its own Base with its own MetaData."""
+
+    __abstract__ = True
+
+
+def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN IMMEDIATE can be issued.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        writer = conn.get_execution_options().get("lingong_writer", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def build_engine(settings: ServiceSettings) -> AsyncEngine:
+    """The service's engine; built in lifespan, never at import."""
+    url = settings.database_url
+    kwargs: dict[str, Any] = {"echo": settings.database_echo, "pool_pre_ping": True}
+    if settings.is_sqlite:
+        path = settings.sqlite_path()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": settings.sqlite_busy_timeout_ms / 1000}
+    else:
+        kwargs["pool_size"] = settings.database_pool_size
+        kwargs["max_overflow"] = settings.database_pool_size
+    engine = create_async_engine(url, **kwargs)
+    if settings.is_sqlite:
+        _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

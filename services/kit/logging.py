@@ -1,0 +1,81 @@
+"""JSON logs with a request id; no personal data (paths are logged as route templates)."""
+
+import logging
+import sys
+import time
+import uuid
+from contextvars import ContextVar
+
+from pythonjsonlogger.json import JsonFormatter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+REQUEST_ID_HEADER = b"x-request-id"
+_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+access_log = logging.getLogger("lingong.access")
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    fmt = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+    handler.setFormatter(JsonFormatter(fmt) if json_logs else logging.Formatter(fmt))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+def _incoming_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == REQUEST_ID_HEADER:
+            text = str(value.decode("latin-1"))[:64]
+            if text and set(text) <= _SAFE_ID:
+                return text
+    return None
+
+
+class RequestContextMiddleware:
+    """Pure ASGI: assigns a request id, echoes it, logs one access line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = _incoming_id(scope) or uuid.uuid4().hex
+        scope["lingong.request_id"] = rid
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((REQUEST_ID_HEADER, rid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            access_log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "route": getattr(route, "path", "unmatched"),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)

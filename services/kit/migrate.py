@@ -1,0 +1,28 @@
+"""Alembic, driven from code: one tree per service, each with its own version table."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS / service))
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    cfg.set_main_option("version_table", f"alembic_version_{service}")
+    cfg.set_main_option(
+        "file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(hour).2d%%(minute).2d_%%(slug)s"
+    )
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def downgrade(service: str, database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(service, database_url), revision)

@@ -1,0 +1,63 @@
+"""Opaque cursor pagination with a hard cap on page size."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel
+
+from services.kit.problems import InvalidInput
+
+T = TypeVar("T")
+
+
+class BadCursor(InvalidInput):
+    code, title, title_zh = "bad_cursor", "The cursor is not valid", "分页游标无效"
+
+
+class PageTooLarge(InvalidInput):
+    code, title, title_zh = "page_size_too_large", "The page size is over the cap", "每页数量超过上限"
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageParams(BaseModel):
+    limit: int
+    after: tuple[str, str] | None  # (sort key as ISO datetime, id)
+
+
+def encode_cursor(sort_key: datetime, item_id: object) -> str:
+    raw = json.dumps([sort_key.isoformat(), str(item_id)], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+            raise ValueError(cursor)
+        datetime.fromisoformat(value[0])
+        return value[0], value[1]
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor() from exc
+
+
+def page_params(
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (capped)")] = None,
+    cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the page before")] = None,
+) -> PageParams:
+    http = request.app.state.settings.http
+    if limit is not None and limit > http.page_size_max:
+        raise PageTooLarge(f"limit must be at most {http.page_size_max}", max=http.page_size_max)
+    return PageParams(limit=limit or http.page_size_default, after=decode_cursor(cursor) if cursor else None)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]

@@ -1,0 +1,79 @@
+"""The route class every API route uses: one unit of work per request, with Idempotency-Key replay."""
+
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from services.kit import idempotency
+from services.kit.db import WRITER
+from services.kit.problems import ProblemError
+from services.kit.uow import SESSION_SCOPE_KEY, commit, rollback
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _principal_key(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        principal = request.app.state.token_verifier.verify(token.strip())
+    except ProblemError:
+        return None  # the route's own auth dependency answers 401
+    return str(principal.key)
+
+
+class UnitOfWorkRoute(APIRoute):
+    """Opens the session, replays or records idempotent POSTs, commits before the response is sent."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            state = request.app.state
+            writer = request.method not in SAFE_METHODS
+            async with state.sessionmaker() as session:
+                if writer:
+                    await session.connection(execution_options=WRITER)
+                request.scope[SESSION_SCOPE_KEY] = session
+                try:
+                    response = await self._run(request, session, handler)
+                except BaseException:
+                    await rollback(session)
+                    raise
+                if writer and response.status_code < 400:
+                    await commit(session)
+                else:
+                    await rollback(session)
+                return response
+
+        return route_handler
+
+    async def _run(
+        self, request: Request, session: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]
+    ) -> Response:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        principal = _principal_key(request) if key is not None and request.method == "POST" else None
+        if key is None or principal is None:
+            return await handler(request)
+        state = request.app.state
+        key = idempotency.validate_key(key)
+        body = await request.body()
+        fingerprint = idempotency.request_fingerprint(
+            request.method, request.url.path, request.url.query, body
+        )
+        now = state.clock.now()
+        model = state.idempotency_model
+        replay = await idempotency.claim(session, model, principal, key, fingerprint, now)
+        if replay is not None:
+            return replay
+        response = await handler(request)
+        if response.status_code < 400:
+            ttl = timedelta(hours=state.settings.http.idempotency_ttl_hours)
+            idempotency.store(session, model, principal, key, fingerprint, response, now, ttl)
+        return response

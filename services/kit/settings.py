@@ -1,0 +1,53 @@
+"""Settings shared by both services; each service subclasses with its own env prefix."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SIGNING_KEY = "lingong-embedded-dev-key-change-me-0123456789"
+
+
+class AuthSettings(BaseModel):
+    """Bearer-token verification: a local HS256 key (embedded default) or RS256 via JWKS (production)."""
+
+    mode: str = Field(default="local", pattern="^(local|jwks)$")
+    local_key: SecretStr = SecretStr(DEV_SIGNING_KEY)
+    jwks_url: str | None = None
+    issuer: str = "lingong-dev"
+    audience: str = "lingong"
+    leeway_seconds: int = Field(default=30, ge=0, le=300)
+    dev_tokens: bool = True  # the dev-token command; production settings turn it off
+
+
+class HttpSettings(BaseModel):
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    page_size_default: int = Field(default=50, ge=1, le=500)
+    page_size_max: int = Field(default=200, ge=1, le=1000)
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+
+class ServiceSettings(BaseSettings):
+    """The fields every service has. Subclasses set env_prefix and the default database file."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./var/service.db"
+    database_echo: bool = False
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    sqlite_busy_timeout_ms: int = Field(default=15000, ge=100)
+    log_level: str = "INFO"
+    log_json: bool = True
+    auth: AuthSettings = AuthSettings()
+    http: HttpSettings = HttpSettings()
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url.split(":///", 1)[1]
+        return None if raw in ("", ":memory:") else Path(raw)

@@ -1,0 +1,15 @@
+"""The matching service's declarative base and its idempotency table."""
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from services.kit.db import new_metadata
+from services.kit.idempotency import IdempotencyRecordMixin
+
+
+class Base(DeclarativeBase):
+    metadata: MetaData = new_metadata()
+
+
+class IdempotencyKey(IdempotencyRecordMixin, Base):
+    pass

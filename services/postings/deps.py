@@ -1,0 +1,32 @@
+"""What a postings route hands to the domain services: one unit of work and its surroundings."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.clock import Clock
+from services.kit.uow import SessionDep
+from services.postings.config import PostingsSettings
+from services.postings.feed import service as feed
+from services.postings.feed.service import FeedNotifier
+
+
+@dataclass(slots=True)
+class Ctx:
+    session: AsyncSession
+    clock: Clock
+    settings: PostingsSettings
+    notifier: FeedNotifier | None = None
+
+    def emit(self, type_: str, aggregate_id: object, data: dict[str, Any]) -> None:
+        feed.record(self.session, self.clock, self.notifier, type_, aggregate_id, data)
+
+
+def get_ctx(request: Request, session: SessionDep) -> Ctx:
+    state = request.app.state
+    return Ctx(session=session, clock=state.clock, settings=state.settings, notifier=state.feed_notifier)
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -1,0 +1,107 @@
+"""The change feed: an outbox written with every change, numbered in commit order."""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.clock import Clock
+from services.kit.db import is_postgres
+from services.kit.uow import after_commit, before_commit
+from services.postings.feed.models import OutboxEvent
+
+# One lock serialises the *tail* of writing transactions: a transaction takes it just before it inserts
+# its events and holds it through COMMIT, so sequence numbers are handed out in commit order and no
+# event can become visible behind a cursor a consumer has already passed. SQLite writers are serial.
+FEED_LOCK_ID = 0x6C696E67  # "ling"
+_PENDING = "feed.pending"
+_CLOCK = "feed.clock"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    type: str
+    aggregate_id: str
+    data: dict[str, Any]
+    schema_version: int
+
+
+class FeedNotifier:
+    """Wakes long-polling readers in this process when events commit."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+def record(
+    session: AsyncSession,
+    clock: Clock,
+    notifier: FeedNotifier | None,
+    type_: str,
+    aggregate_id: object,
+    data: dict[str, Any],
+    schema_version: int = 1,
+) -> None:
+    """Queue an event; it is written with the unit of work's commit."""
+    pending: list[PendingEvent] = session.info.setdefault(_PENDING, [])
+    pending.append(PendingEvent(type_, str(aggregate_id), data, schema_version))
+    session.info[_CLOCK] = clock
+    before_commit(session, _flush_events)
+    if notifier is not None:
+        after_commit(session, notifier.notify)
+
+
+async def _flush_events(session: AsyncSession) -> None:
+    events: list[PendingEvent] = session.info.pop(_PENDING, [])
+    clock: Clock = session.info.pop(_CLOCK)
+    if not events:
+        return
+    if is_postgres(session):
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
+    now = clock.now()
+    session.add_all(
+        OutboxEvent(
+            type=e.type,
+            aggregate_id=e.aggregate_id,
+            data=e.data,
+            schema_version=e.schema_version,
+            created_at=now,
+        )
+        for e in events
+    )
+    await session.flush()
+
+
+async def read_after(session: AsyncSession, after: int, limit: int) -> list[OutboxEvent]:
+    rows = await session.scalars(
+        select(OutboxEvent).where(OutboxEvent.seq > after).order_by(OutboxEvent.seq).limit(limit)
+    )
+    return list(rows)
+
+
+async def last_seq(session: AsyncSession) -> int:
+    value = await session.scalar(select(OutboxEvent.seq).order_by(OutboxEvent.seq.desc()).limit(1))
+    return int(value or 0)
+
+
+def mark(session: AsyncSession) -> int:
+    """How many events this unit of work has queued so far (see `discard_after`)."""
+    return len(session.info.get(_PENDING, []))
+
+
+def discard_after(session: AsyncSession, position: int) -> None:
+    """Forget events queued after `mark` returned `position` (their savepoint was rolled back)."""
+    pending: list[PendingEvent] = session.info.get(_PENDING, [])
+    del pending[position:]

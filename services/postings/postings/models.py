@@ -1,0 +1,74 @@
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from services.postings.database import Base, Timestamped
+from services.postings.shifts.models import Shift
+
+
+class Posting(Timestamped, Base):
+    __tablename__ = "postings"
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_postings_source_external_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    occupation_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    county_adcode: Mapped[str] = mapped_column(String(6), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    pay_min: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    pay_max: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    pay_unit: Mapped[str] = mapped_column(String(10))
+    headcount: Mapped[int] = mapped_column(Integer)
+    education: Mapped[str | None] = mapped_column(String(20))
+    experience_years: Mapped[int | None] = mapped_column(Integer)
+    certificates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    physical_demand: Mapped[str | None] = mapped_column(String(10))
+    accommodations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    booking: Mapped[str | None] = mapped_column(String(10))
+    justifications: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    screening_notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    close_reason: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(50))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    shifts: Mapped[list[Shift]] = relationship(
+        lazy="raise", order_by=Shift.starts_at, cascade="all, delete-orphan"
+    )
+
+
+class PostingFlag(Base):
+    """One row per flag, so lists can filter by flag with an index."""
+
+    __tablename__ = "posting_flags"
+
+    posting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True
+    )
+    flag: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)

@@ -1,0 +1,1 @@
+"""Public reference data both services share: occupations, counties, certificates."""

@@ -1,0 +1,43 @@
+"""`lingong serve`: both services in one process on the embedded default."""
+
+import asyncio
+import logging
+
+import uvicorn
+
+from services.kit.auth import mint_token
+from services.matching.main import create_app as create_matching
+from services.postings.config import get_settings as postings_settings
+from services.postings.demo_loader import load_demo
+from services.postings.main import create_app as create_postings
+
+log = logging.getLogger("lingong.serve")
+
+BANNER = """
+lingong is running on the embedded default (SQLite).
+  postings service  http://{host}:{pp}   (API docs: http://{host}:{pp}/docs)
+  matching service  http://{host}:{mp}   (API docs: http://{host}:{mp}/docs)
+
+Tokens for trying the API (embedded local key; never in production):
+  .venv/bin/lingong dev-token --role employer --sub demo-employer
+  .venv/bin/lingong dev-token --role seeker   --sub demo-seeker
+  .venv/bin/lingong dev-token --role staff    --sub demo-staff --station st-001
+  .venv/bin/lingong dev-token --role service  --sub matching
+  .venv/bin/lingong dev-token --role admin    --sub demo-admin
+Then: curl -H "Authorization: Bearer $TOKEN" http://{host}:{pp}/v1/postings
+An employer token for the demo data (valid 8 h):
+  {token}
+"""
+
+
+async def serve_both(host: str, postings_port: int, matching_port: int, *, demo: bool) -> None:
+    if demo:
+        loaded = await load_demo()
+        log.info("demo data", extra={"postings": loaded})
+    servers = [
+        uvicorn.Server(uvicorn.Config(create_postings(), host=host, port=postings_port, log_config=None)),
+        uvicorn.Server(uvicorn.Config(create_matching(), host=host, port=matching_port, log_config=None)),
+    ]
+    token = mint_token(postings_settings().auth, "employer", "demo-employer", ttl=8 * 3600)
+    print(BANNER.format(host=host, pp=postings_port, mp=matching_port, token=token), flush=True)
+    await asyncio.gather(*(s.serve() for s in servers))

@@ -1,0 +1,122 @@
+"""Fixtures for every test: a real database per test (PostgreSQL or SQLite), the apps, tokens."""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.kit.auth import mint_token
+from services.kit.clock import ManualClock
+from services.kit.settings import AuthSettings
+from tests import databases
+
+SHARED_DATA = Path(
+    os.environ.get("LINGONG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if databases.backend() == "postgres":
+        if not asyncio.run(databases.pg_reachable(databases.pg_url())):
+            raise pytest.UsageError(f"PostgreSQL does not answer at {databases.pg_url()} (TEST_DATABASE_URL)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if databases.backend() != "sqlite":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (this run is on SQLite)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path] | None:
+    if databases.backend() == "postgres":
+        databases.prepare_pg_templates(databases.pg_url())
+        return None
+    return databases.prepare_sqlite_templates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+async def pg_databases() -> AsyncIterator[databases.PgDatabases]:
+    dbs = databases.PgDatabases(databases.pg_url())
+    yield dbs
+    await dbs.close()
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return databases.backend() == "postgres"
+
+
+@pytest.fixture
+async def make_database(
+    templates: dict[str, Path] | None, pg_databases: databases.PgDatabases, tmp_path: Path
+) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
+    """await make_database(service) → the URL of a fresh, migrated database of this test's own."""
+    made: list[str] = []
+
+    async def make(service: str) -> str:
+        if templates is None:
+            name, url = await pg_databases.create(service)
+            made.append(name)
+            return url
+        return databases.sqlite_copy(templates[service], tmp_path, service)
+
+    yield make
+    for name in made:
+        await pg_databases.drop(name)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def auth_settings() -> AuthSettings:
+    return AuthSettings()
+
+
+@pytest.fixture
+def token(auth_settings: AuthSettings) -> Callable[..., dict[str, str]]:
+    """token(role, sub) → Authorization headers."""
+
+    def make(role: str, sub: str, station: str | None = None, ttl: int = 3600) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {mint_token(auth_settings, role, sub, station_id=station, ttl=ttl)}"
+        }
+
+    return make
+
+
+class LifespanApp:
+    """Runs an app's lifespan for the length of a test."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._cm = app.router.lifespan_context(app)
+
+    async def __aenter__(self) -> FastAPI:
+        await self._cm.__aenter__()
+        return self.app
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._cm.__aexit__(None, None, None)
+
+
+def client_for(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=30)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip("../shared/data is absent")
+    return SHARED_DATA

@@ -1,0 +1,111 @@
+import asyncio
+from collections.abc import Callable
+
+import httpx
+
+from tests.postings.factories import create_employer, job_body
+
+Token = Callable[..., dict[str, str]]
+
+
+async def _count_postings(client: httpx.AsyncClient, token: Token) -> int:
+    page = await client.get("/v1/postings", params={"limit": 200}, headers=token("admin", "a1"))
+    return len(page.json()["items"])
+
+
+async def test_fifty_replays_of_one_key_create_one_posting_with_identical_bodies(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    headers = token("employer", "e1")
+    employer = await create_employer(client, headers)
+    body = job_body(employer["id"])
+    keyed = headers | {"Idempotency-Key": "posting-0001"}
+
+    first = await client.post("/v1/postings", json=body, headers=keyed)
+    replays = await asyncio.gather(
+        *(client.post("/v1/postings", json=body, headers=keyed) for _ in range(50))
+    )
+
+    assert first.status_code == 201
+    assert {r.status_code for r in replays} == {201}
+    assert {r.content for r in replays} == {first.content}
+    assert all(r.headers["Idempotent-Replayed"] == "true" for r in replays)
+    assert await _count_postings(client, token) == 1
+
+
+async def test_concurrent_twins_of_one_key_create_exactly_one_posting(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    headers = token("employer", "e1")
+    employer = await create_employer(client, headers)
+    body = job_body(employer["id"])
+    keyed = headers | {"Idempotency-Key": "twins"}
+
+    responses = await asyncio.gather(
+        *(client.post("/v1/postings", json=body, headers=keyed) for _ in range(10))
+    )
+
+    created = [r for r in responses if r.status_code == 201]
+    assert {r.status_code for r in responses} <= {201, 409}
+    assert len({r.json()["id"] for r in created}) == 1
+    assert all(r.json()["code"] == "idempotency_in_progress" for r in responses if r.status_code == 409)
+    assert await _count_postings(client, token) == 1
+
+
+async def test_same_key_with_another_body_is_422(client: httpx.AsyncClient, token: Token) -> None:
+    headers = token("employer", "e1")
+    employer = await create_employer(client, headers)
+    keyed = headers | {"Idempotency-Key": "k-1"}
+    await client.post("/v1/postings", json=job_body(employer["id"]), headers=keyed)
+
+    response = await client.post("/v1/postings", json=job_body(employer["id"], title="另一个"), headers=keyed)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+
+
+async def test_keys_are_kept_per_principal(client: httpx.AsyncClient, token: Token) -> None:
+    one = await client.post(
+        "/v1/employers",
+        json={"name": "甲", "kind": "shop"},
+        headers=token("employer", "e1") | {"Idempotency-Key": "k"},
+    )
+    two = await client.post(
+        "/v1/employers",
+        json={"name": "甲", "kind": "shop"},
+        headers=token("employer", "e2") | {"Idempotency-Key": "k"},
+    )
+
+    assert one.json()["id"] != two.json()["id"]
+
+
+async def test_a_failed_request_does_not_burn_its_key(client: httpx.AsyncClient, token: Token) -> None:
+    headers = token("employer", "e1") | {"Idempotency-Key": "retry-me"}
+    bad = await client.post("/v1/employers", json={"name": "甲", "kind": "castle"}, headers=headers)
+
+    good = await client.post("/v1/employers", json={"name": "甲", "kind": "shop"}, headers=headers)
+
+    assert (bad.status_code, good.status_code) == (422, 201)
+
+
+async def test_key_with_spaces_is_refused(client: httpx.AsyncClient, token: Token) -> None:
+    response = await client.post(
+        "/v1/employers",
+        json={"name": "甲", "kind": "shop"},
+        headers=token("employer", "e1") | {"Idempotency-Key": "a b"},
+    )
+
+    assert response.json()["code"] == "bad_idempotency_key"
+
+
+async def test_key_expires_after_its_lifetime(client: httpx.AsyncClient, token: Token, clock) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    headers = token("employer", "e1") | {"Idempotency-Key": "old"}
+    first = await client.post("/v1/employers", json={"name": "甲", "kind": "shop"}, headers=headers)
+    clock.advance(timedelta(hours=25))
+
+    again = await client.post("/v1/employers", json={"name": "甲", "kind": "shop"}, headers=headers)
+
+    assert again.status_code == 201
+    assert again.json()["id"] != first.json()["id"]
