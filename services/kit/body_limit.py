@@ -12,15 +12,17 @@ class BodyTooLarge(Exception):
 
 
 def _problem(limit: int) -> bytes:
-    return json.dumps({
-        "type": PROBLEM_BASE + "body_too_large",
-        "title": "Request body too large",
-        "title_zh": "请求体过大",
-        "status": 413,
-        "code": "body_too_large",
-        "detail": f"the limit is {limit} bytes",
-        "max_bytes": limit,
-    }).encode()
+    return json.dumps(
+        {
+            "type": PROBLEM_BASE + "body_too_large",
+            "title": "Request body too large",
+            "title_zh": "请求体过大",
+            "status": 413,
+            "code": "body_too_large",
+            "detail": f"the limit is {limit} bytes",
+            "max_bytes": limit,
+        }
+    ).encode()
 
 
 class BodyLimitMiddleware:
@@ -30,7 +32,10 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, send: Send) -> None:
         body = _problem(self.max_bytes)
-        headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

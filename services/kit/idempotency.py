@@ -88,7 +88,11 @@ def _replay(record: IdempotencyRecordMixin, fingerprint: str) -> Response:
 
 
 async def claim(
-    session: AsyncSession, model: type[IdempotencyRecordMixin], principal: str, key: str, fingerprint: str,
+    session: AsyncSession,
+    model: type[IdempotencyRecordMixin],
+    principal: str,
+    key: str,
+    fingerprint: str,
     now: datetime,
 ) -> Response | None:
     """The stored response to replay, or None when this request should run (the key is then held)."""
@@ -97,7 +101,9 @@ async def claim(
         return _replay(record, fingerprint)
     if is_postgres(session):
         # Held to the end of the transaction: a twin arriving meanwhile is told it is still running.
-        got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _lock_id(principal, key)})
+        got = await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _lock_id(principal, key)}
+        )
         if not got:
             raise IdempotencyInProgress()
         record = await _stored(session, model, principal, key, now)  # the twin may have committed meanwhile

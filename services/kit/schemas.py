@@ -6,9 +6,9 @@ Use as `Annotated[str, StringConstraints(min_length=1, max_length=80), CleanText
 import re
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -33,6 +33,19 @@ class InputModel(BaseModel):
     """Request bodies: unknown fields are refused, strings are checked."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PatchModel(InputModel):
+    """A partial update: fields left out stay as they are, but `NOT_NULL` fields cannot be set to null."""
+
+    NOT_NULL: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_null_required(self) -> Self:
+        for name in self.NOT_NULL:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be removed")
+        return self
 
 
 class OutputModel(BaseModel):

@@ -1,6 +1,5 @@
 """The matching service's declarative base and its idempotency table."""
 
-from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from services.kit.db import new_metadata
@@ -8,7 +7,7 @@ from services.kit.idempotency import IdempotencyRecordMixin
 
 
 class Base(DeclarativeBase):
-    metadata: MetaData = new_metadata()
+    metadata = new_metadata()
 
 
 class IdempotencyKey(IdempotencyRecordMixin, Base):

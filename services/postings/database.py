@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import new_metadata
@@ -10,7 +10,7 @@ from services.kit.idempotency import IdempotencyRecordMixin
 
 
 class Base(DeclarativeBase):
-    metadata: MetaData = new_metadata()
+    metadata = new_metadata()
 
 
 class Timestamped:

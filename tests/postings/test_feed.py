@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.uow import SessionDep, before_commit
 from services.postings.deps import Ctx, get_ctx
-
 from tests.postings.factories import create_employer, create_posting, job_body, publish
 
 Token = Callable[..., dict[str, str]]

@@ -1,8 +1,10 @@
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 import httpx
 
+from services.kit.clock import ManualClock
 from tests.postings.factories import create_employer, job_body
 
 Token = Callable[..., dict[str, str]]
@@ -98,9 +100,9 @@ async def test_key_with_spaces_is_refused(client: httpx.AsyncClient, token: Toke
     assert response.json()["code"] == "bad_idempotency_key"
 
 
-async def test_key_expires_after_its_lifetime(client: httpx.AsyncClient, token: Token, clock) -> None:  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
+async def test_key_expires_after_its_lifetime(
+    client: httpx.AsyncClient, token: Token, clock: ManualClock
+) -> None:
     headers = token("employer", "e1") | {"Idempotency-Key": "old"}
     first = await client.post("/v1/employers", json={"name": "甲", "kind": "shop"}, headers=headers)
     clock.advance(timedelta(hours=25))

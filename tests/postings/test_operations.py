@@ -2,6 +2,10 @@ from collections.abc import Callable
 
 import httpx
 
+from services.postings.config import PostingsSettings
+from services.postings.main import create_app
+from tests.conftest import LifespanApp, client_for
+
 Token = Callable[..., dict[str, str]]
 
 
@@ -37,3 +41,11 @@ async def test_openapi_lists_problem_responses(client: httpx.AsyncClient) -> Non
 
     create = spec["paths"]["/v1/postings"]["post"]
     assert {"201", "401", "403", "404", "422"} <= set(create["responses"])
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
+    settings = PostingsSettings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    async with LifespanApp(create_app(settings, background=False)) as app, client_for(app) as client:
+        response = await client.get("/readyz")
+
+    assert response.status_code == 503

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from services.kit.schemas import CleanText, InputModel, OneLine, OutputModel, UtcDatetime
+from services.kit.schemas import CleanText, InputModel, OneLine, OutputModel, PatchModel, UtcDatetime
 from services.postings.employers.uscc import is_valid_uscc
 from services.reference.geo import counties
 
@@ -40,7 +40,7 @@ class EmployerCreate(InputModel):
                 {
                     "name": "济南鲁焊机械有限公司",
                     "kind": "company",
-                    "uscc": "91370102MA3C4LY96A",
+                    "uscc": "91370102MA3C4LY961",
                     "county_adcode": "370102",
                 }
             ]
@@ -56,8 +56,10 @@ class EmployerCreate(InputModel):
     _county = field_validator("county_adcode")(_check_county)
 
 
-class EmployerUpdate(InputModel):
+class EmployerUpdate(PatchModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "济南鲁焊机械股份有限公司"}]})
+
+    NOT_NULL = ("name", "kind")
 
     name: EmployerName | None = None
     kind: EmployerKind | None = None

@@ -55,7 +55,13 @@ async def run_import(
             for rows in _batches(formats.read_rows(file), batch):
                 async with unit_of_work(sessionmaker) as session:
                     await run_rows(
-                        _ctx(session, settings), IMPORTER, source, rows, summary, on_row, row_source_wins=row_source_wins
+                        _ctx(session, settings),
+                        IMPORTER,
+                        source,
+                        rows,
+                        summary,
+                        on_row,
+                        row_source_wins=row_source_wins,
                     )
             async with unit_of_work(sessionmaker) as session:
                 run = await session.merge(run)

@@ -38,7 +38,9 @@ async def run_rows(
     source: str,
     rows: Iterable[RawRow],
     summary: Summary,
-    on_row: Callable[[RowResult], None] | None = None, *, row_source_wins: bool = False,
+    on_row: Callable[[RowResult], None] | None = None,
+    *,
+    row_source_wins: bool = False,
 ) -> list[RowResult]:
     results = []
     for raw in rows:

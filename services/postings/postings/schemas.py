@@ -5,7 +5,14 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from services.kit.schemas import AwareDatetime, CleanText, InputModel, OneLine, OutputModel, UtcDatetime
+from services.kit.schemas import (
+    AwareDatetime,
+    CleanText,
+    InputModel,
+    OneLine,
+    OutputModel,
+    UtcDatetime,
+)
 from services.postings.shifts.schemas import ShiftCreate, ShiftRead
 from services.reference.certificates import lookup_certificate
 from services.reference.geo import counties, haversine_km, in_china, nearest_county

@@ -23,7 +23,13 @@ def record(external_id: str, now: datetime, **overrides: Any) -> dict[str, Any]:
         "headcount": 4,
         "booking": "instant",
         "status": "open",
-        "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=6)).isoformat(), "headcount": 2}],
+        "shifts": [
+            {
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=6)).isoformat(),
+                "headcount": 2,
+            }
+        ],
     }
     rec.update(overrides)
     return rec
@@ -33,9 +39,13 @@ def jsonl(*records: dict[str, Any] | str) -> bytes:
     return "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records).encode()
 
 
-async def _import(client: httpx.AsyncClient, token: Token, body: bytes, source: str = "partner") -> httpx.Response:
+async def _import(
+    client: httpx.AsyncClient, token: Token, body: bytes, source: str = "partner"
+) -> httpx.Response:
     return await client.post(
-        "/v1/imports", params={"source": source, "filename": "batch.jsonl"}, content=body,
+        "/v1/imports",
+        params={"source": source, "filename": "batch.jsonl"},
+        content=body,
         headers=token("staff", "s1", station="st-1") | {"Content-Type": "application/x-ndjson"},
     )
 
@@ -69,7 +79,9 @@ async def test_reimporting_the_same_file_changes_nothing(
     assert feed_after["next"] == feed_before["next"]
 
 
-async def test_changed_row_is_updated_in_place(client: httpx.AsyncClient, token: Token, clock: ManualClock) -> None:
+async def test_changed_row_is_updated_in_place(
+    client: httpx.AsyncClient, token: Token, clock: ManualClock
+) -> None:
     first = (await _import(client, token, jsonl(record("A-1", clock.now())))).json()
 
     second = (await _import(client, token, jsonl(record("A-1", clock.now(), headcount=9)))).json()
@@ -128,7 +140,10 @@ async def test_import_of_an_empty_body_is_422(client: httpx.AsyncClient, token: 
 
 async def test_employer_may_not_import(client: httpx.AsyncClient, token: Token, clock: ManualClock) -> None:
     response = await client.post(
-        "/v1/imports", params={"source": "x"}, content=jsonl(record("A", clock.now())), headers=token("employer", "e")
+        "/v1/imports",
+        params={"source": "x"},
+        content=jsonl(record("A", clock.now())),
+        headers=token("employer", "e"),
     )
 
     assert response.status_code == 403
