@@ -28,7 +28,8 @@ def pg_url() -> str:
 
 
 def worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Unique per test process, so parallel runs (xdist workers, several checkouts) never share a template."""
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def _dsn(url: str, database: str | None = None) -> str:
@@ -91,8 +92,11 @@ class PgDatabases:
         await self.conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     async def close(self) -> None:
-        if self.conn is not None:
-            await self.conn.close()
+        if self.conn is None:
+            self.conn = await _admin(self.url)
+        for service in SERVICES:
+            await self.conn.execute(f'DROP DATABASE IF EXISTS "{_template_name(service)}" WITH (FORCE)')
+        await self.conn.close()
 
 
 def prepare_sqlite_templates(directory: Path) -> dict[str, Path]:

@@ -20,7 +20,7 @@ def alembic_config(service: str, database_url: str) -> Config:
     return cfg
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(service, database_url), revision)
 
 
