@@ -1,14 +1,41 @@
 """The matching service: seekers, the postings replica, ranking and the station console.
 
-Until its own issue lands it serves health, readiness, metrics and its OpenAPI document.
+Each domain folder that has a `router.py` exposing `router` is mounted, and each that has a
+`lifecycle.py` with `start(app)` / `stop(app)` takes part in the lifespan, so parts can be added
+without editing this file.
 """
 
-from fastapi import FastAPI
+import importlib
+import pkgutil
+from types import ModuleType
 
-from services.kit.app import create_service_app
+from fastapi import APIRouter, FastAPI
+
+import services.matching as package
+from services.kit.app import StartHook, create_service_app
 from services.kit.clock import Clock
 from services.matching.config import MatchingSettings, get_settings
 from services.matching.database import IdempotencyKey
+
+
+def _domain_modules(name: str) -> list[ModuleType]:
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.ispkg:
+            try:
+                found.append(importlib.import_module(f"{package.__name__}.{info.name}.{name}"))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{package.__name__}.{info.name}.{name}":
+                    raise
+    return found
+
+
+def _routers() -> list[APIRouter]:
+    return [m.router for m in _domain_modules("router") if isinstance(getattr(m, "router", None), APIRouter)]
+
+
+def _hooks(which: str) -> list[StartHook]:
+    return [getattr(m, which) for m in _domain_modules("lifecycle") if callable(getattr(m, which, None))]
 
 
 def create_app(settings: MatchingSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -18,7 +45,9 @@ def create_app(settings: MatchingSettings | None = None, clock: Clock | None = N
         title="lingong matching service",
         description="Seekers scored against postings both ways, with reasons; the station console.",
         settings=settings,
-        routers=[],
+        routers=_routers(),
         idempotency_model=IdempotencyKey,
         clock=clock,
+        on_start=_hooks("start"),
+        on_stop=_hooks("stop"),
     )
