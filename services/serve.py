@@ -30,14 +30,22 @@ An employer token for the demo data (valid 8 h):
 """
 
 
+async def _load_demo_in_background() -> None:
+    loaded = await load_demo()
+    if loaded:
+        print(f"demo data loaded: {loaded} postings", flush=True)
+
+
 async def serve_both(host: str, postings_port: int, matching_port: int, *, demo: bool) -> None:
-    if demo:
-        loaded = await load_demo()
-        log.info("demo data", extra={"postings": loaded})
     servers = [
         uvicorn.Server(uvicorn.Config(create_postings(), host=host, port=postings_port, log_config=None)),
         uvicorn.Server(uvicorn.Config(create_matching(), host=host, port=matching_port, log_config=None)),
     ]
     token = mint_token(postings_settings().auth, "employer", "demo-employer", ttl=8 * 3600)
     print(BANNER.format(host=host, pp=postings_port, mp=matching_port, token=token), flush=True)
-    await asyncio.gather(*(s.serve() for s in servers))
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    if demo:
+        # Loaded through the importer in small batches while the services already answer.
+        print("loading demo data in the background (about a minute on 2 cores)...", flush=True)
+        tasks.append(asyncio.create_task(_load_demo_in_background()))
+    await asyncio.gather(*tasks)

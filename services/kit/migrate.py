@@ -4,6 +4,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -20,7 +21,14 @@ def alembic_config(service: str, database_url: str) -> Config:
     return cfg
 
 
+def _ensure_sqlite_dir(database_url: str) -> None:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
+    _ensure_sqlite_dir(database_url)
     command.upgrade(alembic_config(service, database_url), revision)
 
 

@@ -15,6 +15,7 @@ from services.postings.imports.service import Summary
 from services.postings.postings.models import Posting
 
 DEMO_SOURCE = "demo"
+BATCH = 100  # small commits, so the services' own writers are never kept waiting long
 LOADER = Principal(sub="lingong-demo", role=Role.SERVICE)
 
 
@@ -34,10 +35,10 @@ async def load_demo(settings: PostingsSettings | None = None, n_postings: int = 
             for i, r in enumerate(data.postings)
         ]
         summary = Summary()
-        for start in range(0, len(rows), 500):
+        for start in range(0, len(rows), BATCH):
             async with unit_of_work(sessionmaker) as session:
                 ctx = Ctx(session=session, clock=clock, settings=settings, notifier=None)
-                await run_rows(ctx, LOADER, DEMO_SOURCE, rows[start : start + 500], summary)
+                await run_rows(ctx, LOADER, DEMO_SOURCE, rows[start : start + BATCH], summary)
         return summary.created
     finally:
         await engine.dispose()
