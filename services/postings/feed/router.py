@@ -38,11 +38,12 @@ async def read_feed(
     limit = min(limit, settings.feed_page_max)
     deadline = time.monotonic() + min(wait, settings.feed_max_wait_seconds)
     while True:
+        generation = notifier.generation
         rows = await service.read_after(session, after, limit)
         remaining = deadline - time.monotonic()
         if rows or remaining <= 0:
             break
         await session.rollback()  # end the read snapshot and give the connection back while waiting
-        await notifier.wait(min(remaining, POLL_SECONDS))
+        await notifier.wait(generation, min(remaining, POLL_SECONDS))
     events = [FeedEvent.model_validate(r, from_attributes=True) for r in rows]
     return FeedPage(events=events, next=events[-1].seq if events else after)

@@ -29,16 +29,24 @@ class PendingEvent:
 
 
 class FeedNotifier:
-    """Wakes long-polling readers in this process when events commit."""
+    """Wakes long-polling readers in this process when events commit.
+
+    A reader takes `generation` before it reads; `wait(since)` returns at once if a commit has been
+    announced since then, so a commit landing between the read and the wait is never missed.
+    """
 
     def __init__(self) -> None:
+        self.generation = 0
         self._event = asyncio.Event()
 
     def notify(self) -> None:
+        self.generation += 1
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, timeout: float) -> None:
+    async def wait(self, since: int, timeout: float) -> None:
+        if self.generation != since:
+            return
         try:
             await asyncio.wait_for(self._event.wait(), timeout)
         except TimeoutError:
