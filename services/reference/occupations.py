@@ -1,9 +1,13 @@
 """The CSCO-2022 occupational classification (职业分类大典), shipped as package data."""
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+
+_ALIAS_SEPARATORS = re.compile(r"[,，;；]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,7 @@ def occupations() -> dict[str, Occupation]:
         rows = list(csv.DictReader(fh))
     out: dict[str, Occupation] = {}
     for row in rows:
-        aliases = tuple(a.strip() for a in row["alias"].replace("；", ";").split(";") if a.strip())
+        aliases = tuple(dict.fromkeys(a.strip() for a in _ALIAS_SEPARATORS.split(row["alias"]) if a.strip()))
         out[row["code"]] = Occupation(
             code=row["code"],
             level=int(row["level"]),

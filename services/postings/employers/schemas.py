@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from services.kit.schemas import CleanText, InputModel, OneLine, OutputModel, PatchModel, UtcDatetime
-from services.postings.employers.uscc import is_valid_uscc
+from services.postings.employers.uscc import is_valid_uscc, normalise_uscc
 from services.reference.geo import counties
 
 EmployerName = Annotated[str, StringConstraints(min_length=1, max_length=200), CleanText, OneLine]
@@ -21,7 +21,7 @@ class EmployerKind(StrEnum):
 def _check_uscc(value: str | None) -> str | None:
     if value is None:
         return None
-    value = value.strip().upper()
+    value = normalise_uscc(value)
     if not is_valid_uscc(value):
         raise ValueError("unified social credit code fails its check digit (GB 32100-2015)")
     return value
