@@ -83,6 +83,33 @@ def import_(file: Path, source: str | None, report_path: Path | None, batch: int
     click.echo(f"report: {report_path}", err=True)
 
 
+def _csv_column(path: Path, column: str) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or column not in reader.fieldnames:
+            raise click.ClickException(f"{path} has no '{column}' column")
+        return [row[column] or "" for row in reader]
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)")
+def screen(file: Path, out: click.utils.LazyFile) -> None:
+    """Run the posting checker on the `sentence` column; one JSON line per row, in order."""
+    from services.postings.screening.checker import screen_text
+
+    for sentence in _csv_column(file, "sentence"):
+        verdict = screen_text(sentence)
+        spans = [
+            {"text": s.text, "start": s.start, "end": s.end, "category": s.category, "basis": s.basis}
+            for s in verdict.spans
+        ]
+        line = {"sentence": sentence, "verdict": verdict.verdict, "categories": verdict.categories, "spans": spans}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
 @main.command()
 @click.option("--demo/--no-demo", default=False, help="Load the demo dataset when the database is empty")
 @click.option(

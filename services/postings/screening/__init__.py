@@ -1,0 +1,1 @@
+"""The posting checker: discriminatory wording, unjustified requirements and pay under the minimum wage."""

@@ -1,0 +1,239 @@
+"""Rules for ethnicity and religion, and for hukou, native place and rural origin (all prohibited)."""
+
+import re
+
+from services.postings.screening.engine import Context, Rule, rule
+from services.postings.screening.lexicon import alternation, family, product, terms
+from services.postings.screening.patterns import (
+    LIMIT,
+    PERSON,
+    PREFER,
+    REJECT_AFTER,
+    REJECT_BEFORE,
+    SEPARATORS,
+    STRICT_LIMIT,
+    earlier_in_clause,
+    in_equality_statement,
+    inside_title,
+    near_after,
+    near_before,
+    not_at_clause_start,
+)
+
+# An ethnic name in a place or a dish (管城回族区, 延边朝鲜族自治州, 朝鲜族冷面) is no requirement.
+_NOT_PLACE = (
+    r"(?![自区县乡镇村州旗盟]|风情|文化|特色|餐|菜|饭|服饰|舞|语|歌|医|药|大学|学院|中学|小学|聚居|地区|同胞"
+    r"|干部|政策|工作|事务)"
+)
+_ETHNIC = rf"{family('ethnic_groups')}{_NOT_PLACE}"
+_RELIGION = family("religions")
+
+
+def _minority_preferred(ctx: Context, match: "re.Match[str]") -> bool:
+    """少数民族优先 is the care the law asks for (就业促进法 第二十八条), not an exclusion."""
+    text = match.group()
+    return text.startswith("少数民族") and re.search(f"(?:{PREFER})$", text) is not None
+
+
+EXEMPT_ETHNICITY = re.compile(
+    alternation(
+        ["不限民族", "民族不限", "各民族", "民族团结", "民族无要求", "信仰自由"]
+        + product("不分|不论|无论", "民族|信仰")
+    )
+)
+
+ETHNICITY_RULES: tuple[Rule, ...] = (
+    rule(
+        "ethnicity_limited",
+        "ethnicity_religion",
+        _ETHNIC,
+        before=rf"(?:{LIMIT}|{REJECT_BEFORE})(?:是|为)?",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "ethnicity_preferred",
+        "ethnicity_religion",
+        rf"{_ETHNIC}(?:人|人员|人士|同胞|员工|的)?(?:{PREFER}|{REJECT_AFTER}|以外)",
+        vetoes=[_minority_preferred, in_equality_statement],
+    ),
+    rule("ethnicity_header", "ethnicity_religion", rf"民族(?:要求)?[:]?(?:为|是|限|仅限)?{_ETHNIC}"),
+    rule(
+        "ethnicity_alone",
+        "ethnicity_religion",
+        rf"{_ETHNIC}(?=[{SEPARATORS}]|$)",
+        vetoes=[not_at_clause_start, in_equality_statement],
+    ),
+    rule(
+        "religion_required",
+        "ethnicity_religion",
+        r"(?:有|具有|需有|要有|需|须)(?:宗教|虔诚的?)?信仰(?!危机)",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "religion_refused",
+        "ethnicity_religion",
+        r"(?:无|没有|不信|不信仰|不得信仰|不能信仰|不能有|不得有)(?:任何)?(?:宗教信仰|宗教|信仰|教(?<=不信教))",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "religion_limited",
+        "ethnicity_religion",
+        _RELIGION,
+        before=rf"(?:{LIMIT}|{REJECT_BEFORE})",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "religion_preferred",
+        "ethnicity_religion",
+        rf"{_RELIGION}{PERSON}(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "religion_named",
+        "ethnicity_religion",
+        rf"善男信女|信仰[:]?(?:为|是)?(?:{_RELIGION}|佛|基督|伊斯兰|天主|道)",
+        vetoes=[in_equality_statement],
+    ),
+)
+
+_REGION = rf"{family('regions')}(?:省|市|地区|区|县)?"
+_OUTSIDER_WORDS = [*terms("regions"), "外地", "外省", "外市", "外县", "外乡", "外来"]
+_OUTSIDERS = rf"{alternation(_OUTSIDER_WORDS)}(?:省|市|地区|区|县)?"
+_PLACE = (
+    rf"(?:{_REGION}|本地|本市|本省|本县|本区|本镇|本乡|本村|本街道|本社区|当地|外地|外省|外市|外县"
+    r"|[\u4e00-\u9fa5]{1,3}(?:省|市|县|区|镇|乡|村|街道))"
+)
+_URBAN_RURAL = r"(?:城镇|农村|非农业?|农业|城市|常住)"
+_NOT_DOCUMENT = r"(?!本|簿|页|复印件|原件|所在地址)"
+_LOCALS = r"(?:本地|当地|本市|本县|本区|本省|本镇|本村|省内|市内|县内)"
+_LOCAL_PEOPLE = r"(?:人|居民|村民|市民|户籍人员|户籍人口|常住人口|户|的)(?:员|士)?"
+
+# Hukou given as a benefit (可解决北京户口, 协助落户) is an offer, not a requirement.
+_OFFERED = near_before(r"解决|办理|落户|给予|提供|申请|迁|协助|帮助|积分|获得|取得|指标", 8)
+# 负责社区户籍管理 is a duty, and 新疆、西藏除外 in a shipping clause is about parcels.
+_ADMINISTRATION = near_after(
+    r"管理|人口|登记|业务|迁移|迁入|办理|工作|信息|制度|改革|政策|科|室|民警|窗口|指标|名额|办法", 4
+)
+_SHIPPING = earlier_in_clause(r"包邮|发货|快递|配送|物流|运费|邮费|邮寄|偏远")
+# 不在上海勿投 / 近期不考虑来深圳慎投 are about coming to the workplace, not about where one is from.
+_COMING = near_before(r"不在|不来|不能来|不愿来|不考虑来|无法来|不方便来", 6)
+# A benefit list (激励：…天津户口、人才补贴; 上海户籍及居住证办理) offers hukou, it does not ask for it.
+_BENEFIT_LIST = near_before(r"福利|激励|补贴|待遇|奖励|人才政策", 20)
+_BENEFIT_AFTER = near_after(r".{0,10}(?:办理|落户|解决|指标|补贴)", 14)
+_HUKOU_VETOES = (
+    _OFFERED,
+    _ADMINISTRATION,
+    _BENEFIT_LIST,
+    _BENEFIT_AFTER,
+    inside_title,
+    in_equality_statement,
+)
+
+EXEMPT_HUKOU = re.compile(
+    alternation(
+        product("户籍|户口|籍贯|地域|地区|生源|城乡", "不限|无要求|均可")
+        + product("不限", "户籍|户口|籍贯|地域|地区|生源|城乡")
+        + product("外地|外省|外地人|外省人", "也可|亦可|均可|可以|欢迎")
+        + product("本地外地", "均可|不限|都可")
+    )
+)
+
+HUKOU_RULES: tuple[Rule, ...] = (
+    rule(
+        "hukou_limited",
+        "hukou_region",
+        rf"(?:户籍|户口|户藉|生源){_NOT_DOCUMENT}",
+        before=rf"(?:{LIMIT}|具有|具备|拥有|持有|持)(?:有)?(?:{_PLACE}|{_URBAN_RURAL})?",
+        vetoes=_HUKOU_VETOES,
+    ),
+    rule(
+        "residence_permit",
+        "hukou_region",
+        r"居住证",
+        before=rf"(?:{LIMIT}|持有|持)(?:有)?(?:{_LOCALS}|{_REGION})",
+        vetoes=_HUKOU_VETOES,
+    ),
+    rule(
+        "hukou_named",
+        "hukou_region",
+        rf"(?:户籍|户口|户藉){_NOT_DOCUMENT}{PERSON}(?:{PREFER}|{REJECT_AFTER})?",
+        before=rf"(?:{_PLACE}|{_URBAN_RURAL})",
+        vetoes=_HUKOU_VETOES,
+    ),
+    rule(
+        "graduates_named",
+        "hukou_region",
+        rf"生源{PERSON}(?:{PREFER}|{REJECT_AFTER})",
+        before=rf"(?:{_PLACE}|{_URBAN_RURAL})",
+        vetoes=_HUKOU_VETOES,
+    ),
+    rule(
+        "native_place_limited",
+        "hukou_region",
+        r"籍(?![贯])",
+        before=rf"(?:{LIMIT})(?:{_REGION}|本地|本省|本市|外地|外省)",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "native_place_preferred",
+        "hukou_region",
+        rf"籍{PERSON}(?:{PREFER}|{REJECT_AFTER})",
+        before=rf"(?:{_REGION}|本地|本省|本市|外地|外省)",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "hukou_header",
+        "hukou_region",
+        rf"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地)(?:要求)?[:]?(?:为|是|须为|需为|须在|需在|在|限|仅限)?"
+        rf"(?:{_PLACE}|{_URBAN_RURAL})",
+    ),
+    rule(
+        "locals_only",
+        "hukou_region",
+        rf"{_LOCALS}(?:(?:及|和|或)?(?:周边|附近)(?:地区|区域|县市)?)?"
+        rf"(?:人员?|居民|村民|市民|户籍|户口|户|籍|生源|(?=[{SEPARATORS}]|$))",
+        before=rf"(?:{LIMIT})(?:{_REGION})?",
+    ),
+    rule(
+        "locals_preferred",
+        "hukou_region",
+        rf"{_LOCALS}{_LOCAL_PEOPLE}?(?:[或及和、/][^,;。]{{0,8}}?)?(?:{PREFER}|{REJECT_AFTER})",
+    ),
+    rule(
+        "locals_alone",
+        "hukou_region",
+        rf"(?:本地|当地|本市|本县|本村)(?:人|户口|户籍)(?=[{SEPARATORS}]|$)",
+        vetoes=[not_at_clause_start],
+    ),
+    rule(
+        "region_only",
+        "hukou_region",
+        r"(?:省内|市内|县内|区内|本地|当地)",
+        before=rf"{STRICT_LIMIT}(?:招|招聘)?(?:{_REGION})?",
+    ),
+    rule("residents_only", "hukou_region", r"常住人口|常住居民", before=rf"(?:{LIMIT})(?:{_PLACE})?"),
+    rule(
+        "outsiders_rejected",
+        "hukou_region",
+        rf"{_OUTSIDERS}(?:(?:人|籍|户口|户籍)?(?:员|士)?(?:{REJECT_AFTER})|(?:人|籍)(?:员|士)?(?:{PREFER}))",
+        vetoes=[_SHIPPING, _COMING, in_equality_statement],
+    ),
+    rule(
+        "outsiders_turned_away",
+        "hukou_region",
+        _OUTSIDERS,
+        before=REJECT_BEFORE,
+        vetoes=[_SHIPPING, in_equality_statement],
+    ),
+    rule(
+        "rural_turned_away", "hukou_region", r"(?:农村|农民)(?:户口|户籍|人|工|出身)?", before=REJECT_BEFORE
+    ),
+    rule("rural_rejected", "hukou_region", rf"(?:农村|农民)(?:户口|户籍|人|工|出身)(?:{REJECT_AFTER})"),
+    rule("urban_only", "hukou_region", r"(?:城镇|城市|非农业?)(?:户口|户籍|户|居民|身份)", before=LIMIT),
+    rule(
+        "local_residence",
+        "hukou_region",
+        r"(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?\d+年(?:以上)?|超过\d+年)",
+        before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}",
+    ),
+)

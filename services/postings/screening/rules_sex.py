@@ -1,0 +1,225 @@
+"""Rules for sex, and for marital or childbirth status (both prohibited)."""
+
+import re
+
+from services.postings.screening.engine import Context, Rule, rule
+from services.postings.screening.lexicon import alternation, family, product
+from services.postings.screening.patterns import (
+    LIMIT,
+    PERSON,
+    PREFER,
+    REJECT_AFTER,
+    REJECT_BEFORE,
+    STRICT_LIMIT,
+    char_before,
+    earlier_in_clause,
+    ends_clause,
+    in_equality_statement,
+    near_after,
+    near_before,
+    not_at_clause_start,
+)
+
+_PERSONS = (
+    r"男性|男士|男生|男孩子?|男工|男子|男同志|男青年|男同学|男的|男|女性|女士|女生|女孩子?|女工|女子|女同志|女青年"
+    r"|女同学|女的|女|小伙子?|帅小伙|姑娘|妹子|美女|靓女|帅哥|靓仔|小姐姐|小哥哥"
+)
+# 男/女 in a compound (女装, 男科, 女朋友, 女性用品 …) is not a person's sex.
+_NOT_COMPOUND = (
+    r"(?![男女装鞋包式款科童厕卫寝浴方权篮排足友团神星王皇侠声高低裤袜帽衣表频]|宿舍|更衣|用品|性用品|性健康|性护理|性向"
+    r"|性市场|性客户|性用户|性消费|性顾客|性疾病|性患者|士用品|士服|士发型|性发型|生宿舍|工宿舍)"
+)
+SEX = rf"(?:{_PERSONS}){_NOT_COMPOUND}"
+# …and 男/女 after one of these (子女, 美女, 妇女, 少女, 长女 …) is part of a word too.
+_COMPOUND_BEFORE = char_before("男女子儿妇母少美淑侍仙处孙舞织妓长次独童宅猛直渣暖帅靓侄甥孤修媳闺侠贤烈宫神")
+_CORE = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩|女孩|男子|女子|男的|女的|男|女)"
+_SPLIT_CORE = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩|女孩|男的|女的|男|女)"
+_ALONE_AHEAD = re.compile(r"\d{1,2}(?:-+|至|到)\d{1,2}|\d{1,2}周?岁|\d[.、)]|年龄|年纪")
+
+_BOTH = re.compile(r"男(?:士|性|生|孩|的)?[、/或和及与,]?女|女(?:士|性|生|孩|的)?[、/或和及与,]?男")
+EXEMPT_SEX = re.compile(
+    alternation(
+        product("男女", "不限|均可|皆可|都可|都行|兼招|兼收|不论|老少|平等|同工同酬")
+        + product("不限|不论|无论|不分", "男女")
+        + product("性别", "不限|无要求|不作要求|不做要求")
+        + ["不限性别", "对性别无要求"]
+    )
+)
+
+
+def _both_sexes(ctx: Context, match: "re.Match[str]") -> bool:
+    """男、女 / 男或女: both sexes are named, so nobody is excluded."""
+    window = ctx.text[max(0, match.start() - 3) : match.end() + 3]
+    return bool(_BOTH.search(window))
+
+
+def _not_alone(ctx: Context, match: "re.Match[str]") -> bool:
+    """女，25-45岁 / 1.女 2.… / 女 形象好: the sex word stands alone as a requirement; else it is not."""
+    end = match.end()
+    return not (ends_clause(ctx, end) or _ALONE_AHEAD.match(ctx.text, end))
+
+
+def _same_sex_pair(ctx: Context, match: "re.Match[str]") -> bool:
+    return ("男" in match.group("a")) == ("男" in match.group("b"))
+
+
+_SPLIT_NOISE = re.compile(
+    r"^(?:身高|体重|高|\d{3})|米|cm|厘米|公分|公斤|kg|宿舍|厕|卫生间|更衣|浴|服装|衣服|制服|着装|发型|产假|育儿假"
+    r"|休假|假期|鞋|用品|不限|均可|皆可|都可|都行|可以|欢迎|老少|比例"
+)
+
+
+def _not_a_split(ctx: Context, match: "re.Match[str]") -> bool:
+    """男生身高170以上，女生155以上 describes two standards, not two jobs; 男女宿舍 is lodging."""
+    return bool(_SPLIT_NOISE.search(match.group("x")) or _SPLIT_NOISE.search(match.group("y")))
+
+
+# 男:1.70米以上，女:1.60米以上 gives each sex a height standard: a looks requirement, not a sex limit.
+_HEIGHT_STANDARD = near_after(r"[^,;。]{0,6}?(?:\d\.\d{1,2}米|\d{3}|\d米\d|cm|厘米|公分)", 10)
+# 退休人员：女50岁以上，男60岁以上 repeats the statutory retirement ages.
+_RETIREMENT = earlier_in_clause(r"退休")
+_WELCOME = earlier_in_clause(r"欢迎|鼓励|照顾|包括|含")
+# 客户以女性为主 describes the customers, not the staff.
+_SERVED = near_before(r"客户|顾客|用户|消费者|会员|学员|患者|对象|产品|市场|读者|观众|粉丝", 6)
+# 女员工享受三八节福利 / 女工居多 describe the staff or their benefits, not who may apply.
+_DESCRIBED = near_after(r".{0,4}(?:享受|享有|福利|假|节|礼|补贴|宿舍|更衣|占比|比例|居多|较多|多)", 8)
+_DUTY_SEX = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩子?|女孩子?|男的|女的|男|女)"
+_DUTY = r"(?:负责|做|干|从事|操作|上|看|搞)"
+_COUNT = r"(?:\d+名|\d+位|\d+个|若干名?)?"
+
+SEX_RULES: tuple[Rule, ...] = (
+    rule(
+        "sex_limited",
+        "sex",
+        SEX,
+        before=rf"(?:{LIMIT})[:]?(?:有|是|为)?{_COUNT}",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, in_equality_statement],
+    ),
+    rule(
+        "sex_header", "sex", rf"性别(?:要求|限制)?[:]?(?:为|是|限|仅限|要求)?[:]?{SEX}", vetoes=[_both_sexes]
+    ),
+    rule(
+        "sex_preferred",
+        "sex",
+        rf"{SEX}(?:{family('job_titles')}|{PERSON})(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, _SERVED, in_equality_statement],
+    ),
+    rule("sex_rejected", "sex", SEX, before=REJECT_BEFORE, vetoes=[_COMPOUND_BEFORE, _both_sexes]),
+    rule(
+        "sex_alone",
+        "sex",
+        _CORE,
+        vetoes=[
+            not_at_clause_start,
+            _not_alone,
+            _both_sexes,
+            _WELCOME,
+            _HEIGHT_STANDARD,
+            _RETIREMENT,
+            in_equality_statement,
+        ],
+    ),
+    rule(
+        "sex_job",
+        "sex",
+        rf"{_CORE}{family('job_titles')}",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, _WELCOME, _SERVED, _DESCRIBED, in_equality_statement],
+    ),
+    rule(
+        "sex_limited_far",
+        "sex",
+        SEX,
+        before=rf"{STRICT_LIMIT}[^,;。、!?\n]{{1,6}}?",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, in_equality_statement],
+    ),
+    rule(
+        "sex_headcount",
+        "sex",
+        rf"{_CORE}[\u4e00-\u9fa5]{{0,4}}?[:]?[0-9一二两三四五六七八九十若干]+(?:名|位|人|个)",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, earlier_in_clause(r"共|人数|其中|占|比例|现有")],
+    ),
+    rule(
+        "sex_described",
+        "sex",
+        rf"{_CORE}(?=能|会|有|要|需|须|必须|身体|年龄|年纪|吃苦|细心|勤快|性格|肯干|踏实|即可|为主|就行|都行|可以)",
+        vetoes=[not_at_clause_start, _both_sexes, _SERVED, in_equality_statement],
+    ),
+    rule(
+        "sex_duty_split",
+        "sex",
+        rf"(?P<a>{_DUTY_SEX})(?:主要)?{_DUTY}[^。;\n]{{1,40}}?(?P<b>{_DUTY_SEX})(?:主要)?{_DUTY}",
+        vetoes=[_COMPOUND_BEFORE, _same_sex_pair, in_equality_statement],
+    ),
+    rule(
+        "sex_split",
+        "sex",
+        rf"(?P<a>{_SPLIT_CORE}){_NOT_COMPOUND}(?![生士性孩工子的同青人])(?P<x>[^,;。\n!?]{{1,20}}?)[,;、]?"
+        rf"(?P<b>{_SPLIT_CORE}|小伙子?){_NOT_COMPOUND}(?!人)(?P<y>[^,;。、\n!?]{{1,10}})",
+        vetoes=[
+            not_at_clause_start,
+            _both_sexes,
+            _same_sex_pair,
+            _not_a_split,
+            _RETIREMENT,
+            in_equality_statement,
+        ],
+    ),
+)
+
+_MARITAL_WORDS = "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
+_MARITAL = alternation(_MARITAL_WORDS.split("|"))
+_STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶".split("|"))
+_KIDS = alternation(
+    product("有|无|没|没有", "孩子|小孩|子女|宝宝")
+    + "生过孩子|生过小孩|生过宝宝|孩子上学|孩子已上学|孩子大|孩子已大|二胎|二孩|三胎|三孩".split("|")
+)
+_WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人)"
+_PREGNANT = r"(?:孕妇|孕期|怀孕|哺乳期|孕产期|备孕|三期)"
+_ASK = r"婚否|婚姻状况|婚姻情况|婚育状况|婚育情况|生育状况|生育情况|生育计划|婚育计划"
+_NO_PLAN = (
+    r"(?:不|无|没有|暂无|暂不)(?:打算|计划)?(?:结婚|生育|生孩子|要孩子|要小孩|怀孕|生二胎|生小孩|生宝宝|备孕)"
+)
+EXEMPT_MARITAL = re.compile(
+    alternation(
+        product("婚否|婚姻|婚育|婚姻状况", "不限|无要求|均可")
+        + ["不限婚否", "不限婚育", "已婚未婚均可", "已婚未婚不限"]
+    )
+)
+_BENEFIT_AFTER = near_after(r"员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3)
+_MEDICAL_BEFORE = earlier_in_clause(r"负责|开展|协助|指导|做好|提供|为孕妇|护理|照顾|服务")
+
+MARITAL_RULES: tuple[Rule, ...] = (
+    rule("marital_status", "marital_childbirth", _MARITAL, vetoes=[_BENEFIT_AFTER, in_equality_statement]),
+    rule("marital_limited", "marital_childbirth", _STATUS, before=rf"(?:{LIMIT}|{REJECT_BEFORE})(?:是|为)?"),
+    rule(
+        "marital_preferred",
+        "marital_childbirth",
+        rf"{_STATUS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "children_preferred",
+        "marital_childbirth",
+        rf"{_KIDS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "marital_asked",
+        "marital_childbirth",
+        _ASK,
+        vetoes=[near_after(r"[:]?(?:不限|无要求|不作要求|不做要求|均可|不问)", 6), in_equality_statement],
+    ),
+    rule("childbirth_plans", "marital_childbirth", _NO_PLAN, vetoes=[in_equality_statement]),
+    rule(
+        "pregnancy_rejected",
+        "marital_childbirth",
+        rf"{_PREGNANT}(?:女性|女职工|妇女|者|的|人员|期间|中)?(?:{REJECT_AFTER})",
+    ),
+    rule("pregnancy_turned_away", "marital_childbirth", _PREGNANT, before=REJECT_BEFORE),
+    rule(
+        "pregnancy_test",
+        "marital_childbirth",
+        r"妊娠(?:测试|检测|检查|试验)|验孕|孕检|早孕检查",
+        vetoes=[_MEDICAL_BEFORE],
+    ),
+)
