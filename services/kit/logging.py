@@ -5,6 +5,7 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
+from typing import IO
 
 from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,8 +23,8 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str = "INFO", json_logs: bool = True, stream: IO[str] | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
     fmt = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
     handler.setFormatter(JsonFormatter(fmt) if json_logs else logging.Formatter(fmt))
     handler.addFilter(_RequestIdFilter())
@@ -31,6 +32,9 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("uvicorn.access").disabled = True
+    # Client libraries log full URLs, query strings included: keep them to warnings.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _incoming_id(scope: Scope) -> str | None:

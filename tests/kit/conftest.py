@@ -1,0 +1,3 @@
+from tests.postings.conftest import app, client, postings_settings
+
+__all__ = ["app", "client", "postings_settings"]
