@@ -17,7 +17,9 @@ async def test_access_log_is_json_with_request_id_and_no_personal_data(
     phone, id_number = "13812345678", "370102199001011234"
 
     await client.get(
-        f"/v1/postings/{id_number}", params={"phone": phone}, headers=token("seeker", "s1") | {"X-Request-ID": "r-42"}
+        f"/v1/postings/{id_number}",
+        params={"phone": phone},
+        headers=token("seeker", "s1") | {"X-Request-ID": "r-42"},
     )
 
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
