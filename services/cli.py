@@ -95,7 +95,9 @@ def _csv_column(path: Path, column: str) -> list[str]:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)")
+@click.option(
+    "--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)"
+)
 def screen(file: Path, out: click.utils.LazyFile) -> None:
     """Run the posting checker on the `sentence` column; one JSON line per row, in order."""
     from services.postings.screening.checker import screen_text
@@ -106,7 +108,12 @@ def screen(file: Path, out: click.utils.LazyFile) -> None:
             {"text": s.text, "start": s.start, "end": s.end, "category": s.category, "basis": s.basis}
             for s in verdict.spans
         ]
-        line = {"sentence": sentence, "verdict": verdict.verdict, "categories": verdict.categories, "spans": spans}
+        line = {
+            "sentence": sentence,
+            "verdict": verdict.verdict,
+            "categories": verdict.categories,
+            "spans": spans,
+        }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 

@@ -19,7 +19,7 @@ TRAVEL_SPEED_KMH: dict[str, float] = {"walk": 4.5, "ebike": 15.0, "bus": 18.0, "
 
 @dataclass(frozen=True, slots=True)
 class WeeklyWindow:
-    """Available on `weekday` (0 = Monday) from `start_minute` to `end_minute` after local midnight (Asia/Shanghai)."""
+    """Available on `weekday` (0 = Monday), `start_minute`-`end_minute` after midnight, Asia/Shanghai."""
 
     weekday: int
     start_minute: int
@@ -60,7 +60,8 @@ class SeekerQuery:
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    factor: str  # occupation_fit, distance, schedule, pay, accommodations, experience, reliability, freshness, congestion
+    # occupation_fit, distance, schedule, pay, accommodations, experience, reliability, freshness, congestion
+    factor: str
     value: float
 
 

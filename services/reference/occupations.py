@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-
 _ALIAS_SEPARATORS = re.compile(r"[,，;；]")
 
 
