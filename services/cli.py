@@ -5,6 +5,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -98,7 +99,7 @@ def _csv_column(path: Path, column: str) -> list[str]:
 @click.option(
     "--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)"
 )
-def screen(file: Path, out: click.utils.LazyFile) -> None:
+def screen(file: Path, out: TextIO) -> None:
     """Run the posting checker on the `sentence` column; one JSON line per row, in order."""
     from services.postings.screening.checker import screen_text
 
