@@ -1,0 +1,1 @@
+"""Seekers: a small profile, consent records, sensitive data kept apart and encrypted, and its audit."""

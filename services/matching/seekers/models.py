@@ -1,0 +1,136 @@
+"""Seekers' tables. Sensitive data, consents and the audit log are separate tables; consents and audit
+rows carry the seeker id without a foreign key, so they outlive an erased profile."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.matching.database import Base
+
+ID_LENGTH = 64
+SUB_LENGTH = 200
+
+
+class Seeker(Base):
+    """The profile a seeker keeps (or staff keep for them): what the ranking reads."""
+
+    __tablename__ = "seekers"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    desired_text: Mapped[str | None] = mapped_column(String(200))
+    occupation_codes: Mapped[list[str]] = mapped_column(JSON)
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    location_approximate: Mapped[bool] = mapped_column(Boolean)
+    county_adcode: Mapped[str] = mapped_column(String(6), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    travel_mode: Mapped[str] = mapped_column(String(10))
+    max_commute_minutes: Mapped[int] = mapped_column(Integer)
+    availability: Mapped[list[dict[str, int]]] = mapped_column(JSON)
+    pay_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    pay_unit: Mapped[str | None] = mapped_column(String(10))
+    certificates: Mapped[list[str]] = mapped_column(JSON)
+    experience_years: Mapped[int] = mapped_column(Integer)
+    accommodations: Mapped[list[str]] = mapped_column(JSON)
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    birth_year: Mapped[int] = mapped_column(Integer)
+    birth_month: Mapped[int] = mapped_column(Integer)
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_masked: Mapped[str | None] = mapped_column(String(11))
+    registered_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
+    registered_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_seekers_created_at_id", "created_at", "id"),)
+
+
+class SeekerSensitive(Base):
+    """Disability, health, ID number and hardship status: only with the seeker's separate consent."""
+
+    __tablename__ = "seeker_sensitive"
+
+    seeker_id: Mapped[str] = mapped_column(ForeignKey("seekers.id", ondelete="CASCADE"), primary_key=True)
+    disability: Mapped[bool] = mapped_column(Boolean)
+    disability_level: Mapped[int | None] = mapped_column(Integer)
+    health_notes: Mapped[str | None] = mapped_column(String(500))
+    id_number_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_hmac: Mapped[str | None] = mapped_column(String(64), unique=True)
+    id_number_masked: Mapped[str | None] = mapped_column(String(18))
+    low_income: Mapped[bool] = mapped_column(Boolean)
+    poverty_alleviation: Mapped[bool] = mapped_column(Boolean)
+    zero_employment_household: Mapped[bool] = mapped_column(Boolean)
+    long_term_unemployed: Mapped[bool] = mapped_column(Boolean)
+    veteran: Mapped[bool] = mapped_column(Boolean)
+    priority_groups: Mapped[list[str]] = mapped_column(JSON)
+    reserved_post_certified: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeekerConsent(Base):
+    """One purpose the seeker agreed to: how, when, who recorded it; withdrawn_at ends it."""
+
+    __tablename__ = "seeker_consents"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by_role: Mapped[str] = mapped_column(String(10))
+    recorded_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
+    recorded_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_role: Mapped[str | None] = mapped_column(String(10))
+    withdrawn_by_sub: Mapped[str | None] = mapped_column(String(SUB_LENGTH))
+
+    __table_args__ = (
+        # At most one live consent per purpose; withdrawn ones stay as history.
+        Index(
+            "uq_seeker_consents_active",
+            "seeker_id",
+            "purpose",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL"),
+        ),
+    )
+
+
+class SeekerAudit(Base):
+    """Who touched a seeker's sensitive data or contact, which fields, when, for what purpose.
+
+    Field names only, never values; kept after the profile is erased."""
+
+    __tablename__ = "seeker_audit"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(30))
+    actor_role: Mapped[str] = mapped_column(String(10))
+    actor_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
+    actor_station: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    purpose: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_seeker_audit_seeker_id_at", "seeker_id", "at", "id"),)
