@@ -18,7 +18,8 @@ STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.SERVICE})
 
 
 def snapshot(employer: Employer) -> dict[str, object]:
-    return EmployerRead.model_validate(employer).model_dump(mode="json")
+    """The feed's view: the public record plus the owning account, so consumers can authorise employers."""
+    return EmployerRead.model_validate(employer).model_dump(mode="json") | {"owner_sub": employer.owner_sub}
 
 
 def may_act_for(principal: Principal, employer: Employer) -> bool:

@@ -14,6 +14,7 @@ from services.kit.auth import Principal
 from services.kit.clock import as_utc
 from services.kit.problems import ProblemError
 from services.postings.deps import Ctx
+from services.postings.employers import service as employers
 from services.postings.employers.models import Employer
 from services.postings.employers.schemas import EmployerCreate
 from services.postings.feed import service as feed
@@ -101,11 +102,7 @@ async def _employer(ctx: Ctx, source: str, body: EmployerCreate) -> Employer:
     )
     ctx.session.add(employer)
     await ctx.session.flush()
-    ctx.emit(
-        "employer.created",
-        employer.id,
-        {"id": str(employer.id), "name": employer.name, "kind": employer.kind, "verified": False},
-    )
+    ctx.emit("employer.created", employer.id, employers.snapshot(employer))
     return employer
 
 
