@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -29,6 +29,7 @@ from services.postings.postings.schemas import (
     PostingStatus,
     PostingUpdate,
 )
+from services.postings.screening.schemas import VerdictRead
 from services.postings.shifts.exceptions import ShiftInPast, ShiftTooFarAhead, TooManyShifts
 
 router = APIRouter(prefix="/v1/postings", tags=["postings"], route_class=UnitOfWorkRoute)
@@ -73,12 +74,19 @@ async def create_posting(
 
 @router.post(
     ":check",
+    response_model=VerdictRead,
     summary="Check a draft posting against the rules; nothing is stored",
+    description=(
+        "Runs the posting checker (discriminatory wording, requirements that need a job-related reason, "
+        "pay under the county's minimum wage) on a draft and returns its verdict. A refused draft is "
+        "still answered with 200: the verdict says `refused` and `issues` lists what to change."
+    ),
     responses=problem_responses(Forbidden),
 )
-async def check_posting(body: PostingCreate, ctx: CtxDep, principal: PrincipalDep) -> dict[str, Any]:
+async def check_posting(body: PostingCreate, ctx: CtxDep, principal: PrincipalDep) -> VerdictRead:
     fields = body.model_dump(mode="python", exclude={"shifts"})
-    return screening_gate.verdict_body(screening_gate.check(fields, ctx.settings.minimum_wage_file))
+    verdict = screening_gate.check(fields, ctx.settings.minimum_wage_file)
+    return VerdictRead.model_validate(screening_gate.verdict_body(verdict))
 
 
 @router.get("", response_model=Page[PostingRead], summary="List postings (open ones, and your own drafts)")

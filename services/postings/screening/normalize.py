@@ -34,14 +34,20 @@ _CN = "零〇一二两三四五六七八九十百"
 # and the HTML non-breaking-space entity scraped pages leave behind.
 _SPACES = " \t\f\v\xa0\u2000-\u200f\u202a-\u202f\u205f-\u2064\ufeff"
 _DROP = re.compile(rf"&nbsp;?|[{_SPACES}]+")
-# Chinese numerals are rewritten only where they are an age or a height, never elsewhere ("一带一").
+# Chinese numerals are rewritten only where they are an age, a height, a weight or a birth cohort, never
+# elsewhere ("一带一").
 _NUMERAL = re.compile(
     rf"[{_CN}]{{1,4}}(?=[ ]*来?周?岁|[ ]*[至到-][ ]*[{_CN}\d]{{1,4}}[ ]*周?岁)"
     r"|[一二三四五六七八九](?=米)|(?<=米)[零〇一二三四五六七八九]{1,2}"
     rf"|[一二]百[{_CN}]{{0,4}}(?=[ ]*(?:cm|厘米|公分|以上|以下|斤|公斤))"
+    rf"|[{_CN}]{{1,4}}(?=[ ]*(?:公斤|斤))"
 )
-# Where either could start: one character class, which the regex engine scans for quickly.
-_CANDIDATE = re.compile(rf"[&{_SPACES}{_CN}]")
+# Birth cohorts: 九零后 → 90后, 零零后 → 00后 (read digit by digit).
+_COHORT = re.compile(r"[〇零五六七八九][〇零五](?=后)")
+# Typing slips that hide a number: 一 as a dash between digits (16一40岁), 一下/已下 for 以下 after an age.
+_SLIP = re.compile(r"(?<=\d)(?P<dash>一)(?=\d)|(?<=岁)[一已](?=下|内|上)")
+# Where any of them could start: one character class, which the regex engine scans for quickly.
+_CANDIDATE = re.compile(rf"[&{_SPACES}{_CN}已]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,12 @@ def _changes(text: str) -> list[tuple[int, int, str]]:
         if (drop := _DROP.match(text, at)) is not None:
             changes.append((at, drop.end(), ""))
             pos = drop.end()
+        elif (slip := _SLIP.match(text, at)) is not None:
+            changes.append((at, slip.end(), "-" if slip.group("dash") else "以"))
+            pos = slip.end()
+        elif (cohort := _COHORT.match(text, at)) is not None:
+            changes.append((at, cohort.end(), "".join(str(_DIGIT[c]) for c in cohort.group())))
+            pos = cohort.end()
         elif (numeral := _NUMERAL.match(text, at)) is not None:
             changes.append((at, numeral.end(), str(chinese_to_int(numeral.group()))))
             pos = numeral.end()

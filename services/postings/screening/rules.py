@@ -8,6 +8,7 @@ from services.postings.screening.rules_health import (
     DISABILITY_RULES,
     EXEMPT_DISABILITY,
     EXEMPT_PATHOGEN,
+    IMPAIRMENT_RULES,
     PATHOGEN_RULES,
 )
 from services.postings.screening.rules_looks import EXEMPT_LOOKS, LOOKS_RULES
@@ -26,6 +27,7 @@ DETECTORS: tuple[Detector, ...] = (
     *HUKOU_RULES,
     *PATHOGEN_RULES,
     *DISABILITY_RULES,
+    *IMPAIRMENT_RULES,
     *AGE_RULES,
     age_findings,
     *LOOKS_RULES,

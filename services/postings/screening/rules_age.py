@@ -11,19 +11,25 @@ from services.postings.screening.patterns import (
     PREFER,
     REJECT_AFTER,
     REJECT_BEFORE,
+    SEPARATORS,
     char_before,
+    near_after,
     near_before,
+    starts_clause,
 )
 
 MIN_WORKING_AGE = 16
 ADULT_AGE = 18
+# A minimum age above 18 shuts young adults out (年龄23岁以上): it needs a reason like a ceiling does. From
+# 40 up a minimum reaches out to older workers (4050 policies, 大龄也可) and is left alone.
+OLDER_WORKERS_AGE = 40
 
 _PREFIX = (
-    r"(?:年龄|年纪)(?:要求|限制|范围|段|条件|上限)?[:]?(?:在|为|须|需|要求|限|限于|是)?[:]?"
+    r"(?:年龄|年纪)(?:要求|限制|范围|段|条件|上限)?[:]?(?:必须|须|需|要求|应|限于?|最好)?(?:在|为|是)?[:]?"
     r"(?:男女(?:均|不限,?)?|男性?|女性?|男士|女士)?"
 )
-_UNIT = r"周?岁"
-_TO = r"(?:-+|至|到)"
+_UNIT = r"(?:岁?周)?岁"  # 岁, 周岁, and the slip 岁周岁
+_TO = r"(?:-+|_+|至|到)"
 _INCL = r"(?:\((?:含|不含|包含|包括)[^()]{0,8}\))?"
 
 # Each pattern starts with a plain digit class (no group), so the regex engine can skip ahead to digits;
@@ -46,7 +52,8 @@ _CEILINGS = (
     ),
     AgePattern(
         re.compile(
-            rf"(?:不超过|不大于|不高于|小于|低于|不满|未满|不超|不得超过|未超过|最大|最高|≤|<=|<){_AGE}(?:{_UNIT})?"
+            rf"(?:不超过|不大于|不高于|小于|低于|不满|未满|不超|不得超过|未超过|别超过|不要超过|不能超过|不可超过|不宜超过"
+            rf"|最大|最高|≤|<=|<){_AGE}(?:{_UNIT})?"
         ),
         True,
     ),
@@ -60,7 +67,8 @@ _CEILINGS = (
 _MINIMUMS = (
     AgePattern(re.compile(rf"年满{_AGE}(?:{_UNIT})?")),
     AgePattern(re.compile(rf"满{_AGE}{_UNIT}"), not_after="年不未"),
-    AgePattern(re.compile(rf"{_AGE}{_UNIT}(?:以上|起|及以上|或以上)"), not_after="0123456789.-至到"),
+    AgePattern(re.compile(rf"{_AGE}{_UNIT}(?:以上|起|及以上|或以上|\+)"), not_after="0123456789.-至到"),
+    AgePattern(re.compile(rf"{_AGE}(?:以上|起|及以上|或以上|\+)"), True, not_after="0123456789.-至到"),
 )
 _NUMBER = re.compile(r"[0-9]+")
 _HAS_UNIT = re.compile(_UNIT)
@@ -75,12 +83,28 @@ _SERVED_BEFORE = re.compile(
 )
 # …or that describe the team or a result (团队平均年龄28岁, 看起来年轻十岁).
 _DESCRIBING_BEFORE = re.compile(r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去)的?$")
+# 主要客户为25-40岁女性: the customers' ages.
+_SERVED_LEAD = re.compile(
+    r"(?:客户|顾客|用户|会员|消费者|学员|患者|客群|受众|对象)群?体?(?:主要|多|大多|均)?(?:为|是|以|在|年龄段?为?)?[:]?$"
+    r"|(?:^|[,.:;、]|专|主要|帮助|服务|致力于)为$"
+)
 _SERVED_AFTER = re.compile(
     r"的?(?:儿童|孩子|小孩|宝宝|幼儿|婴|学生|学员|青少年|小朋友|少儿|患者|老人|老年|客户|用户|人群|群体|顾客|会员|消费者|退休)"
 )
 # 不招16岁以下 / 未满18周岁勿扰 set a minimum age, which is lawful.
 _REJECTION_BEFORE = re.compile(rf"(?:{REJECT_BEFORE}|严禁|禁止|不得|杜绝|不允许)[^,;。]{{0,4}}$")
 _REJECTION_AFTER = re.compile(rf"的?(?:{REJECT_AFTER})")
+
+
+# 欢迎35岁以上的开发者 / 45岁以上也可: a minimum that welcomes, or sets a condition for, a group.
+_WELCOME_BEFORE = re.compile(r"(?:欢迎|鼓励|接受|接收|吸纳|招聘|招收|包括|含|另招)[^,;。]{0,4}$")
+_WELCOME_AFTER = re.compile(
+    r"的?(?:[^,;。]{0,8}?(?:也可|亦可|均可|都可|可以|也欢迎|欢迎|退休|大龄|老人|老年))|的?(?:者|人员)?(?:需|须|要|应|可|必须)"
+)
+_RETIRED = re.compile(r"退休|返聘")
+# A bare range (16-40, 男女不限) is an age when its clause talks about applicants and not about money.
+_ABOUT_APPLICANTS = re.compile(r"男女|性别|学历|经验|身体健康|吃苦|周岁|年龄")
+_ABOUT_OTHER = re.compile(r"元|薪|工资|小时|/|k|万|人|名|天|度|米|公斤|斤|cm|分钟|公里|号|点|%|平")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +120,42 @@ def _about_the_served(ctx: Context, start: int, end: int) -> bool:
     return bool(
         _SERVED_BEFORE.search(before)
         or _DESCRIBING_BEFORE.search(before)
+        or _SERVED_LEAD.search(ctx.before(start, 12))
         or _SERVED_AFTER.match(ctx.after(end, 4))
     )
 
 
+def after_list_marker(ctx: Context, start: int) -> bool:
+    """start follows a list marker that opens a clause: "1.", "2..", "3、", "-", "(2)", or a dropped space."""
+    if start in ctx.breaks:
+        return True
+    i = start
+    while i > 0 and ctx.text[i - 1] in ".、)-":
+        i -= 1
+    if i == start:
+        return False
+    j = i
+    while j > 0 and ctx.text[j - 1].isdigit() and i - j < 2:
+        j -= 1
+    return starts_clause(ctx, j) or (j > 0 and ctx.text[j - 1] == "(")
+
+
 def _follows_number(ctx: Context, start: int, chars: str = "0123456789.") -> bool:
-    return start > 0 and ctx.text[start - 1] in chars
+    return start > 0 and ctx.text[start - 1] in chars and not after_list_marker(ctx, start)
+
+
+def _bare_range_is_an_age(ctx: Context, match: "re.Match[str]", lo: int, hi: int) -> bool:
+    """16-40，男女不限 / 1.35-45之间: a range that opens a requirement clause about the applicant."""
+    if not (MIN_WORKING_AGE <= lo < hi <= 70) or not starts_clause(ctx, match.start()):
+        if not after_list_marker(ctx, match.start()):
+            return False
+    clause = ctx.clause(match.start())
+    tail = ctx.after(match.end(), 1)
+    return (
+        (tail == "" or tail in SEPARATORS or match.group().endswith("之间"))
+        and bool(_ABOUT_APPLICANTS.search(clause))
+        and not _ABOUT_OTHER.search(ctx.after(match.end(), 3))
+    )
 
 
 def _with_prefix(ctx: Context, match: "re.Match[str]") -> int | None:
@@ -119,7 +173,9 @@ def _ranges(ctx: Context) -> Iterator[AgeBound]:
     for m in _RANGE.finditer(ctx.text):
         lo, hi = _numbers(m)[:2]
         start = _with_prefix(ctx, m)
-        if _follows_number(ctx, m.start()) or lo >= hi or (start is None and not _HAS_UNIT.search(m.group())):
+        if _follows_number(ctx, m.start()) or lo >= hi:
+            continue
+        if start is None and not _HAS_UNIT.search(m.group()) and not _bare_range_is_an_age(ctx, m, lo, hi):
             continue
         yield AgeBound(m.start() if start is None else start, m.end(), lo, hi)
 
@@ -144,22 +200,35 @@ def _ceilings(ctx: Context) -> Iterator[AgeBound]:
             yield AgeBound(m.start() if start is None else start, m.end(), None, _numbers(m)[0])
 
 
+def _welcomes(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(
+        _WELCOME_BEFORE.search(ctx.before(match.start(), 8))
+        or _WELCOME_AFTER.match(ctx.after(match.end(), 12))
+        or _RETIRED.search(ctx.clause(match.start()))
+    )
+
+
 def _minimums(ctx: Context) -> Iterator[AgeBound]:
     for pattern in _MINIMUMS:
         for m in pattern.pattern.finditer(ctx.text):
+            start = _with_prefix(ctx, m)
             if _follows_number(ctx, m.start(), pattern.not_after):
+                continue
+            if pattern.needs_context and start is None:
                 continue
             age = _numbers(m)[0]
             if _REJECTION_BEFORE.search(ctx.before(m.start(), 8)):
                 yield AgeBound(m.start(), m.end(), None, age)  # 不招45岁以上: a ceiling in other words
-            else:
-                yield AgeBound(m.start(), m.end(), age, None)
+            elif age <= ADULT_AGE or not _welcomes(ctx, m):
+                yield AgeBound(m.start() if start is None else start, m.end(), age, None)
 
 
 def age_bounds(ctx: Context) -> list[AgeBound]:
     """Every age bound in the text that is about the people hired, in text order."""
     bounds = [*_ranges(ctx), *_ceilings(ctx), *_minimums(ctx)]
-    kept = [b for b in bounds if not _about_the_served(ctx, b.start, b.end)]
+    served = [b for b in bounds if _about_the_served(ctx, b.start, b.end)]
+    # A bound inside one about the customers (客户群体18-35岁左右 → 35岁左右) is about them too.
+    kept = [b for b in bounds if not any(s.start < b.end and b.start < s.end for s in served)]
     kept.sort(key=lambda b: (b.start, b.end))
     return kept
 
@@ -179,6 +248,8 @@ def age_findings(ctx: Context) -> Iterator[Finding]:
             continue
         if b.hi is not None and b.hi >= ADULT_AGE:
             yield Finding(b.start, b.end, "age", "age_ceiling")
+        if b.hi is None and b.lo is not None and ADULT_AGE < b.lo < OLDER_WORKERS_AGE:
+            yield Finding(b.start, b.end, "age", "age_floor")
         if b.lo is not None and 6 <= b.lo < MIN_WORKING_AGE:
             yield Finding(b.start, b.end, "underage", "under_sixteen")
         elif b.lo is not None and MIN_WORKING_AGE <= b.lo < ADULT_AGE:
@@ -191,12 +262,14 @@ def age_findings(ctx: Context) -> Iterator[Finding]:
 
 _GENERATION = r"[0-9][05](?:后)?(?:[、/和及至到-]?[0-9][05](?:后)?)*后"
 _NOT_A_NUMBER = char_before("0123456789.")
+# 不限年龄 is inclusive, unless it is 男女不限 running into the next requirement (男女不限年龄22-58之间).
 EXEMPT_AGE = re.compile(
     alternation(
         product("年龄", "不限|无要求|不是问题|不做要求|不作要求")
         + product("大龄", "也可|可|亦可|均可")
-        + ["不限年龄", "不限年纪", "欢迎大龄"]
+        + ["欢迎大龄"]
     )
+    + r"|不限年[龄纪](?![:]?(?:要求|范围)?[:]?(?:在|为)?\d)"
 )
 
 AGE_RULES: tuple[Rule, ...] = (
@@ -209,7 +282,13 @@ AGE_RULES: tuple[Rule, ...] = (
     ),
     rule("child_labour_welcome", "underage", r"童工(?:可|也可|亦可|欢迎)"),
     rule("generation_limited", "age", _GENERATION, before=LIMIT, vetoes=[_NOT_A_NUMBER]),
-    rule("generation_preferred", "age", rf"{_GENERATION}(?:{PREFER})", vetoes=[_NOT_A_NUMBER]),
+    rule(
+        "generation_preferred",
+        "age",
+        rf"{_GENERATION}(?:{PREFER})",
+        # 同事都是90后为主 describes the team.
+        vetoes=[_NOT_A_NUMBER, near_before(r"都是|团队|同事|员工|公司|大多|多为|大部分|主要是", 6)],
+    ),
     rule(
         "youth_preferred",
         "age",
@@ -225,6 +304,21 @@ AGE_RULES: tuple[Rule, ...] = (
         "age",
         r"(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:及|或|以)?(?:以后|之后|后)(?:出生|生)",
     ),
-    rule("youth_only", "age", r"年轻|青年(?!突击|志愿|文明|团|节|干部)", before=LIMIT),
+    rule(
+        "youth_only",
+        "age",
+        r"年轻(?!一代|化|态|用户|客群|群体|消费|市场|人群|的心)|青年(?!突击|志愿|文明|团|节|干部)",
+        before=LIMIT,
+    ),
+    rule(
+        "age_limit_unstated",
+        "age",
+        r"(?:年龄|年纪)(?:上)?有(?:一定的?|严格的?)?(?:限制|要求|上限)|有(?:一定的?|严格的?)?(?:年龄|年纪)(?:限制|要求|上限)"
+        r"|对(?:年龄|年纪)有(?:一定的?|严格的?)?(?:要求|限制)",
+        vetoes=[
+            near_before(r"[没无不非]$", 1),
+            near_after(r"[,]?(?:可|但|不过)?[^,;。]{0,4}(?:放宽|商量|商议)", 10),
+        ],
+    ),
     rule("older_turned_away", "age", r"中老年|大龄|高龄|超龄", before=REJECT_BEFORE),
 )

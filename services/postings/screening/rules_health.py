@@ -2,7 +2,7 @@
 
 import re
 
-from services.postings.screening.engine import Rule, rule
+from services.postings.screening.engine import Context, Rule, rule
 from services.postings.screening.lexicon import alternation, family, product
 from services.postings.screening.patterns import (
     PERSON,
@@ -20,6 +20,8 @@ _NEGATED = (
     r"|不接受|不招收?|不要|不收|谢绝|拒绝|不录用?)"
 )
 _DISEASE_QUALIFIER = r"(?:任何|各类|各种|一切|患有|急慢性|急性|慢性|重大|严重)?(?:的)?"
+# 无精神病及传染病 / 无高血压、心脏病、传染病: the pathogen ends a list that one negation governs.
+_LISTED = r"(?:[^,;。无]{1,10}?(?:及|和|或|与|、|/|以及))?"
 
 # Disease control and care are the job of doctors and nurses (负责传染病防治; 慢性非传染性疾病管理).
 _HEALTH_WORK_AFTER = near_after(
@@ -33,13 +35,21 @@ EXEMPT_PATHOGEN = re.compile(
     )
 )
 
+_NOT_DONE = re.compile(r"不含|不包括|不包含|不做|不查|不检|不涉及|禁止|不得|无需|不需|免查|取消")
+
+
+def _test_not_done(ctx: Context, match: "re.Match[str]") -> bool:
+    """体检不含乙肝项目: the test is named to say it is not done."""
+    return bool(_NOT_DONE.search(ctx.text, match.start(), match.start("t")))
+
+
 PATHOGEN_RULES: tuple[Rule, ...] = (
     rule(
         "pathogen_excluded",
         "pathogen_carrier",
         _PATHOGEN,
-        before=rf"{_NEGATED}{_DISEASE_QUALIFIER}",
-        vetoes=[_HEALTH_WORK_AFTER, near_before(r"慢性", 5), in_equality_statement],
+        before=rf"{_NEGATED}{_LISTED}{_DISEASE_QUALIFIER}",
+        vetoes=[_HEALTH_WORK_AFTER, near_before(r"慢性非$", 5), in_equality_statement],
     ),
     rule(
         "pathogen_rejected",
@@ -51,12 +61,12 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
         "pathogen_carrier",
         rf"(?:体检|检查|检测|化验|筛查|入职)[^。;\n]{{0,12}}?(?P<t>{_HBV_TESTS})",
         group="t",
-        vetoes=[_HEALTH_WORK_BEFORE],
+        vetoes=[_HEALTH_WORK_BEFORE, _test_not_done],
     ),
     rule(
         "pathogen_panel",
         "pathogen_carrier",
-        r"乙肝五项|乙肝两对半|两对半|乙肝表面抗原|hbsag",
+        alternation(["乙肝五项", "乙肝两对半", "两对半", "乙肝表面抗原", "hbsag"]),
         vetoes=[_HEALTH_WORK_BEFORE],
     ),
     rule(
@@ -102,4 +112,65 @@ DISABILITY_RULES: tuple[Rule, ...] = (
     ),
     rule("disability_able_bodied_person", "disability", r"健全人(?![力事])"),
     rule("disability_rejected", "disability", rf"{_DISABLED}{PERSON}(?:人)?(?:{REJECT_AFTER})"),
+)
+
+# A named impairment excluded without a word about the work (无色盲色弱, 无听力障碍, 口吃者勿扰). Colour
+# blindness or a stammer is no disability in law, and many jobs need good colour vision or hearing; the
+# employer says why (needs justification). Where the text itself names the work that needs it (电线颜色,
+# 接听电话), the requirement is taken as job-related.
+_COLOUR = r"色盲|色弱|色觉异常|色觉障碍|辨色障碍|辨色力异常"
+_HEARING = r"听力障碍|听力缺陷|听力异常|听障|耳聋|聋哑|耳背"
+_SPEECH = r"口吃|结巴|语言障碍"
+_MIND = r"精神病史|精神病|精神疾病|精神障碍|癫痫|羊癫疯"
+_IMPLANT = r"钢钉|钢板|钢针"
+_ONE_IMPAIRMENT = alternation("|".join((_COLOUR, _HEARING, _SPEECH, _MIND)).split("|"))
+_IMPAIRMENT = rf"{_ONE_IMPAIRMENT}(?:[、/和及或]?{_ONE_IMPAIRMENT})*"
+_WORK_NEEDS = (
+    (
+        re.compile(_COLOUR),
+        re.compile(
+            r"颜色|色差|色卡|配色|调色|色彩|电线|线色|电工|电气|接线|布线|印刷|印染|染色|化验|检验|质检|驾驶|司机|信号|美工|美术|设计|喷漆|涂装"
+        ),
+    ),
+    (
+        re.compile(_HEARING),
+        re.compile(r"电话|接听|客服|话务|监听|调度|驾驶|司机|对讲|报警|警报|听诊|声音|音频|录音"),
+    ),
+    (
+        re.compile(_SPEECH),
+        re.compile(r"电话|客服|话务|主播|直播|讲解|播音|主持|销售|授课|教师|老师|培训|前台|接待"),
+    ),
+    (
+        re.compile(_MIND),
+        re.compile(r"高处|高空|登高|驾驶|司机|保安|安保|押运|幼儿|儿童|托育|电工|特种|危险|枪"),
+    ),
+)
+
+
+def _work_needs_it(ctx: Context, match: "re.Match[str]") -> bool:
+    """Every impairment named is one the text's own work description needs (颜色 for 色盲 …)."""
+    named = match.group()
+    needed = [work for condition, work in _WORK_NEEDS if condition.search(named)]
+    return bool(needed) and all(work.search(ctx.text) for work in needed)
+
+
+IMPAIRMENT_RULES: tuple[Rule, ...] = (
+    rule(
+        "impairment_excluded",
+        "impairment",
+        _IMPAIRMENT,
+        before=rf"{_NEGATED}(?:任何)?(?:明显的?)?",
+        vetoes=[_work_needs_it, in_equality_statement],
+    ),
+    rule(
+        "impairment_rejected",
+        "impairment",
+        rf"{_IMPAIRMENT}(?:者|患者|人员|的人|的)?(?:{REJECT_AFTER})",
+        vetoes=[_work_needs_it, in_equality_statement],
+    ),
+    rule(
+        "implant_rejected",
+        "impairment",
+        rf"(?:{_IMPLANT})(?:[、和或]?(?:{_IMPLANT}))*(?:者|的|人员)?(?:{REJECT_AFTER})",
+    ),
 )

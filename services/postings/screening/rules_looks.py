@@ -2,14 +2,21 @@
 
 import re
 
-from services.postings.screening.engine import Rule, rule
+from services.postings.screening.engine import Context, Rule, rule
 from services.postings.screening.lexicon import alternation, product
-from services.postings.screening.patterns import LIMIT, PREFER, REJECT_AFTER, near_after, near_before
+from services.postings.screening.patterns import (
+    LIMIT,
+    PREFER,
+    REJECT_AFTER,
+    char_before,
+    near_after,
+    near_before,
+)
 
 _NUMBER = r"\d+(?:\.\d+)?(?:cm|m|米|厘米|公分)?\d*(?:cm|厘米|公分)?"
 _HEIGHT_LEAD = (
     r"(?:要求|标准)?[:]?(?:在|为|需|须|要|必须|分别是|分别为|达到|不低于|不少于|不矮于|高于|超过|>|≥|>="
-    r"|男生?|女生?|男性|女性|男士|女士)*"
+    r"|男生?|女生?|男性|女性|男士|女士|[a-z]{1,6})*"
 )
 _HEIGHT = (
     rf"身高{_HEIGHT_LEAD}{_NUMBER}(?:(?:-+|至|到){_NUMBER})?(?:以上|以下|左右|之间|上下|起|\+|及以上|以内)?"
@@ -30,7 +37,7 @@ _GOOD = (
     r"(?:端正|姣好|好看|好|佳|出众|甜美|清秀|俊朗|帅气|靓丽|漂亮|美丽|较好|良好|过得去|在线|高|优秀|大方|端庄"
     r"|秀丽|阳光|帅|可人|俊秀|出色|上乘|过关|较佳|中上)"
 )
-_FACE = r"五官(?:端正|清秀|精致|立体|标致|周正|端庄|好看)|长得(?:漂亮|帅|好看|端正|可爱|甜美|清秀)"
+_FACE = r"五[官宫](?:端正|清秀|精致|立体|标致|周正|端庄|好看)|长得(?:漂亮|帅|好看|端正|可爱|甜美|清秀)"
 _LOOKS_GOOD = (
     r"(?:相貌|长相|容貌|外貌|外表|面相|样貌|颜值|模样|外在|面容|品貌|体貌|容颜|面貌|外形|外型|形体|形像"
     rf"|仪表|仪容|仪态)(?:要)?{_GOOD}"
@@ -52,8 +59,19 @@ _IMAGE_GOOD = (
     r"(?:较好|良好|好|佳|端正|姣好|出众|优秀|大方|端庄|靓丽|阳光|健康|干净|得体|甜美|突出|过关|不错|较佳|上佳"
     r"|和蔼|亲和|俱佳|优良|清新)"
 )
-_IMAGE = rf"(?:个人形象|外在形象|外部形象|整体形象|外表形象|自身形象|形象)(?:和|与|、)?(?:气质)?{_IMAGE_GOOD}"
-_GOOD_IMAGE = r"(?:良好|较好|好|佳|端正|出众|优秀|端庄)的?(?:个人|外在)?形象(?:和|与|、)?(?:气质)?"
+_IMAGE = (
+    rf"(?:个人形象|外在形象|外部形象|整体形象|外表形象|自身形象|职业形象|形象)(?:和|与|、|及)?(?:气质|品德|人品|素质)?"
+    rf"{_IMAGE_GOOD}"
+)
+_GOOD_IMAGE = (
+    r"(?:良好|较好|好|佳|端正|出众|优秀|端庄|优良|得体)的?(?:个人|外在|职业|专业|整体)?"
+    r"(?:(?:素养|素质|气质|亲和力)(?:和|与|、|及)?)?(?:个人|职业)?形象(?:和|与|、)?(?:气质)?"
+)
+# 形象气质、服务意识佳: the pair names a looks requirement wherever it stands in a list of them.
+_IMAGE_PAIR = r"形象气质(?!的?(?:培训|提升|塑造|打造|设计|管理))"
+# 对形象有一定要求 / 颜值要求高: a looks requirement left unstated.
+_LOOKS_WORD = r"(?:身高|形象|外貌|颜值|长相|相貌|外表|身材|外形|五官)"
+_UNSTATED = rf"{_LOOKS_WORD}(?:(?:上)?有(?:一定的?|较高的?|严格的?|硬性)?要求|要求(?:高|较高|严格|硬))"
 _TEMPERAMENT = (
     r"(?:有气质|气质)(?:佳|好|较好|良好|优雅|出众|优|突出|高雅|端庄|大方|甜美|(?<=有气质)(?![的地]))"
 )
@@ -71,22 +89,36 @@ _DUTY = near_before(
 )
 _OWNER = near_before(r"公司|品牌|企业|产品|医学|文化|店面|门店|城市|团队|艺术", 3)
 # 无固定身高体重要求 / 不限身高: no requirement at all.
-_NO_REQUIREMENT = near_before(r"(?:无|不限|没有|不作|不做|无固定|无特别|无特殊)$", 4)
+_NO_REQUIREMENT_BEFORE = re.compile(r"(?:无|不限|没有|不作|不做|无固定|无特别|无特殊)$")
+_DIGIT = re.compile(r"\d")
+
+
+def _no_requirement(ctx: Context, match: "re.Match[str]") -> bool:
+    """无身高要求 / 不限身高; but 学历不限身高170以上 runs one header into the next and does set a height."""
+    return bool(_NO_REQUIREMENT_BEFORE.search(ctx.before(match.start(), 4))) and not _DIGIT.search(
+        match.group()
+    )
+
+
 _SETTING = near_after(r"团队|同事|办公|环境|写字楼|小姐姐们|公司|管理", 4)
 # 起到良好的形象展示作用 is about the company's image.
-_SHOWCASE = near_after(r"展示|代表|宣传|大使|窗口|建设|工程|设计|墙|店", 3)
+# 自身高标准 (high standards for oneself) and 做身高体重测量 (measuring children) are no height requirement.
+_SELF = char_before("自")
+_MEASURED = near_after(r"(?:和|、)?(?:体重)?(?:的)?(?:测量|检测|测定|监测|记录|评估|发育)", 6)
+_SHOWCASE = near_after(r"展示|代表|宣传|大使|窗口|建设|工程|设计|墙|店|表率|标杆|榜样", 3)
 
 EXEMPT_LOOKS = re.compile(
     alternation(
         product("身高|形象|外貌|颜值|长相|身高体重|外表", "不限|无要求|不作要求|不做要求")
-        + product("不限", "身高|形象|颜值|外貌")
+        + product("不限", "形象|颜值|外貌")
         + product("不看", "颜值|长相|外表|脸")
         + ["对身高无要求", "无身高要求", "身高体重无要求", "无固定身高体重要求"]
     )
+    + r"|不限身高(?![:]?(?:要求)?[:]?(?:在|为)?\d)"
 )
 
 LOOKS_RULES: tuple[Rule, ...] = (
-    rule("height", "appearance", _HEIGHT, vetoes=[_DUTY, _NO_REQUIREMENT]),
+    rule("height", "appearance", _HEIGHT, vetoes=[_DUTY, _no_requirement, _SELF, _MEASURED]),
     rule("weight", "appearance", _WEIGHT, vetoes=[_DUTY, _SETTING]),
     rule("body_shape", "appearance", _SHAPE, vetoes=[_DUTY]),
     rule("fat_rejected", "appearance", _FAT_REJECTED),
@@ -106,6 +138,10 @@ LOOKS_RULES: tuple[Rule, ...] = (
         vetoes=[_SETTING],
     ),
     rule("image", "appearance", _IMAGE, vetoes=[_DUTY, _OWNER, _SHOWCASE]),
+    rule("image_pair", "appearance", _IMAGE_PAIR, vetoes=[_DUTY, _OWNER, _SHOWCASE]),
+    # 形象岗 / 形象保安: a post filled by height and looks (the requirement is implied by the name).
+    rule("image_post", "appearance", r"形象(?:岗|保安|安保|哨|门岗)"),
+    rule("looks_unstated", "appearance", _UNSTATED, before="对?", vetoes=[near_before(r"[没无不非]$", 1)]),
     rule("good_image", "appearance", _GOOD_IMAGE, vetoes=[_DUTY, _OWNER, _SHOWCASE]),
     rule("temperament", "appearance", _TEMPERAMENT, vetoes=[_DUTY, _OWNER]),
     rule("no_marks", "appearance", _NO_MARKS, vetoes=[_DUTY]),

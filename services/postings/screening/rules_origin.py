@@ -58,6 +58,11 @@ ETHNICITY_RULES: tuple[Rule, ...] = (
     ),
     rule("ethnicity_header", "ethnicity_religion", rf"民族(?:要求)?[:]?(?:为|是|限|仅限)?{_ETHNIC}"),
     rule(
+        "ethnicity_header_short",
+        "ethnicity_religion",
+        rf"民族(?:要求)?[:](?:为|是|限|仅限)?(?:汉|回|满|藏|维|壮|苗|蒙古?)(?=[{SEPARATORS}]|$)",
+    ),
+    rule(
         "ethnicity_alone",
         "ethnicity_religion",
         rf"{_ETHNIC}(?=[{SEPARATORS}]|$)",
@@ -96,8 +101,10 @@ ETHNICITY_RULES: tuple[Rule, ...] = (
     ),
 )
 
-_REGION = rf"{family('regions')}(?:省|市|地区|区|县)?"
-_OUTSIDER_WORDS = [*terms("regions"), "外地", "外省", "外市", "外县", "外乡", "外来"]
+# Provinces, big cities and Shandong's counties (章丘, 梁山 …): where a person may come from.
+_PLACE_NAMES = [*terms("regions"), *terms("shandong_places")]
+_REGION = rf"{alternation(_PLACE_NAMES)}(?:省|市|地区|区|县)?"
+_OUTSIDER_WORDS = [*_PLACE_NAMES, "外地", "外省", "外市", "外县", "外乡", "外来"]
 _OUTSIDERS = rf"{alternation(_OUTSIDER_WORDS)}(?:省|市|地区|区|县)?"
 _PLACE = (
     rf"(?:{_REGION}|本地|本市|本省|本县|本区|本镇|本乡|本村|本街道|本社区|当地|外地|外省|外市|外县"
@@ -106,7 +113,25 @@ _PLACE = (
 _URBAN_RURAL = r"(?:城镇|农村|非农业?|农业|城市|常住)"
 _NOT_DOCUMENT = r"(?!本|簿|页|复印件|原件|所在地址)"
 _LOCALS = r"(?:本地|当地|本市|本县|本区|本省|本镇|本村|省内|市内|县内)"
-_LOCAL_PEOPLE = r"(?:人|居民|村民|市民|户籍人员|户籍人口|常住人口|户|的)(?:员|士)?"
+# 本地或可驻场者优先 / 本地或愿意长期留在杭州者优先: an alternative anyone may meet, so not a limit by origin.
+_OPEN_ALTERNATIVE = re.compile(r"[或/](?:[^,;。]{0,6}?)(?:可|愿意?|能|接受|长期|驻场|出差|留在|定居|常驻)")
+
+
+def _open_alternative(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(_OPEN_ALTERNATIVE.search(match.group()))
+
+
+_LOCAL_PEOPLE = r"(?:(?:人|居民|村民|市民|户籍人员|户籍人口|常住人口|户|的)(?:员|士)?)"
+# Where one lives, at the scale of a city or more (家住附近 is about the commute and stays lawful).
+_HOME = (
+    rf"(?:{_REGION}|本地|当地|本市|本省|本县|外地|外省|[\u4e00-\u9fa5]{{1,3}}(?:省|市|县))"
+    r"(?:本地|当地|市区|市内)?"
+)
+_YEARS = r"(?:\d+|[一二两三四五六七八九十]{1,2})年"
+# 不要求本地户口 / 无需本地户籍: the hukou is named to say it is not needed.
+_NOT_NEEDED = near_before(
+    r"(?:不要求|无需|不需要?|不用|不必|无须|不限|不论|不管|不问|不看|非必须)[^,;。]{0,6}$", 12
+)
 
 # Hukou given as a benefit (可解决北京户口, 协助落户) is an offer, not a requirement.
 _OFFERED = near_before(r"解决|办理|落户|给予|提供|申请|迁|协助|帮助|积分|获得|取得|指标", 8)
@@ -121,6 +146,7 @@ _COMING = near_before(r"不在|不来|不能来|不愿来|不考虑来|无法来
 _BENEFIT_LIST = near_before(r"福利|激励|补贴|待遇|奖励|人才政策", 20)
 _BENEFIT_AFTER = near_after(r".{0,10}(?:办理|落户|解决|指标|补贴)", 14)
 _HUKOU_VETOES = (
+    _NOT_NEEDED,
     _OFFERED,
     _ADMINISTRATION,
     _BENEFIT_LIST,
@@ -197,7 +223,16 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "locals_preferred",
         "hukou_region",
-        rf"{_LOCALS}{_LOCAL_PEOPLE}?(?:[或及和、/][^,;。]{{0,8}}?)?(?:{PREFER}|{REJECT_AFTER})",
+        rf"{_LOCALS}(?:{_LOCAL_PEOPLE}|(?<![内])(?=[或及和、/]|优先|最好|为佳|更佳|尤佳|者|勿|免|不|谢|除))"
+        rf"(?:[或及和、/][^,;。]{{0,12}}?)?(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[_NOT_NEEDED, _open_alternative, in_equality_statement],
+    ),
+    rule(
+        "residence_preferred",
+        "hukou_region",
+        rf"(?:居住|家住|住|常住|生活)(?:在|于)?{_HOME}(?:的|者|人员|人|居民)*(?:{PREFER}|{REJECT_AFTER})"
+        rf"|在{_HOME}的?(?:居住者|常住者|居民)(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[in_equality_statement],
     ),
     rule(
         "locals_alone",
@@ -233,7 +268,8 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "local_residence",
         "hukou_region",
-        r"(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?\d+年(?:以上)?|超过\d+年)",
+        rf"(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?{_YEARS}(?:以上)?"
+        rf"|(?:超过|不少于|不低于|达到|已满|满)(?:{_YEARS}|\d+个月|半年))",
         before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}",
     ),
 )

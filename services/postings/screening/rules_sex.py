@@ -20,19 +20,24 @@ from services.postings.screening.patterns import (
     not_at_clause_start,
 )
 
+# Spellings that slip past word filters (汝孩 / 钕生 for 女孩 / 女生, 菇凉 for 姑娘, 女孩纸 for 女孩子).
+_VARIANTS = r"汝孩子?|钕孩子?|钕生|钕性|钕士|女孩纸|男孩纸|妹纸|菇凉|姑凉"
 _PERSONS = (
-    r"男性|男士|男生|男孩子?|男工|男子|男同志|男青年|男同学|男的|男|女性|女士|女生|女孩子?|女工|女子|女同志|女青年"
-    r"|女同学|女的|女|小伙子?|帅小伙|姑娘|妹子|美女|靓女|帅哥|靓仔|小姐姐|小哥哥"
+    rf"{_VARIANTS}|男性|男士|男生|男孩子?|男工|男子|男同志|男青年|男同学|男的|男|女性|女士|女生|女孩子?|女工|女子|女同志|女青年"
+    r"|女同学|女的|女|小伙子?(?!伴)|帅小伙|姑娘|妹子|美女|靓女|帅哥|靓仔|小姐姐|小哥哥"
 )
 # 男/女 in a compound (女装, 男科, 女朋友, 女性用品 …) is not a person's sex.
 _NOT_COMPOUND = (
-    r"(?![男女装鞋包式款科童厕卫寝浴方权篮排足友团神星王皇侠声高低裤袜帽衣表频]|宿舍|更衣|用品|性用品|性健康|性护理|性向"
+    r"(?![男女装鞋包式款科童厕卫寝浴方权篮排足友朋团神星王皇侠声高低裤袜帽衣表频]|宿舍|更衣|用品|性用品|性健康|性护理|性向"
     r"|性市场|性客户|性用户|性消费|性顾客|性疾病|性患者|士用品|士服|士发型|性发型|生宿舍|工宿舍)"
 )
 SEX = rf"(?:{_PERSONS}){_NOT_COMPOUND}"
 # …and 男/女 after one of these (子女, 美女, 妇女, 少女, 长女 …) is part of a word too.
 _COMPOUND_BEFORE = char_before("男女子儿妇母少美淑侍仙处孙舞织妓长次独童宅猛直渣暖帅靓侄甥孤修媳闺侠贤烈宫神")
-_CORE = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩|女孩|男子|女子|男的|女的|男|女)"
+_CORE = (
+    rf"(?:{_VARIANTS}|男性|女性|男士|女士|男生|女生|男工|女工|男孩|女孩|男子|女子|男的|女的|男|女"
+    r"|小伙子?(?!伴)|姑娘|妹子)"
+)
 _SPLIT_CORE = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩|女孩|男的|女的|男|女)"
 _ALONE_AHEAD = re.compile(r"\d{1,2}(?:-+|至|到)\d{1,2}|\d{1,2}周?岁|\d[.、)]|年龄|年纪")
 
@@ -65,7 +70,7 @@ def _same_sex_pair(ctx: Context, match: "re.Match[str]") -> bool:
 
 _SPLIT_NOISE = re.compile(
     r"^(?:身高|体重|高|\d{3})|米|cm|厘米|公分|公斤|kg|宿舍|厕|卫生间|更衣|浴|服装|衣服|制服|着装|发型|产假|育儿假"
-    r"|休假|假期|鞋|用品|不限|均可|皆可|都可|都行|可以|欢迎|老少|比例"
+    r"|休假|假期|鞋|用品|不限|均可|皆可|都可|都行|可以|欢迎|老少|比例|穿|妆|盘发|西装|工装|领带|丝袜"
 )
 
 
@@ -83,6 +88,27 @@ _WELCOME = earlier_in_clause(r"欢迎|鼓励|照顾|包括|含")
 _SERVED = near_before(r"客户|顾客|用户|消费者|会员|学员|患者|对象|产品|市场|读者|观众|粉丝", 6)
 # 女员工享受三八节福利 / 女工居多 describe the staff or their benefits, not who may apply.
 _DESCRIBED = near_after(r".{0,4}(?:享受|享有|福利|假|节|礼|补贴|宿舍|更衣|占比|比例|居多|较多|多)", 8)
+# 女生要求化淡妆 / 男士需穿西装: a dress or grooming rule for staff of one sex, not a limit on who is hired.
+_GROOMING = near_after(
+    r"[^,;。!?\n]{0,5}?(?:化妆|淡妆|妆容|着装|穿|工装|制服|西装|领带|长发|短发|头发|发型|盘发|丝袜|高跟|指甲|美甲"
+    r"|首饰|耳环|胡须|胡子)",
+    12,
+)
+# 25岁以下年轻女性 / 招35岁左右男性: an age or an adjective in front of the sex wanted.
+_QUALIFIER = (
+    r"(?:\d{1,2}(?:-|至|到)\d{1,2}周?岁(?:之间|左右)?|\d{1,2}周?岁(?:以下|以内|以上|左右|上下|之间|出头)?"
+    r"|年轻|青年|中年|未婚|已婚|单身|成熟)的?"
+)
+_QUALIFIED_SEX = (
+    rf"(?:{_VARIANTS}|男性|女性|男士|女士|男生|女生|男孩子?|女孩子?|男工|女工|男子|女子|姑娘|小伙子?(?!伴))"
+    rf"{_NOT_COMPOUND}"
+)
+_SERVED_GROUP = near_after(
+    r"的?(?:产品|服装|用户|客户|顾客|群体|人群|市场|消费|健康|疾病|患者|提供|服务|护理)", 6
+)
+_SERVED_LEAD = near_before(
+    r"(?:^|[,.:;、]|专|主要|帮助|服务|致力于)为|面向|针对|服务于|关爱|照顾|客户|顾客|用户|患者", 14
+)
 _DUTY_SEX = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩子?|女孩子?|男的|女的|男|女)"
 _DUTY = r"(?:负责|做|干|从事|操作|上|看|搞)"
 _COUNT = r"(?:\d+名|\d+位|\d+个|若干名?)?"
@@ -93,7 +119,7 @@ SEX_RULES: tuple[Rule, ...] = (
         "sex",
         SEX,
         before=rf"(?:{LIMIT})[:]?(?:有|是|为)?{_COUNT}",
-        vetoes=[_COMPOUND_BEFORE, _both_sexes, in_equality_statement],
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, _GROOMING, in_equality_statement],
     ),
     rule(
         "sex_header", "sex", rf"性别(?:要求|限制)?[:]?(?:为|是|限|仅限|要求)?[:]?{SEX}", vetoes=[_both_sexes]
@@ -102,7 +128,23 @@ SEX_RULES: tuple[Rule, ...] = (
         "sex_preferred",
         "sex",
         rf"{SEX}(?:{family('job_titles')}|{PERSON})(?:{PREFER}|{REJECT_AFTER})",
-        vetoes=[_COMPOUND_BEFORE, _both_sexes, _SERVED, in_equality_statement],
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, _SERVED, _GROOMING, in_equality_statement],
+    ),
+    rule(
+        "sex_qualified",
+        "sex",
+        _QUALIFIED_SEX,
+        before=_QUALIFIER,
+        vetoes=[
+            _COMPOUND_BEFORE,
+            _both_sexes,
+            _SERVED,
+            _SERVED_LEAD,
+            _SERVED_GROUP,
+            _DESCRIBED,
+            _GROOMING,
+            in_equality_statement,
+        ],
     ),
     rule("sex_rejected", "sex", SEX, before=REJECT_BEFORE, vetoes=[_COMPOUND_BEFORE, _both_sexes]),
     rule(
@@ -116,6 +158,7 @@ SEX_RULES: tuple[Rule, ...] = (
             _WELCOME,
             _HEIGHT_STANDARD,
             _RETIREMENT,
+            _GROOMING,
             in_equality_statement,
         ],
     ),
@@ -123,7 +166,15 @@ SEX_RULES: tuple[Rule, ...] = (
         "sex_job",
         "sex",
         rf"{_CORE}{family('job_titles')}",
-        vetoes=[_COMPOUND_BEFORE, _both_sexes, _WELCOME, _SERVED, _DESCRIBED, in_equality_statement],
+        vetoes=[
+            _COMPOUND_BEFORE,
+            _both_sexes,
+            _WELCOME,
+            _SERVED,
+            _DESCRIBED,
+            _GROOMING,
+            in_equality_statement,
+        ],
     ),
     rule(
         "sex_limited_far",
@@ -135,14 +186,14 @@ SEX_RULES: tuple[Rule, ...] = (
     rule(
         "sex_headcount",
         "sex",
-        rf"{_CORE}[\u4e00-\u9fa5]{{0,4}}?[:]?[0-9一二两三四五六七八九十若干]+(?:名|位|人|个)",
+        rf"{_CORE}{_NOT_COMPOUND}[\u4e00-\u9fa5]{{0,4}}?[:]?[0-9一二两三四五六七八九十若干]+(?:名|位|人|个)",
         vetoes=[_COMPOUND_BEFORE, _both_sexes, earlier_in_clause(r"共|人数|其中|占|比例|现有")],
     ),
     rule(
         "sex_described",
         "sex",
         rf"{_CORE}(?=能|会|有|要|需|须|必须|身体|年龄|年纪|吃苦|细心|勤快|性格|肯干|踏实|即可|为主|就行|都行|可以)",
-        vetoes=[not_at_clause_start, _both_sexes, _SERVED, in_equality_statement],
+        vetoes=[not_at_clause_start, _both_sexes, _SERVED, _GROOMING, in_equality_statement],
     ),
     rule(
         "sex_duty_split",
@@ -168,16 +219,20 @@ SEX_RULES: tuple[Rule, ...] = (
 
 _MARITAL_WORDS = "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
 _MARITAL = alternation(_MARITAL_WORDS.split("|"))
-_STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶".split("|"))
+_STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶|已成家|未成家".split("|"))
 _KIDS = alternation(
     product("有|无|没|没有", "孩子|小孩|子女|宝宝")
     + "生过孩子|生过小孩|生过宝宝|孩子上学|孩子已上学|孩子大|孩子已大|二胎|二孩|三胎|三孩".split("|")
+    + "有生育经历|有生育经验|有过生育|生育过|已生育|未生育|顺产|剖腹产".split("|")
 )
+# 有生育经历、服从调动者、能出差者优先: a status in a list of preferences that ends in 优先.
+_IN_A_LIST = r"(?:[、或及和/][^,;。]{0,30}?)?"
 _WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人)"
 _PREGNANT = r"(?:孕妇|孕期|怀孕|哺乳期|孕产期|备孕|三期)"
 _ASK = r"婚否|婚姻状况|婚姻情况|婚育状况|婚育情况|生育状况|生育情况|生育计划|婚育计划"
 _NO_PLAN = (
-    r"(?:不|无|没有|暂无|暂不)(?:打算|计划)?(?:结婚|生育|生孩子|要孩子|要小孩|怀孕|生二胎|生小孩|生宝宝|备孕)"
+    r"(?:不|无|没有|暂无|暂不)(?:能|得|可|允许|准|许|会)?(?:打算|计划)?"
+    r"(?:结婚|生育|生孩子|要孩子|要小孩|怀孕|生二胎|生小孩|生宝宝|备孕)"
 )
 EXEMPT_MARITAL = re.compile(
     alternation(
@@ -200,14 +255,18 @@ MARITAL_RULES: tuple[Rule, ...] = (
     rule(
         "children_preferred",
         "marital_childbirth",
-        rf"{_KIDS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
+        rf"{_KIDS}(?:的|者)?{_WHO}?{_IN_A_LIST}(?:{PREFER}|{REJECT_AFTER})",
         vetoes=[in_equality_statement],
     ),
     rule(
         "marital_asked",
         "marital_childbirth",
         _ASK,
-        vetoes=[near_after(r"[:]?(?:不限|无要求|不作要求|不做要求|均可|不问)", 6), in_equality_statement],
+        vetoes=[
+            near_after(r"[:]?(?:不限|无要求|不作要求|不做要求|均可|不问)", 6),
+            near_before(r"(?:不问|不询问|不涉及|不调查|不考虑|不论|不管|无论|不限|无关)$", 4),
+            in_equality_statement,
+        ],
     ),
     rule("childbirth_plans", "marital_childbirth", _NO_PLAN, vetoes=[in_equality_statement]),
     rule(

@@ -31,8 +31,30 @@ def test_chinese_numerals_in_heights_become_digits() -> None:
     assert normalize("身高一米六五以上").text == "身高1米65以上"
 
 
+def test_chinese_numerals_in_weights_become_digits() -> None:
+    assert normalize("体重不超过六十公斤，一百二十斤以下").text == "体重不超过60公斤,120斤以下"
+
+
+def test_birth_cohorts_in_chinese_numerals_become_digits() -> None:
+    assert normalize("限九零后，八五后，零零后").text == "限90后,85后,00后"
+
+
+def test_a_yi_between_digits_is_read_as_a_dash() -> None:
+    assert normalize("年龄16一40岁").text == "年龄16-40岁"
+
+
+def test_yixia_typed_for_yixia_after_an_age_is_read_as_below() -> None:
+    assert normalize("55岁一下，60岁已内").text == "55岁以下,60岁以内"
+
+
+def test_slips_keep_their_offsets() -> None:
+    original = "洗碗工，50一55岁"
+    norm = normalize(original)
+    assert norm.original(norm.text.index("50"), len(norm.text)) == (original.index("50"), len(original))
+
+
 def test_other_chinese_numerals_are_left_alone() -> None:
-    assert normalize("一带一，统一管理").text == "一带一,统一管理"
+    assert normalize("一带一，统一管理，已下班，钕铁硼").text == "一带一,统一管理,已下班,钕铁硼"
 
 
 def test_chinese_to_int_reads_tens_hundreds_and_digit_strings() -> None:

@@ -158,3 +158,20 @@ def test_unknown_county_is_held_to_the_lowest_class() -> None:
 
 def test_no_pay_given_means_no_pay_issue() -> None:
     assert _codes(replace(DRAFT, pay_min=None, pay_max=None, pay_unit=None)) == []
+
+
+def test_a_named_impairment_needs_a_reason() -> None:
+    verdict = screen_posting(_with_text("无色盲色弱，能适应倒班"))
+    assert [(i.code, i.category) for i in verdict.issues] == [("justification_required", "impairment")]
+
+
+def test_a_named_impairment_with_a_reason_is_accepted_as_a_note() -> None:
+    reason = "岗位负责线束装配，需按颜色区分二十多种导线"
+    verdict = screen_posting(_with_text("无色盲色弱，能适应倒班", justifications={"impairment": reason}))
+    assert verdict.verdict == "accepted"
+    assert [(n.code, n.category) for n in verdict.notes] == [("justified", "impairment")]
+
+
+def test_a_named_impairment_is_refused_on_a_public_welfare_post() -> None:
+    draft = _with_text("无听力障碍", flags=frozenset({"public_welfare"}))
+    assert _codes(draft) == ["not_allowed_on_public_welfare"]

@@ -67,7 +67,7 @@ _DESCRIPTION = (
 def test_a_2000_character_description_is_screened_in_well_under_5_ms() -> None:
     text = (_DESCRIPTION * 10)[:2000]
     screen_text(text)
-    best = min(_timed(text) for _ in range(5))
+    best = min(_timed(text) for _ in range(20))  # the best of many: robust on a busy shared machine
     assert best < 0.005
 
 

@@ -122,6 +122,8 @@ NEEDS_JUSTIFICATION = [
     ("35周岁(含35周岁)以下", "age"),
     ("中年人勿扰", "age"),
     ("适合年轻人", "age"),
+    # A minimum above 18 shuts young adults out just as a ceiling shuts older people out.
+    ("任职要求：男、女不限，30岁以上", "age"),
 ]
 
 OK = [
@@ -197,7 +199,6 @@ OK = [
     "公司福利：上海户籍及居住证办理",
     "负责2.5米以上高处货架的理货",
     "please submit your resume",
-    "任职要求：男、女不限，30岁以上",
     "能独立操作男士 女士发型的烫染过程",
     "熟悉男/女频爽文套路",
     "联系人 王女士",
@@ -222,3 +223,308 @@ def test_requirement_needs_justification_with_its_category(sentence: str, catego
 @pytest.mark.parametrize("sentence", OK)
 def test_inclusive_or_lawful_wording_passes(sentence: str) -> None:
     assert screen_text(sentence).verdict == "ok"
+
+
+# Phrase families: each rule is written for a family of wordings, and each family gets invented variants
+# (none from the dev file or the real postings) that the rule must handle, next to near misses it must
+# leave alone. A family is (name, [(sentence, verdict, category or None)]).
+P, N, PASS = "prohibited", "needs_justification", "ok"
+FAMILIES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
+    (
+        "age after a list marker",
+        [
+            ("1.35岁以下，本科学历", N, "age"),
+            ("2. 18-40周岁，吃苦耐劳", N, "age"),
+            ("4．二十至三十五岁", N, "age"),
+            ("-30岁以下", N, "age"),
+            ("(2)25~45岁", N, "age"),
+            ("7\t45周岁以下", N, "age"),
+            ("1.35-45之间，男女不限", N, "age"),
+            ("16-40，男女不限，招普工", N, "age"),
+            ("1.5年以上工作经验", PASS, None),
+            ("2.5米以上高处作业需持证", PASS, None),
+            ("3.20-30人的团队", PASS, None),
+            ("时薪：20-30，日结", PASS, None),
+        ],
+    ),
+    (
+        "age typed with slips",
+        [
+            ("洗碗工，50一55岁", N, "age"),
+            ("招聘要求16一40岁", N, "age"),
+            ("58岁一下", N, "age"),
+            ("年龄四十岁已下", N, "age"),
+            ("年龄：24岁_40岁", N, "age"),
+            ("年龄40岁周岁以下", N, "age"),
+            ("年龄别超过30岁", N, "age"),
+            ("五宫端正", N, "appearance"),
+            ("统一管理，一带一", PASS, None),
+        ],
+    ),
+    (
+        "minimum age above 18",
+        [
+            ("年龄需在24周岁及以上", N, "age"),
+            ("25周岁以上，本科", N, "age"),
+            ("年龄：22岁起", N, "age"),
+            ("年满二十周岁", N, "age"),
+            ("年龄35+", N, "age"),
+            ("年龄必须在30以上", N, "age"),
+            ("年满18周岁", PASS, None),
+            ("18岁以上，初中学历", PASS, None),
+            ("欢迎35岁以上的开发者应聘", PASS, None),
+            ("45岁以上也可以", PASS, None),
+            ("招聘50岁以上退休人员", PASS, None),
+            ("为60岁以上老人提供服务", PASS, None),
+            ("30周岁以上需有3年同行业经验", PASS, None),
+            ("店里顾客群体25-40岁左右", PASS, None),
+        ],
+    ),
+    (
+        "limit named but not stated",
+        [
+            ("年龄有一定限制", N, "age"),
+            ("有年龄限制", N, "age"),
+            ("对年龄有要求", N, "age"),
+            ("对形象有一定要求", N, "appearance"),
+            ("对身高有要求", N, "appearance"),
+            ("颜值要求高", N, "appearance"),
+            ("没有年龄限制", PASS, None),
+            ("无年龄限制，欢迎咨询", PASS, None),
+            ("对年龄没有要求", PASS, None),
+            ("对颜值无要求", PASS, None),
+            ("对身高没有要求", PASS, None),
+        ],
+    ),
+    (
+        "birth cohorts in Chinese numerals",
+        [
+            ("限九零后", N, "age"),
+            ("八五后、九零后优先", N, "age"),
+            ("只要零零后", N, "age"),
+            ("团队都是九零后", PASS, None),
+            ("同事都是95后为主，氛围好", PASS, None),
+        ],
+    ),
+    (
+        "sex after an age or an adjective",
+        [
+            ("28岁以下年轻女性", P, "sex"),
+            ("年轻女性，工作轻松", P, "sex"),
+            ("18-30岁女生，会化妆", P, "sex"),
+            ("招35岁左右男性", P, "sex"),
+            ("30岁以下的男生", P, "sex"),
+            ("为30岁以上女性提供产后修复服务", PASS, None),
+            ("主要客户为25-40岁女性", PASS, None),
+            ("面向18-35岁女性用户", PASS, None),
+            ("我们需要20-35周岁的小伙伴", N, "age"),
+            ("同事都是年轻的小哥哥小姐姐", PASS, None),
+        ],
+    ),
+    (
+        "sex in spellings that dodge filters",
+        [
+            ("汝孩，20到28岁", P, "sex"),
+            ("只要钕生", P, "sex"),
+            ("招女孩纸，会聊天", P, "sex"),
+            ("妹纸优先", P, "sex"),
+            ("菇凉优先", P, "sex"),
+            ("限男孩纸", P, "sex"),
+            ("钕铁硼磁材生产", PASS, None),
+        ],
+    ),
+    (
+        "dress or grooming rule for one sex",
+        [
+            ("女生需化淡妆上岗", PASS, None),
+            ("女生最好化淡妆", PASS, None),
+            ("男士需穿西装打领带", PASS, None),
+            ("要求女员工统一盘发", PASS, None),
+            ("男生不留长发", PASS, None),
+            ("女生要求会电脑", P, "sex"),
+            ("只招女生，要求化淡妆", P, "sex"),
+            ("没有时间谈女朋友找男朋友", PASS, None),
+        ],
+    ),
+    (
+        "locals and residence",
+        [
+            ("本地优先", P, "hukou_region"),
+            ("居住烟台本地优先", P, "hukou_region"),
+            ("当地人优先", P, "hukou_region"),
+            ("济南本地最好", P, "hukou_region"),
+            ("家住本市者优先", P, "hukou_region"),
+            ("在青岛居住不少于三年", P, "hukou_region"),
+            ("在本市居住满三年", P, "hukou_region"),
+            ("居住在青岛的优先", P, "hukou_region"),
+            ("章丘人优先", P, "hukou_region"),
+            ("限历城户籍", P, "hukou_region"),
+            ("梁山人优先", P, "hukou_region"),
+            ("家住附近者优先", PASS, None),
+            ("居住在公司附近优先", PASS, None),
+            ("熟悉本地路况者优先", PASS, None),
+            ("本地生活业务经验优先", PASS, None),
+            ("济南本地或愿意长期在济南发展者优先", PASS, None),
+            ("本地或可驻场者优先", PASS, None),
+            ("能适应省内或全国出差优先考虑", PASS, None),
+            ("可以当地市场为主", PASS, None),
+        ],
+    ),
+    (
+        "negation",
+        [
+            ("不要求本地户口", PASS, None),
+            ("无需本地户口", PASS, None),
+            ("不需要是本地人", PASS, None),
+            ("户口不限，外地人也可", PASS, None),
+            ("无户籍限制", PASS, None),
+            ("无性别要求", PASS, None),
+            ("不分男女", PASS, None),
+            ("并非只招男性，女性同样欢迎", PASS, None),
+            ("不问婚育状况", PASS, None),
+            ("体检不含乙肝项目", PASS, None),
+            ("乙肝不影响录用", PASS, None),
+            ("不歧视乙肝携带者", PASS, None),
+            ("不要求身高", PASS, None),
+            ("不设年龄上限", PASS, None),
+            ("不招童工", PASS, None),
+            ("不招女性", P, "sex"),
+            ("两年内不能怀孕", P, "marital_childbirth"),
+            ("学历不限身高168以上", N, "appearance"),
+            ("男女不限年龄20-50之间", N, "age"),
+            ("不限年龄，不限身高", PASS, None),
+            ("无乙肝", P, "pathogen_carrier"),
+        ],
+    ),
+    (
+        "preference against limit",
+        [
+            ("男性优先", P, "sex"),
+            ("仅限男性", P, "sex"),
+            ("男士为佳", P, "sex"),
+            ("女性更合适", P, "sex"),
+            ("已婚优先", P, "marital_childbirth"),
+            ("已成家优先", P, "marital_childbirth"),
+            ("仅限已婚", P, "marital_childbirth"),
+            ("有生育经历、能出差者优先", P, "marital_childbirth"),
+            ("负责顺产产妇护理", PASS, None),
+            ("本地户口优先", P, "hukou_region"),
+            ("汉族优先", P, "ethnicity_religion"),
+            ("民族:汉", P, "ethnicity_religion"),
+            ("35岁以下优先", N, "age"),
+            ("退役军人优先", PASS, None),
+            ("残疾人优先", PASS, None),
+            ("宝妈优先", PASS, None),
+            ("少数民族优先", PASS, None),
+            ("低保家庭成员优先", PASS, None),
+            ("就业困难人员优先", PASS, None),
+            ("持证者优先", PASS, None),
+        ],
+    ),
+    (
+        "full-width characters and spaces",
+        [
+            ("限　女　性", P, "sex"),
+            ("年龄：１８～３５岁", N, "age"),
+            ("身高１７０ｃｍ以上", N, "appearance"),
+            ("ＨＩＶ阳性者勿扰", P, "pathogen_carrier"),
+            ("本 地 人 优 先", P, "hukou_region"),
+            ("3 5 岁 以 下", N, "age"),
+            ("男 女 不 限", PASS, None),
+        ],
+    ),
+    (
+        "numbers in Chinese",
+        [
+            ("三十五周岁以下", N, "age"),
+            ("年龄十八到四十岁", N, "age"),
+            ("身高一米七以上", N, "appearance"),
+            ("身高一百七十公分以上", N, "appearance"),
+            ("体重不超过六十公斤", N, "appearance"),
+            ("体重一百二十斤以下", N, "appearance"),
+            ("年满十六周岁", PASS, None),
+        ],
+    ),
+    (
+        "traditional characters",
+        [
+            ("僅招女性", P, "sex"),
+            ("限本地戶籍", P, "hukou_region"),
+            ("年齡不超過35歲", N, "age"),
+            ("已婚已育優先", P, "marital_childbirth"),
+            ("體檢含乙肝五項", P, "pathogen_carrier"),
+            ("五官端正，形象氣質佳", N, "appearance"),
+            ("四肢健全，無殘疾", P, "disability"),
+            ("男女不限，年齡不限", PASS, None),
+        ],
+    ),
+    (
+        "pathogen at the end of a list of illnesses",
+        [
+            ("无精神病及传染病", P, "pathogen_carrier"),
+            ("无慢性病及传染病", P, "pathogen_carrier"),
+            ("无高血压、心脏病、传染病", P, "pathogen_carrier"),
+            ("无案底/传染病", P, "pathogen_carrier"),
+            ("负责慢性非传染性疾病管理", PASS, None),
+            ("对传染病患者安排单独诊室", PASS, None),
+        ],
+    ),
+    (
+        "looks described as image",
+        [
+            ("具备良好的职业形象", N, "appearance"),
+            ("有良好的职业形象和气质", N, "appearance"),
+            ("形象气质、表达能力佳", N, "appearance"),
+            ("形象品德良好", N, "appearance"),
+            ("具备优良的职业形象", N, "appearance"),
+            ("有良好的气质形象", N, "appearance"),
+            ("招聘形象岗保安", N, "appearance"),
+            ("身高：boy 170cm，girl 158cm", N, "appearance"),
+            ("保持良好的职业形象", PASS, None),
+            ("树立公司专业形象", PASS, None),
+            ("职业形象照拍摄", PASS, None),
+            ("提升形象气质的培训", PASS, None),
+            ("做好员工的形象表率", PASS, None),
+            ("对工作有自身高标准", PASS, None),
+            ("每月为幼儿做身高体重测量", PASS, None),
+        ],
+    ),
+    (
+        "named impairment without a job reason",
+        [
+            ("无色盲色弱", N, "impairment"),
+            ("无听力障碍", N, "impairment"),
+            ("色盲者勿扰", N, "impairment"),
+            ("无口吃", N, "impairment"),
+            ("无精神病史", N, "impairment"),
+            ("电工，需区分电线颜色，无色盲", PASS, None),
+            ("客服岗，需接听电话，无听力障碍", PASS, None),
+            ("视力正常", PASS, None),
+            ("负责听力障碍儿童康复训练", PASS, None),
+            ("无色盲色弱、无身体缺陷", P, "disability"),
+        ],
+    ),
+    (
+        "16 and 17 year olds",
+        [
+            ("年满16周岁，能适应夜班", PASS, None),
+            ("16周岁以上，22:00-06:00夜班", PASS, None),
+            ("16岁以上可，KTV夜场服务员", P, "underage"),
+            ("17岁可，在酒吧做服务员", P, "underage"),
+            ("招15岁以上学徒", P, "underage"),
+        ],
+    ),
+]
+FAMILY_CASES = [
+    pytest.param(sentence, verdict, category, id=f"{family}: {sentence}")
+    for family, cases in FAMILIES
+    for sentence, verdict, category in cases
+]
+
+
+@pytest.mark.parametrize(("sentence", "verdict", "category"), FAMILY_CASES)
+def test_phrase_family_variant(sentence: str, verdict: str, category: str | None) -> None:
+    result = screen_text(sentence)
+    assert result.verdict == verdict
+    if category is not None:
+        assert category in result.categories
