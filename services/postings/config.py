@@ -1,12 +1,44 @@
 """Postings service settings (env prefix POSTINGS_)."""
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr, StringConstraints
 from pydantic_settings import SettingsConfigDict
 
 from services.kit.settings import ServiceSettings
+
+DEV_CODE_SECRET = "lingong-embedded-dev-checkin-code-secret-change-me"
+
+Adcode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+
+
+class LifecycleSettings(BaseModel):
+    """The gig lifecycle's policies: presence, deadlines, notice, pay, code attempts, notifications."""
+
+    geofence_m: int = Field(default=300, ge=50, le=5000)
+    checkin_opens_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    grace_minutes: int = Field(default=20, ge=1, le=240)
+    offer_checkin_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    auto_checkout_hours: float = Field(default=2, ge=0, le=48)
+    auto_confirm_hours: float = Field(default=24, ge=1, le=24 * 14)
+    payment_due_hours: float = Field(default=24, ge=0, le=24 * 60)
+    employer_late_cancel_hours: float = Field(default=24, ge=0, le=24 * 14)
+    cancellation_pay_hours: Decimal = Field(default=Decimal(4), ge=0, le=24)
+    worker_late_cancel_hours: float = Field(default=12, ge=0, le=24 * 14)
+    code_secret: SecretStr = SecretStr(DEV_CODE_SECRET)
+    code_seconds: int = Field(default=300, ge=30, le=3600)
+    code_max_failures: int = Field(default=5, ge=1, le=100)
+    code_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    notify_per_hour: int = Field(default=5, ge=1, le=1000)
+    notify_max_attempts: int = Field(default=5, ge=1, le=50)
+    notify_batch: int = Field(default=100, ge=1, le=10000)
+    notify_every_seconds: float = Field(default=5, ge=0.1)
+    sweep_seconds: float = Field(default=30, ge=1)
+    # Staff tokens may carry a `county_adcode` claim; where they do not, the station's county is read here.
+    station_counties: dict[str, Adcode] = Field(default_factory=dict, max_length=10000)
 
 
 class PostingsSettings(ServiceSettings):
@@ -20,6 +52,7 @@ class PostingsSettings(ServiceSettings):
     expiry_sweep_seconds: float = Field(default=60.0, ge=1)
     import_max_rows: int = Field(default=200_000, ge=1)
     minimum_wage_file: Path | None = None
+    lifecycle: LifecycleSettings = LifecycleSettings()
 
 
 @lru_cache

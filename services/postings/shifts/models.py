@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Uuid
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.postings.database import Base, Timestamped
@@ -11,6 +11,8 @@ class Shift(Timestamped, Base):
     """A dated time window of a gig, with its headcount (slots)."""
 
     __tablename__ = "shifts"
+    # Bookings take a slot with `filled < headcount` and give it back with `filled > 0`; this is the backstop.
+    __table_args__ = (CheckConstraint("filled >= 0 AND filled <= headcount", name="filled_within_headcount"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     posting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)

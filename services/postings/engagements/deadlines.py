@@ -1,0 +1,177 @@
+"""Background task: the lifecycle's deadlines, driven by the injected clock.
+
+No-shows after the grace period, check-out forgotten, confirmation not given in time, not-paid reports
+whose due date passed, reminders a day and two hours before, a nudge at the payment due date, and
+requests left pending on shifts that ended. Each engagement is handled in its own short transaction
+(row locked, SKIP LOCKED on PostgreSQL), so replicas can sweep side by side and one bad row stops nothing.
+Tests call `run_once()` after moving a ManualClock.
+"""
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.clock import as_utc
+from services.kit.uow import unit_of_work
+from services.postings.applications import service as applications
+from services.postings.applications.models import Application
+from services.postings.deps import Ctx
+from services.postings.engagements import cancellation, presence, settlement
+from services.postings.engagements.events import changed, tell
+from services.postings.engagements.models import Engagement
+from services.postings.notifications.service import Kind, Recipient, notify
+from services.postings.shifts.models import Shift
+
+log = logging.getLogger("lingong.postings.deadlines")
+BATCH = 200
+Handler = Callable[[Ctx, Engagement], Awaitable[object]]
+
+
+class DeadlineSweeper:
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._task: asyncio.Task[None] | None = None
+
+    def _ctx(self, session: AsyncSession) -> Ctx:
+        state = self.app.state
+        return Ctx(session=session, clock=state.clock, settings=state.settings, notifier=state.feed_notifier)
+
+    def _due(self, now: datetime) -> list[tuple[str, list[ColumnElement[bool]], Handler]]:
+        rules = self.app.state.settings.lifecycle
+        e = Engagement
+        return [
+            ("no_show", [e.status == "booked", e.checkin_deadline <= now], cancellation.no_show),
+            (
+                "auto_checkout",
+                [e.status == "checked_in", e.ends_at <= now - timedelta(hours=rules.auto_checkout_hours)],
+                _auto_checkout,
+            ),
+            ("auto_confirm", [e.status == "completed", e.confirm_due_at <= now], _auto_confirm),
+            (
+                "dispute",
+                [
+                    e.status.in_(("confirmed", "cancelled_by_employer")),
+                    e.not_paid_reported_at.is_not(None),
+                    e.disputed_at.is_(None),
+                    e.paid_at.is_(None),
+                    e.payment_due_at <= now,
+                ],
+                _overdue,
+            ),
+            ("payment_check", [e.payment_check_at <= now], _payment_check),
+            ("reminder_day", [e.remind_day_at <= now], _remind_day),
+            ("reminder_2h", [e.remind_2h_at <= now], _remind_2h),
+        ]
+
+    async def run_once(self) -> dict[str, int]:
+        """Act on every deadline that has passed; how many of each."""
+        now: datetime = self.app.state.clock.now()
+        counts = {
+            name: await self._each(select(Engagement.id).where(*where), where, handle)
+            for name, where, handle in self._due(now)
+        }
+        counts["requests_closed"] = await self._close_ended_requests(now)
+        async with unit_of_work(self.app.state.sessionmaker) as session:
+            await presence.purge_failures(self._ctx(session))
+        return counts
+
+    async def _each(self, ids: Select[Any], where: list[ColumnElement[bool]], handle: Handler) -> int:
+        done = 0
+        while True:
+            async with unit_of_work(self.app.state.sessionmaker, writer=False) as session:
+                batch: list[uuid.UUID] = list(await session.scalars(ids.limit(BATCH)))
+            progressed = 0
+            for engagement_id in batch:
+                try:
+                    async with unit_of_work(self.app.state.sessionmaker) as session:
+                        row = await session.scalar(
+                            select(Engagement)
+                            .where(Engagement.id == engagement_id, *where)
+                            .with_for_update(skip_locked=True)
+                        )
+                        if row is not None:
+                            await handle(self._ctx(session), row)
+                            progressed += 1
+                except Exception:
+                    log.exception("deadline step failed", extra={"engagement_id": str(engagement_id)})
+            done += progressed
+            if len(batch) < BATCH or progressed == 0:
+                return done
+
+    async def _close_ended_requests(self, now: datetime) -> int:
+        pending = exists().where(Application.shift_id == Shift.id, Application.status == "applied")
+        async with unit_of_work(self.app.state.sessionmaker, writer=False) as session:
+            ended = list(
+                await session.scalars(select(Shift.id).where(Shift.ends_at <= now, pending).limit(BATCH))
+            )
+        closed = 0
+        for shift_id in ended:
+            async with unit_of_work(self.app.state.sessionmaker) as session:
+                closed += await applications.close_ended(self._ctx(session), shift_id, "shift ended")
+        return closed
+
+    async def _loop(self, every: float) -> None:
+        while True:
+            try:
+                counts = await self.run_once()
+                if any(counts.values()):
+                    log.info("lifecycle deadlines", extra=counts)
+            except Exception:
+                log.exception("deadline sweep failed")
+            await asyncio.sleep(every)
+
+    def start(self, every: float) -> None:
+        self._task = asyncio.create_task(self._loop(every), name="postings-deadlines")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+async def _auto_checkout(ctx: Ctx, engagement: Engagement) -> None:
+    presence.complete(ctx, engagement, "auto", None)
+    await changed(ctx, engagement, "engagement.completed")
+
+
+async def _auto_confirm(ctx: Ctx, engagement: Engagement) -> None:
+    await settlement.auto_confirm(ctx, engagement)
+
+
+async def _overdue(ctx: Ctx, engagement: Engagement) -> None:
+    await settlement.overdue_report(ctx, engagement)
+
+
+async def _payment_check(ctx: Ctx, engagement: Engagement) -> None:
+    """At the due date, ask the worker whether the wage came (and remind the employer it is due)."""
+    engagement.payment_check_at = None
+    unpaid = engagement.paid_at is None and engagement.disputed_at is None
+    if unpaid and (engagement.status == "confirmed" or settlement.owes_cancellation_pay(engagement)):
+        tell(ctx, engagement, Kind.PAYMENT_CHECK, employer=False)
+        notify(ctx, Recipient.EMPLOYER, engagement.employer_id, Kind.PAYMENT_DUE, engagement.id)
+
+
+def _upcoming(ctx: Ctx, engagement: Engagement) -> bool:
+    return engagement.status == "booked" and ctx.clock.now() < as_utc(engagement.starts_at)
+
+
+async def _remind_day(ctx: Ctx, engagement: Engagement) -> None:
+    engagement.remind_day_at = None
+    two_hours = engagement.remind_2h_at
+    if _upcoming(ctx, engagement) and (two_hours is None or ctx.clock.now() < as_utc(two_hours)):
+        tell(ctx, engagement, Kind.REMINDER_DAY, employer=False)
+
+
+async def _remind_2h(ctx: Ctx, engagement: Engagement) -> None:
+    engagement.remind_2h_at = None
+    if _upcoming(ctx, engagement):
+        tell(ctx, engagement, Kind.REMINDER_2H, employer=False)
