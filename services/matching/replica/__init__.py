@@ -1,0 +1,1 @@
+"""The posting replica: the postings service's change feed applied, exactly once, to matching's database."""
