@@ -1,0 +1,130 @@
+"""Ranking quality: NDCG@10 and Recall@10 of `lingong rank` on the title-retrieval dev set.
+
+`main()` (run by `make bench`) trains the occupation coder *without* the dev titles it is scored on —
+every title of `eval/occupation_titles_dev.csv` that appears among the retrieval set's postings or
+seekers is left out of its examples — ranks `eval/title_retrieval_dev/` with `rank_files` (the service's
+own ranking code) and scores the result with `../shared/tools/score_ranking.py`. The same run also scores
+the lexical part alone (the ranking with the coder's distributions switched off), next to the published
+char TF-IDF baseline (NDCG@10 0.365, Recall@10 0.42). Skips cleanly when the shared data is absent.
+
+`python -m benchmarks.ranking_quality [--out RANKS.jsonl]` prints the figures as JSON.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from services.matching.ranking.coder import predictor_of
+from services.matching.ranking.files import rank_files
+from services.matching.ranking.text import TextEncoder
+
+SHARED = Path(os.environ.get("LINGONG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+RETRIEVAL = SHARED / "eval" / "title_retrieval_dev"
+TITLES = SHARED / "eval" / "occupation_titles_dev.csv"
+SCORER = SHARED.parent / "tools" / "score_ranking.py"
+BASELINE = {"ndcg@10": 0.365, "recall@10": 0.42, "what": "char 1-3gram TF-IDF cosine (data/README.md)"}
+TOP_K = 10
+_FIGURES = re.compile(r"ndcg@(\d+)=([\d.]+) recall@\d+=([\d.]+) seekers=(\d+) missing=(\d+)")
+
+
+def retrieval_titles() -> set[str]:
+    """Every title the retrieval set ranks or asks for."""
+    out: set[str] = set()
+    for name, column in (("postings.csv", "title"), ("seekers.csv", "desired_title")):
+        with (RETRIEVAL / name).open(encoding="utf-8", newline="") as fh:
+            out.update(row[column] for row in csv.DictReader(fh))
+    return out
+
+
+def allowed_examples(excluded: set[str]) -> list[tuple[str, str]]:
+    """The labelled dev titles the coder may learn from: those not in the retrieval set."""
+    with TITLES.open(encoding="utf-8", newline="") as fh:
+        return [(r["title"], r["code"]) for r in csv.DictReader(fh) if r["title"] not in excluded]
+
+
+def held_out_coder(examples: Sequence[tuple[str, str]]) -> Any:
+    """The occupation coder trained on the classification plus only `examples` of the dev titles."""
+    from services.matching.occupations import OccupationCoder  # type: ignore[attr-defined]
+
+    return OccupationCoder.train(extra_examples=list(examples))
+
+
+def score(ranks: Path) -> dict[str, float | int]:
+    """score_ranking.py's figures for a ranks file."""
+    qrels = RETRIEVAL / "qrels.csv"
+    out = subprocess.run(
+        [sys.executable, str(SCORER), str(qrels), str(ranks), "--k", str(TOP_K)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = _FIGURES.search(out)
+    if found is None:
+        raise RuntimeError(f"unexpected scorer output: {out!r}")
+    return {
+        f"ndcg@{TOP_K}": float(found.group(2)),
+        f"recall@{TOP_K}": float(found.group(3)),
+        "seekers": int(found.group(4)),
+        "missing": int(found.group(5)),
+    }
+
+
+def _no_codes(texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+    return [[] for _ in texts]
+
+
+def run(ranks_path: Path | None = None) -> dict[str, Any]:
+    if not (RETRIEVAL / "postings.csv").exists() or not TITLES.exists() or not SCORER.exists():
+        return {"status": "skipped", "reason": f"shared data not found under {SHARED}"}
+    excluded = retrieval_titles()
+    examples = allowed_examples(excluded)
+    started = time.perf_counter()
+    coder = held_out_coder(examples)
+    trained_s = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "coder_training": {
+            "dev_titles_excluded": len(excluded),
+            "dev_titles_used": len(examples),
+            "what": (
+                "CSCO-2022 classification (names, aliases, definitions) + dev titles not in the retrieval set"
+            ),
+            "seconds": round(trained_s, 1),
+        },
+        "baseline": BASELINE,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, predictor in (("ranking", predictor_of(coder)), ("lexical_only", _no_codes)):
+            path = (
+                ranks_path if (ranks_path is not None and name == "ranking") else Path(tmp) / f"{name}.jsonl"
+            )
+            started = time.perf_counter()
+            with path.open("w", encoding="utf-8") as fh:
+                rank_files(RETRIEVAL / "postings.csv", RETRIEVAL / "seekers.csv", TOP_K, fh,
+                           encoder=TextEncoder(predictor))  # fmt: skip
+            figures = score(path)
+            figures["seconds"] = round(time.perf_counter() - started, 1)
+            result[name] = figures
+    result[f"ndcg@{TOP_K}"] = result["ranking"][f"ndcg@{TOP_K}"]
+    result[f"recall@{TOP_K}"] = result["ranking"][f"recall@{TOP_K}"]
+    return result
+
+
+def main() -> dict[str, Any]:
+    """For `make bench`: the figures as a dict (or why they were skipped)."""
+    return run()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, help="also keep the ranks file (outside the repository)")
+    args = parser.parse_args()
+    print(json.dumps(run(args.out), ensure_ascii=False, indent=2))
