@@ -8,7 +8,17 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app
+from services.matching.ranking.text import TextEncoder
+from services.matching.replica.config import ReplicaSettings
+from services.matching.serving import loading
 from tests.conftest import LifespanApp, client_for
+from tests.matching.ranking.conftest import keyword_predictor
+
+
+@pytest.fixture(autouse=True)
+def no_real_coder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every matching app a test starts ranks with the keyword predictor, never the shipped coder."""
+    monkeypatch.setattr(loading, "default_encoder", lambda: TextEncoder(keyword_predictor))
 
 
 @pytest.fixture
@@ -20,7 +30,10 @@ async def matching_settings(
 
 @pytest.fixture
 async def matching_app(matching_settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    async with LifespanApp(create_app(matching_settings, clock)) as running:
+    app = create_app(matching_settings, clock)
+    app.state.replica_settings = ReplicaSettings(enabled=False)  # no feed to follow (tests drive it)
+    app.state.text_encoder = TextEncoder(keyword_predictor)
+    async with LifespanApp(app) as running:
         yield running
 
 

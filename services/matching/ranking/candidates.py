@@ -29,7 +29,7 @@ from services.matching.ranking.grid import (
     unit_xyz,
 )
 from services.matching.ranking.query import capability, week_intervals
-from services.matching.ranking.reasons import PairFacts, candidate_reasons
+from services.matching.ranking.reasons import PairFacts, candidate_reasons, matched_occupation
 from services.matching.ranking.rules import ADULT_AGE, MINIMUM_AGE, commute_radius_km, travel_minutes
 from services.matching.ranking.snapshots import parse, shift_columns, to_hourly
 from services.matching.ranking.text import MAX_PICKED, QueryText, TextEncoder
@@ -254,13 +254,34 @@ def rank_candidates(
         if encoder is None:
             raise ValueError("an encoder is needed to pool a sequence of seekers")
         pool = SeekerPool(seekers, encoder)
-    when = time.time() if now is None else now
-    post = _posting(posting, pool.encoder, when)
-    if not post.open_now or k <= 0 or not len(pool):
-        return []
+    return rank_candidates_in(
+        posting, [(pool, None)], k, p, alpha, now=now, adjust=adjust, weights=weights, curves=curves
+    )
+
+
+PoolPart = tuple[SeekerPool, npt.NDArray[np.bool_] | None]  # a pool and which of its rows count (None: all)
+
+
+@dataclass(slots=True)
+class _Scored:
+    pool: SeekerPool
+    rows: I64
+    km: F64
+    n_fit: F64
+    values: dict[str, F64]
+    scored: factors.Scored
+
+
+def _score_part(part: PoolPart, post: _Posting, curves: Curves, weights: Weights) -> _Scored | None:
+    """The eligible seekers of one pool part with their pair factor values and scores."""
+    pool, alive = part
+    if not len(pool):
+        return None
     rows = pool.near(post.lat, post.lng)
     keep = (np.uint32(post.req) & ~pool.capability[rows]) == 0
     keep &= ~pool.too_young[rows]
+    if alive is not None:
+        keep &= alive[rows]
     rows = rows[keep]
     chord2 = chord2_rows(post.point, pool.x[rows], pool.y[rows], pool.z[rows])
     near = chord2 <= pool.chord2[rows]
@@ -271,11 +292,49 @@ def rank_candidates(
         ok = n_fit > 0
         rows, km, n_fit = rows[ok], km[ok], n_fit[ok]
     if not len(rows):
-        return []
+        return None
     values = _values(pool, rows, post, km, n_fit, curves)
-    scored = factors.weigh(values, CANDIDATE_FACTORS, weights)
-    picks = _fair_picks(scored.total, pool.protected[rows], k, p, alpha, adjust)
-    return _candidates(pool, rows, km, n_fit, post, values, scored, picks)
+    return _Scored(pool, rows, km, n_fit, values, factors.weigh(values, CANDIDATE_FACTORS, weights))
+
+
+def rank_candidates_in(
+    posting: Mapping[str, Any],
+    parts: Sequence[PoolPart],
+    k: int = 50,
+    p: float = DEFAULT_P,
+    alpha: float = DEFAULT_ALPHA,
+    *,
+    now: float | None = None,
+    adjust: bool = True,
+    weights: Weights = WEIGHTS,
+    curves: Curves = CURVES,
+    details: bool = False,
+) -> list[Candidate]:
+    """rank_candidates over several pools sharing one encoder, each with an optional mask of the rows
+    that count (a large pool built once, minus the seekers that changed, plus a small pool of those).
+    FA*IR runs once over all of them. `details` fills `Candidate.extra` with display facts (distance,
+    matched occupation, fitting shifts, required certificates), never with anything about groups."""
+    if not parts or k <= 0:
+        return []
+    when = time.time() if now is None else now
+    post = _posting(posting, parts[0][0].encoder, when)
+    if not post.open_now:
+        return []
+    scored = [s for s in (_score_part(part, post, curves, weights) for part in parts) if s is not None]
+    if not scored:
+        return []
+    total = np.concatenate([s.scored.total for s in scored])
+    protected = np.concatenate([s.pool.protected[s.rows] for s in scored])
+    picks = _fair_picks(total, protected, k, p, alpha, adjust)
+    starts = np.cumsum([0] + [len(s.rows) for s in scored])
+    out: list[Candidate | None] = [None] * len(picks)
+    for n, s in enumerate(scored):
+        mine = [(j, at - int(starts[n])) for j, at in enumerate(picks) if starts[n] <= at < starts[n + 1]]
+        if mine:
+            made = _candidates(s, post, [at for _, at in mine], details)
+            for (j, _), cand in zip(mine, made, strict=True):
+                out[j] = cand
+    return [c for c in out if c is not None]
 
 
 def _fair_picks(
@@ -294,17 +353,9 @@ def _fair_picks(
     return [heads[j] for j in fair_order(scores, flags, k, p, alpha, adjust)]
 
 
-def _candidates(
-    pool: SeekerPool,
-    rows: I64,
-    km: F64,
-    n_fit: F64,
-    post: _Posting,
-    values: dict[str, F64],
-    scored: factors.Scored,
-    picks: list[int],
-) -> list[Candidate]:
+def _candidates(s: _Scored, post: _Posting, picks: list[int], details: bool = False) -> list[Candidate]:
     """Candidate objects for the picked positions (only these leave numpy)."""
+    pool, rows, km, n_fit, values, scored = s.pool, s.rows, s.km, s.n_fit, s.values, s.scored
     at = np.asarray(picks, dtype=np.int64)
     seeker_rows = rows[at]
     vals = np.stack([values[f][at] for f in CANDIDATE_FACTORS], axis=1).tolist()
@@ -344,6 +395,18 @@ def _candidates(
                 score=totals[j],
                 contributions=tuple(map(Contribution, CANDIDATE_FACTORS, contribs[j])),
                 reasons=candidate_reasons(facts),
+                extra=_details(facts, post) if details else {},
             )
         )
     return out
+
+
+def _details(f: PairFacts, post: _Posting) -> dict[str, object]:
+    """What a candidate list may show beside the reasons: nothing about groups or private facts."""
+    return {
+        "distance_km": round(f.km, 1),
+        "occupation_name": matched_occupation(f),
+        "shifts_fitting": f.n_fit if post.is_gig else None,
+        "shifts_open": len(post.shift_week) if post.is_gig else None,
+        "certificates": vocab.cert_codes(f.certificates),
+    }

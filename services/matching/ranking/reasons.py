@@ -175,15 +175,19 @@ def seeker_reasons(f: PairFacts, contributions: dict[str, float]) -> tuple[Reaso
     return tuple(out[:MAX_REASONS])
 
 
+def matched_occupation(f: PairFacts) -> str | None:
+    """The posting's occupation, when the seeker wants that kind of work (an employer may be told)."""
+    if f.occupation_name is not None and (f.same_code or f.values["occupation_fit"] >= 0.35):
+        return f.occupation_name
+    return None
+
+
 def candidate_reasons(f: PairFacts) -> tuple[Reason, ...]:
     """For an employer: nothing about the seeker's private facts, only how the pair fits."""
     out = [Reason(zh=f"距岗位约{_km(f.km)}公里", en=f"Lives about {_km(f.km)} km away")]
-    if f.occupation_name is not None and (f.same_code or f.values["occupation_fit"] >= 0.35):
-        out.append(
-            Reason(
-                zh=f"想做的工作相符：{f.occupation_name}", en=f"Wants this kind of work: {f.occupation_name}"
-            )
-        )
+    occupation = matched_occupation(f)
+    if occupation is not None:
+        out.append(Reason(zh=f"想做的工作相符：{occupation}", en=f"Wants this kind of work: {occupation}"))
     if f.certificates:
         names = [certificate(c) for c in vocab.cert_codes(f.certificates)]
         out.append(

@@ -110,6 +110,7 @@ def fold_employer(employers: Rows, snap: EmployerSnapshot, seq: int, now: dateti
         "kind": snap.kind,
         "verified": snap.verified,
         "version": snap.version,
+        "owner_sub": snap.owner_sub,
         "applied_seq": seq,
         "replicated_at": now,
     }
@@ -143,5 +144,6 @@ def employer_view(row: Row) -> dict[str, Any]:
         "kind": row["kind"],
         "verified": row["verified"],
         "version": row["version"],
+        "owner_sub": row["owner_sub"],
         "reliability": row["reliability"],
     }

@@ -21,7 +21,7 @@ class ReplicaChange:
 
     `postings` are the stored snapshots (the feed's PostingRead JSON, shifts merged in) of every
     posting the batch's events named; `employers` likewise ({id, name, kind, verified, version,
-    reliability}). Events another process had already applied are included too, so every process
+    owner_sub, reliability}). Events another process had already applied are included too, so every process
     following the feed hears every change.
     """
 

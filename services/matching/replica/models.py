@@ -57,6 +57,7 @@ class ReplicaEmployer(Base):
     kind: Mapped[str] = mapped_column(String(20))
     verified: Mapped[bool] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer)
+    owner_sub: Mapped[str | None] = mapped_column(String(200), index=True)  # who may see its candidates
     reliability: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reliability_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     applied_seq: Mapped[int] = mapped_column(BigInteger, index=True)

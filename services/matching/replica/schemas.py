@@ -88,6 +88,7 @@ class EmployerSnapshot(_Snapshot):
     kind: Annotated[str, Field(max_length=20)]
     verified: bool
     version: Annotated[int, Field(ge=1)] = 1  # bulk imports announce a new employer without one
+    owner_sub: Annotated[str | None, Field(max_length=200)] = None  # the account that manages it
 
 
 class EmployerReliabilitySnapshot(_Snapshot):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role
+from services.matching.seekers import changes
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.exceptions import (
     ConsentChanged,
@@ -71,6 +72,8 @@ async def grant(ctx: Ctx, principal: Principal, seeker_id: str, body: ConsentIn)
         await ctx.session.flush()
     except IntegrityError as exc:  # the same purpose granted concurrently
         raise ConsentChanged("this consent was just recorded; read the consents again") from exc
+    if added:
+        changes.touched(ctx, seeker_id)
     return added
 
 
@@ -89,6 +92,7 @@ async def withdraw(ctx: Ctx, principal: Principal, seeker_id: str, purpose: Cons
         raise ConsentNotFound()
     _end(ctx, principal, row)
     await ctx.session.flush()
+    changes.touched(ctx, seeker_id)
 
 
 async def withdraw_all(ctx: Ctx, principal: Principal, seeker_id: str) -> None:

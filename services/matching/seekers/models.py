@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -25,6 +26,7 @@ from services.matching.database import Base
 
 ID_LENGTH = 64
 SUB_LENGTH = 200
+SeqPk = BigInteger().with_variant(Integer(), "sqlite")  # SQLite auto-increments INTEGER only
 
 
 class Seeker(Base):
@@ -134,3 +136,14 @@ class SeekerAudit(Base):
     purpose: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_seeker_audit_seeker_id_at", "seeker_id", "at", "id"),)
+
+
+class SeekerChange(Base):
+    """A note that what the ranking reads about a seeker changed (profile, consent, sensitive data),
+    numbered in commit order, so in-memory candidate pools can catch up (`changes.py`)."""
+
+    __tablename__ = "seeker_changes"
+
+    id: Mapped[int] = mapped_column(SeqPk, primary_key=True, autoincrement=True)
+    seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

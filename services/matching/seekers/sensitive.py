@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from services.kit.auth import Principal, Role
 from services.kit.etag import check_if_match, make_etag
 from services.kit.problems import Forbidden
-from services.matching.seekers import audit, consents
+from services.matching.seekers import audit, changes, consents
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.exceptions import (
     CertificationNeedsStaff,
@@ -127,6 +127,7 @@ async def put(
         await ctx.session.flush()
     except IntegrityError as exc:  # the same ID number written for another seeker meanwhile
         raise IdNumberTaken() from exc
+    changes.touched(ctx, seeker.id)
     if not audit.is_self(principal, seeker.id):
         written = [*PLAIN_FIELDS, "priority_groups"]
         written += [ID_FIELD] if ID_FIELD in body.model_fields_set else []
@@ -144,6 +145,7 @@ async def delete(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
         raise SensitiveNotFound()
     await ctx.session.delete(record)
     await ctx.session.flush()
+    changes.touched(ctx, seeker.id)
     if not audit.is_self(principal, seeker.id):
         audit.record(ctx, principal, seeker.id, "delete_sensitive", disclosed(record), PURPOSE.value)
 

@@ -17,7 +17,7 @@ from services.kit.pagination import PageParams, encode_cursor
 from services.kit.problems import Forbidden, InvalidInput
 from services.matching.contracts import SeekerQuery
 from services.matching.database import IdempotencyKey
-from services.matching.seekers import audit, consents
+from services.matching.seekers import audit, changes, consents
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.exceptions import (
     ConsentRequired,
@@ -173,6 +173,7 @@ async def update(ctx: Ctx, principal: Principal, seeker: Seeker, body: SeekerUpd
     seeker.version += 1
     seeker.updated_at = now
     await ctx.session.flush()
+    changes.touched(ctx, seeker.id)
     return seeker
 
 
@@ -258,6 +259,7 @@ async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
         )
     )
     audit.record(ctx, principal, seeker_id, "erase", ["profile", "sensitive", "phone"])
+    changes.touched(ctx, seeker_id)
     await ctx.session.flush()
 
 

@@ -58,7 +58,7 @@ def test_every_seekers_request_schema_carries_an_example_that_validates(matching
     models = _body_models(matching_app)
     checked = set()
     for path, operations in spec["paths"].items():
-        if not path.startswith("/v1/seekers"):
+        if not path.startswith("/v1/seekers") or path.endswith("/overrides"):  # overrides: serving's
             continue
         for method, operation in operations.items():
             if "requestBody" not in operation:

@@ -1,0 +1,56 @@
+"""At start: the matching engine, subscribed to the replica first, then loaded in the background; at stop:
+the background tasks cancelled and the subscription dropped.
+
+Tests and benchmarks may set, before the lifespan runs: `app.state.matching_engine` (a prebuilt engine,
+used as it is), `app.state.text_encoder` (instead of the occupation coder), `app.state.serving_settings`
+and `app.state.fairness_settings`.
+"""
+
+import asyncio
+import contextlib
+
+from fastapi import FastAPI
+
+from services.matching.replica.config import ReplicaSettings
+from services.matching.replica.listeners import replica_listeners
+from services.matching.serving.config import (
+    FairnessSettings,
+    ServingSettings,
+    get_fairness_settings,
+    get_serving_settings,
+)
+from services.matching.serving.engine import MatchingEngine
+from services.matching.serving.loading import follow_replica, load, maintain
+
+
+async def start(app: FastAPI) -> None:
+    state = app.state
+    settings = getattr(state, "serving_settings", None)
+    if not isinstance(settings, ServingSettings):
+        settings = state.serving_settings = get_serving_settings()
+    if not isinstance(getattr(state, "fairness_settings", None), FairnessSettings):
+        state.fairness_settings = get_fairness_settings()
+    tasks: list[asyncio.Task[None]] = []
+    engine = getattr(state, "matching_engine", None)
+    prebuilt = isinstance(engine, MatchingEngine)
+    if not isinstance(engine, MatchingEngine):
+        engine = state.matching_engine = MatchingEngine(settings.retry_after_seconds)
+    # Subscribe before loading: whatever commits from now on is heard (and replayed after the load).
+    state.serving_unsubscribe = replica_listeners(app).subscribe(engine.on_replica_change)
+    if not prebuilt:
+        tasks.append(asyncio.create_task(load(app, engine, settings), name="matching-engine-load"))
+    replica: ReplicaSettings | None = getattr(state, "replica_settings", None)
+    if replica is not None and not replica.enabled:  # another process consumes: read what it applied
+        tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
+    tasks.append(asyncio.create_task(maintain(app, settings), name="matching-maintenance"))
+    state.serving_tasks = tasks
+
+
+async def stop(app: FastAPI) -> None:
+    for task in getattr(app.state, "serving_tasks", []):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    unsubscribe = getattr(app.state, "serving_unsubscribe", None)
+    if callable(unsubscribe):
+        unsubscribe()

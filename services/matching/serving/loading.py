@@ -1,0 +1,159 @@
+"""Building the engine in the background: the text encoder, the index from the replica, the seekers pool.
+
+Order (docs/serving.md): the lifecycle has already subscribed the engine to the replica's listeners, so
+nothing committed from here on is missed; changes heard while loading are replayed by version. The
+occupation coder loads in a worker thread while the replica is read; if it is still loading when the
+postings are in memory, a lexical-only index serves the non-personalised list until it is done.
+"""
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.kit.uow import unit_of_work
+from services.matching.ranking.coder import default_encoder
+from services.matching.ranking.index import BUILD_CHUNK, PostingIndex
+from services.matching.ranking.ranker import Ranker
+from services.matching.ranking.text import TextEncoder
+from services.matching.seekers import changes
+from services.matching.seekers.service import load_queries_for_ranking
+from services.matching.serving import reads
+from services.matching.serving.config import ServingSettings
+from services.matching.serving.engine import MatchingEngine, elapsed, set_reliability
+from services.matching.serving.pool import LivePool
+
+log = logging.getLogger("lingong.matching")
+RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # after a failed load (the database not there yet)
+
+
+def _no_codes(texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+    return [[] for _ in texts]
+
+
+def lexical_encoder() -> TextEncoder:
+    """Text features without the occupation coder: the hashed character n-grams alone."""
+    return TextEncoder(_no_codes)
+
+
+async def coder_encoder() -> tuple[TextEncoder, str]:
+    """The shipped occupation coder's encoder, loaded in a worker thread; lexical-only if it fails."""
+    try:
+        return await asyncio.to_thread(default_encoder), "coder"
+    except Exception as exc:  # noqa: BLE001 - matching without the coder beats no matching
+        log.error("occupation coder unavailable, ranking on lexical text features", exc_info=exc)
+        return lexical_encoder(), "lexical"
+
+
+async def fill_index(
+    sessionmaker: async_sessionmaker[AsyncSession], index: PostingIndex, page_size: int
+) -> dict[str, int]:
+    """Every open posting of the replica into `index` (encoded in a worker thread, in chunks) and the
+    employers' reliability; returns the version each indexed posting has."""
+    versions: dict[str, int] = {}
+    batch: list[dict[str, Any]] = []
+    built = False
+
+    async def flush() -> None:
+        nonlocal built, batch
+        chunk, batch = batch, []
+        await asyncio.to_thread(index.upsert_many if built else index.build, chunk)
+        built = True
+        for snapshot in chunk:
+            key = str(snapshot["id"])
+            if key in index:
+                versions[key] = int(snapshot.get("version") or 0)
+
+    async for page in reads.open_snapshots(sessionmaker, page_size):
+        batch.extend(page)
+        if len(batch) >= BUILD_CHUNK:
+            await flush()
+    if batch or not built:
+        await flush()
+    await asyncio.to_thread(index.compact)
+    async with sessionmaker() as session:
+        set_reliability(index, await reads.employers(session))
+    return versions
+
+
+async def load(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) -> None:
+    """Load until it succeeds (a failure is logged and retried after a pause)."""
+    for attempt in itertools.count():
+        try:
+            await _load_once(app, engine, settings)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - retried; the routes answer 503 meanwhile
+            engine.last_error = type(exc).__name__
+            delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+            log.exception("matching engine failed to load; retrying", extra={"delay_s": delay})
+            await asyncio.sleep(delay)
+
+
+async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) -> None:
+    started = time.perf_counter()
+    sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    injected = getattr(app.state, "text_encoder", None)
+    coder: asyncio.Task[tuple[TextEncoder, str]] | None = None
+    if isinstance(injected, TextEncoder):
+        encoder, features = injected, "injected"
+    else:
+        coder = asyncio.create_task(coder_encoder())
+        await asyncio.wait({coder}, timeout=settings.warming_after_seconds)
+        if not coder.done() and engine.popular_index is None:
+            quick = PostingIndex(lexical_encoder())
+            await fill_index(sessionmaker, quick, settings.load_page_size)
+            engine.start_warming(quick)
+            log.info("matching warming: non-personalised lists until the occupation coder is loaded")
+        encoder, features = await coder
+    async with sessionmaker() as session:
+        replica_seq = await reads.applied_head(session)
+    index = PostingIndex(encoder)
+    versions = await fill_index(sessionmaker, index, settings.load_page_size)
+    async with sessionmaker() as session:
+        journal = await changes.head(session)
+        queries = await load_queries_for_ranking(session, app.state.clock.now())
+    pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
+    engine.replica_seq = replica_seq
+    engine.go_live(Ranker(index), pool, versions, journal, features, elapsed(started), app.state.clock.now())
+    log.info(
+        "matching engine ready",
+        extra={"postings": len(index), "seekers": len(pool), "seconds": engine.load_seconds},
+    )
+
+
+async def maintain(app: FastAPI, settings: ServingSettings) -> None:
+    """Now and then, drop seeker journal entries older than the retention (every reader is past them)."""
+    while True:
+        await asyncio.sleep(settings.maintenance_seconds)
+        try:
+            async with unit_of_work(app.state.sessionmaker) as session:
+                before = app.state.clock.now() - timedelta(hours=settings.journal_retention_hours)
+                dropped = await changes.prune(session, before)
+            log.info("seeker journal pruned", extra={"rows": dropped})
+        except Exception:  # noqa: BLE001 - try again next time
+            log.exception("seeker journal pruning failed")
+
+
+async def follow_replica(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) -> None:
+    """When another process runs the feed consumer, pick up what it applied to the replica tables."""
+    while True:
+        await asyncio.sleep(settings.replica_poll_seconds)
+        if engine.ranker is None:
+            continue
+        try:
+            async with app.state.sessionmaker() as session:
+                change = await reads.applied_after(session, engine.replica_seq, settings.load_page_size)
+        except Exception:  # noqa: BLE001 - try again at the next tick
+            log.exception("reading the replica for changes failed")
+            continue
+        if change is not None:
+            engine.on_replica_change(change)
+            engine.replica_seq = max(engine.replica_seq, change.cursor)

@@ -1,0 +1,108 @@
+"""What serving reads from the replica tables: open snapshots to load, one posting and its owner, the
+snapshots behind a page of matches (for their display fields)."""
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.matching.replica.listeners import ReplicaChange
+from services.matching.replica.models import ReplicaEmployer, ReplicaPosting
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPosting:
+    snapshot: dict[str, Any]
+    employer_name: str | None
+    owner_sub: str | None
+
+
+async def open_snapshots(
+    sessionmaker: async_sessionmaker[AsyncSession], page_size: int
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every open posting's snapshot, in pages (keyset on the id, one short transaction per page)."""
+    last: uuid.UUID | None = None
+    while True:
+        stmt = (
+            select(ReplicaPosting.id, ReplicaPosting.snapshot)
+            .where(ReplicaPosting.status == "open")
+            .order_by(ReplicaPosting.id)
+            .limit(page_size)
+        )
+        if last is not None:
+            stmt = stmt.where(ReplicaPosting.id > last)
+        async with sessionmaker() as session:
+            rows = (await session.execute(stmt)).all()
+        if rows:
+            yield [row.snapshot for row in rows]
+            last = rows[-1].id
+        if len(rows) < page_size:
+            return
+
+
+async def employers(session: AsyncSession) -> list[dict[str, Any]]:
+    """Every replicated employer's id and reliability record (for the index's reliability column)."""
+    rows = await session.execute(select(ReplicaEmployer.id, ReplicaEmployer.reliability))
+    return [{"id": str(row.id), "reliability": row.reliability} for row in rows]
+
+
+async def posting(session: AsyncSession, posting_id: uuid.UUID) -> StoredPosting | None:
+    row = (
+        await session.execute(
+            select(ReplicaPosting.snapshot, ReplicaEmployer.name, ReplicaEmployer.owner_sub)
+            .outerjoin(ReplicaEmployer, ReplicaEmployer.id == ReplicaPosting.employer_id)
+            .where(ReplicaPosting.id == posting_id)
+        )
+    ).first()
+    return None if row is None else StoredPosting(row.snapshot, row.name, row.owner_sub)
+
+
+async def postings(session: AsyncSession, posting_ids: Sequence[str]) -> dict[str, StoredPosting]:
+    """The stored snapshots of these postings (with their employer's name), by id string."""
+    if not posting_ids:
+        return {}
+    ids = [uuid.UUID(p) for p in posting_ids]
+    rows = await session.execute(
+        select(ReplicaPosting.id, ReplicaPosting.snapshot, ReplicaEmployer.name)
+        .outerjoin(ReplicaEmployer, ReplicaEmployer.id == ReplicaPosting.employer_id)
+        .where(ReplicaPosting.id.in_(ids))
+    )
+    return {str(row.id): StoredPosting(row.snapshot, row.name, None) for row in rows}
+
+
+async def applied_head(session: AsyncSession) -> int:
+    """The newest feed seq that changed a replicated posting or employer (0 when there is none)."""
+    postings = await session.scalar(select(func.max(ReplicaPosting.applied_seq)))
+    employers = await session.scalar(select(func.max(ReplicaEmployer.applied_seq)))
+    return int(max(postings or 0, employers or 0))
+
+
+async def applied_after(session: AsyncSession, after: int, limit: int) -> ReplicaChange | None:
+    """What the replica changed after feed seq `after` (at most `limit` postings), as the listeners are
+    told it; None when nothing did. Batches commit in seq order, so nothing can appear behind it later."""
+    postings = (
+        await session.execute(
+            select(ReplicaPosting.applied_seq, ReplicaPosting.snapshot)
+            .where(ReplicaPosting.applied_seq > after)
+            .order_by(ReplicaPosting.applied_seq)
+            .limit(limit)
+        )
+    ).all()
+    upto = postings[-1].applied_seq if len(postings) == limit else None
+    stmt = select(ReplicaEmployer.applied_seq, ReplicaEmployer.id, ReplicaEmployer.reliability).where(
+        ReplicaEmployer.applied_seq > after
+    )
+    if upto is not None:
+        stmt = stmt.where(ReplicaEmployer.applied_seq <= upto)
+    employers = (await session.execute(stmt)).all()
+    if not postings and not employers:
+        return None
+    cursor = upto if upto is not None else max(r.applied_seq for r in [*postings, *employers])
+    return ReplicaChange(
+        cursor,
+        tuple(r.snapshot for r in postings),
+        tuple({"id": str(r.id), "reliability": r.reliability} for r in employers),
+    )
