@@ -49,8 +49,9 @@ def migrate(service: str | None) -> None:
 @click.option("--role", required=True, type=click.Choice(["seeker", "employer", "staff", "admin", "service"]))
 @click.option("--sub", required=True, help="Subject: the user's or system's id")
 @click.option("--station", default=None, help="Station id (staff)")
+@click.option("--county", default=None, help="County adcode (staff: whose disputes they see)")
 @click.option("--ttl", default=3600 * 8, show_default=True, type=click.IntRange(60, 86400 * 30))
-def dev_token(role: str, sub: str, station: str | None, ttl: int) -> None:
+def dev_token(role: str, sub: str, station: str | None, county: str | None, ttl: int) -> None:
     """A token signed with the embedded default's local key; printed on the last line."""
     from services.kit.auth import mint_token
     from services.postings.config import get_settings
@@ -59,7 +60,8 @@ def dev_token(role: str, sub: str, station: str | None, ttl: int) -> None:
     if auth.mode != "local" or not auth.dev_tokens:
         raise click.ClickException("dev tokens are disabled in these settings (auth.mode must be local)")
     click.echo(f"# {role} token for {sub}, valid {ttl} s", err=True)
-    click.echo(mint_token(auth, role, sub, station_id=station, ttl=ttl))
+    extra = {"county_adcode": county} if county else None
+    click.echo(mint_token(auth, role, sub, station_id=station, ttl=ttl, extra=extra))
 
 
 @main.command("import")
@@ -136,6 +138,29 @@ def serve(demo: bool, data_dir: Path, host: str, postings_port: int, matching_po
 
         upgrade(svc, _database_url(svc))
     asyncio.run(serve_both(host, postings_port, matching_port, demo=demo))
+
+
+@main.command()
+@click.option(
+    "--postings", "postings_csv", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--seekers", "seekers_csv", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--top", "top_k", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)"
+)
+def rank(postings_csv: Path, seekers_csv: Path, top_k: int, out: TextIO) -> None:
+    """Rank CSV seekers against CSV postings with the service's ranking (the layout of
+    eval/title_retrieval_dev/): one JSON line per seeker, {"seeker_id", "results": [{"posting_id",
+    "score"}]}, best first."""
+    from services.matching.ranking.files import RankFileError, rank_files
+
+    try:
+        rank_files(postings_csv, seekers_csv, top_k, out)
+    except RankFileError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 if __name__ == "__main__":

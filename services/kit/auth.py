@@ -80,7 +80,12 @@ class TokenVerifier:
 
 
 def mint_token(
-    settings: AuthSettings, role: Role | str, sub: str, station_id: str | None = None, ttl: int = 3600
+    settings: AuthSettings,
+    role: Role | str,
+    sub: str,
+    station_id: str | None = None,
+    ttl: int = 3600,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     """A token signed with the local key (embedded default and tests only)."""
     now = int(time.time())
@@ -95,6 +100,7 @@ def mint_token(
     }
     if station_id:
         claims["station_id"] = station_id
+    claims.update(extra or {})
     return jwt.encode(claims, settings.local_key.get_secret_value(), algorithm="HS256")
 
 

@@ -46,6 +46,14 @@ def test_dev_token_prints_a_verifiable_token_on_its_last_line() -> None:
     assert (claims["role"], claims["sub"], claims["station_id"]) == ("staff", "u-1", "st-9")
 
 
+def test_dev_token_carries_the_county_claim_staff_disputes_are_scoped_by() -> None:
+    result = run(["dev-token", "--role", "staff", "--sub", "u-2", "--county", "370102"])
+
+    token = result.stdout.strip().splitlines()[-1]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["county_adcode"] == "370102"
+
+
 def test_dev_token_is_refused_when_dev_tokens_are_off() -> None:
     result = run(["dev-token", "--role", "admin", "--sub", "x"], env={"POSTINGS_AUTH__DEV_TOKENS": "false"})
 

@@ -78,9 +78,20 @@ def seeker_row_query(row: dict[str, str], now: datetime) -> SeekerQuery:
     )
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        yield from csv.DictReader(fh)
+class RankFileError(ValueError):
+    """An input file without the columns `lingong rank` needs."""
+
+
+REQUIRED = {"postings": ("id", "title"), "seekers": ("id", "desired_title")}
+
+
+def _rows(path: Path, kind: str) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in REQUIRED[kind] if c not in (reader.fieldnames or ())]
+        if missing:
+            raise RankFileError(f"{path}: the {kind} file has no column {', '.join(missing)}")
+        yield from reader
 
 
 def rank_files(
@@ -98,12 +109,12 @@ def rank_files(
 
         encoder = default_encoder()
     index = PostingIndex(encoder)
-    index.build(posting_row_snapshot(r) for r in _rows(Path(postings_csv)))
+    index.build(posting_row_snapshot(r) for r in _rows(Path(postings_csv), "postings"))
     ranker = Ranker(index)
     now = datetime.fromisoformat(FILE_TIME)
     when = now.astimezone(UTC).timestamp()
     written = 0
-    for row in _rows(Path(seekers_csv)):
+    for row in _rows(Path(seekers_csv), "seekers"):
         matches = ranker.rank(seeker_row_query(row, now), top_k, now=when)
         line = {
             "seeker_id": row["id"],
