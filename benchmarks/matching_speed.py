@@ -12,8 +12,9 @@ among the seekers, upsert throughput and the in-process part of the feed lag (up
 result); then the same seeker queries in PostgreSQL (benchmarks/matching_pg.py) and ours ÷ theirs.
 Latencies are measured in three interleaved rounds (benchmarks/latency.py): the targets are judged on
 each query's fastest round, since other processes share this machine, and the first round as measured
-and its CPU time are reported beside it. The HTTP p95 and the end-to-end feed lag need
-`services.matching.serving` and report `skipped` until it exists.
+and its CPU time are reported beside it. The HTTP p95 (a seeker's matches through the service under
+uvicorn) and the end-to-end feed lag (published in the postings service → in a match result, over the
+replica) run on the same index (benchmarks/matching_http.py).
 
 `make bench` runs the full size (1,000,000 postings, 100,000 seekers) unless BENCH_QUICK=1 (50,000 /
 10,000); `python -m benchmarks.matching_speed --postings 50000 --seekers 10000 [--no-pg] [--out F]`
@@ -24,12 +25,12 @@ import argparse
 import asyncio
 import ctypes
 import gc
-import importlib.util
 import json
 import os
 import random
 import statistics
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -393,22 +394,63 @@ def writes(
     return out
 
 
+HTTP_SEEKERS, HTTP_ROUNDS, HTTP_WARMUP = 400, 2, 50
+FEED_POSTINGS, FEED_SEEKERS = 60, 10
+
+
+def _measured(name: str, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """One HTTP measurement; a failure is reported in its place (servers and temporary databases are
+    cleaned up inside) so that the rest of the report survives."""
+    try:
+        return measure()
+    except Exception as exc:  # noqa: BLE001 - the in-process figures and PostgreSQL still count
+        print(f"  {name}: failed: {exc!r}", flush=True)
+        return {"failed": repr(exc), "trace": traceback.format_exc(limit=8)}
+
+
 def http_seeker_p95(cfg: Config, ranker: Ranker, queries: Sequence[SeekerQuery]) -> dict[str, Any]:
-    """GET /v1/seekers/{id}/matches through the service, p95 (target ≤ 50 ms)."""
-    if importlib.util.find_spec("services.matching.serving") is None:
-        return {"skipped": "services.matching.serving does not exist yet (the HTTP routes are being built)"}
-    # TODO(serving): create the matching app, set app.state.matching_engine to an engine over `ranker`,
-    # store the query seekers' profiles, and time GET /v1/seekers/{id}/matches over httpx.ASGITransport.
-    return {"skipped": "services.matching.serving exists but this measurement is not written yet"}
+    """GET /v1/seekers/{id}/matches?top_k=20 through the matching service under uvicorn on 127.0.0.1,
+    its engine this `ranker` (target p95 ≤ 50 ms); /healthz through the same client as the baseline, and
+    the posting ids checked against `ranker.rank` (benchmarks/matching_http.py)."""
+    from benchmarks import matching_http
+
+    def measure() -> dict[str, Any]:
+        return matching_http.seeker_matches(
+            ranker, queries, NOW, seekers=HTTP_SEEKERS, rounds=HTTP_ROUNDS, warmup=HTTP_WARMUP, seed=cfg.seed
+        )
+
+    out = _measured("HTTP seeker matches", measure)
+    if "p95_ms" in out:
+        check = out["results_equal_in_process"]
+        print(
+            f"  HTTP seeker top 20: p50 {out['p50_ms']} / p95 {out['p95_ms']} / p99 {out['p99_ms']} ms "
+            f"(/healthz p50 {out['baseline_healthz']['p50_ms']} ms); same ids as in process: "
+            f"{check['same_posting_ids_in_the_same_order']}/{check['seekers_checked']}",
+            flush=True,
+        )
+    return out
 
 
 def feed_lag(cfg: Config, ranker: Ranker) -> dict[str, Any]:
-    """Posting committed in the postings service → in a match result, p99 (target ≤ 1 s)."""
-    if importlib.util.find_spec("services.matching.serving") is None:
-        return {"skipped": "services.matching.serving does not exist yet (the engine fed by the replica)"}
-    # TODO(serving): postings app + matching app with the replica consumer feeding the engine; commit a
-    # posting, poll the seeker's matches until it appears.
-    return {"skipped": "services.matching.serving exists but this measurement is not written yet"}
+    """Posting published through the postings API → in the seeker's matches from the matching API, the
+    replica consumer following the feed over HTTP and feeding an engine over this `ranker` (target
+    p99 ≤ 1 s; benchmarks/matching_http.py). Its seekers are drawn apart from the benchmark's queries
+    (titles from the classification), which `run` does not hand over."""
+    from benchmarks import matching_http
+
+    def measure() -> dict[str, Any]:
+        seekers = synthetic.seekers(FEED_SEEKERS * 20, cfg.seed + 13, NOW)
+        return matching_http.feed_lag(ranker, seekers, NOW, postings=FEED_POSTINGS, seekers=FEED_SEEKERS)
+
+    out = _measured("feed lag", measure)
+    if "p99_s" in out:
+        print(
+            f"  feed lag: p50 {out['p50_ms']} / p99 {out['p99_ms']} / max {out['max_ms']} ms; "
+            f"{out['never_listed_within_cap']} of {out['postings']} never listed within "
+            f"{out['cap_seconds']} s",
+            flush=True,
+        )
+    return out
 
 
 def postgres(
