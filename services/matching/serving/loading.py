@@ -7,6 +7,7 @@ postings are in memory, a lexical-only index serves the non-personalised list un
 """
 
 import asyncio
+import gc
 import itertools
 import logging
 import time
@@ -123,6 +124,11 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
     pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
     engine.replica_seq = replica_seq
     engine.go_live(Ranker(index), pool, versions, journal, features, elapsed(started), app.state.clock.now())
+    # The engine holds millions of long-lived objects (posting ids and versions, seeker queries): collect
+    # once, then keep them out of the cyclic collector's full passes, which otherwise stall a request
+    # for most of a second at 1M postings (measured in benchmarks/matching_http.py).
+    gc.collect()
+    gc.freeze()
     log.info(
         "matching engine ready",
         extra={"postings": len(index), "seekers": len(pool), "seconds": engine.load_seconds},
