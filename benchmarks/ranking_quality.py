@@ -53,7 +53,7 @@ def allowed_examples(excluded: set[str]) -> list[tuple[str, str]]:
 
 def held_out_coder(examples: Sequence[tuple[str, str]]) -> Any:
     """The occupation coder trained on the classification plus only `examples` of the dev titles."""
-    from services.matching.occupations import OccupationCoder  # type: ignore[attr-defined]
+    from services.matching.occupations import OccupationCoder
 
     return OccupationCoder.train(extra_examples=list(examples))
 

@@ -120,6 +120,33 @@ def screen(file: Path, out: TextIO) -> None:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+class _BadInputFile(click.ClickException):
+    exit_code = 2
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)"
+)
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Codes per title")
+def code(file: Path, out: TextIO, top: int) -> None:
+    """Code the `title` column with the occupation coder: one JSON line per row, in order,
+    {"title", "codes": [{"code", "name", "p"}]}, best first (names without the L/S marks)."""
+    try:
+        titles = _csv_column(file, "title")
+    except click.ClickException as exc:
+        raise _BadInputFile(exc.message) from exc
+    from services.matching.occupations import default_coder
+    from services.matching.occupations.text import clean_name
+    from services.reference.occupations import occupations
+
+    coder, names = default_coder(), occupations()
+    for title, codes in zip(titles, coder.predict(titles, top), strict=True):
+        found = [{"code": c, "name": clean_name(names[c].name), "p": round(p, 6)} for c, p in codes]
+        out.write(json.dumps({"title": title, "codes": found}, ensure_ascii=False) + "\n")
+
+
 @main.command()
 @click.option("--demo/--no-demo", default=False, help="Load the demo dataset when the database is empty")
 @click.option(

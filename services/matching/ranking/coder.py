@@ -29,6 +29,6 @@ def predictor_of(coder: Any, top: int = TOP_CODES) -> OccupationPredictor:
 
 def default_encoder() -> TextEncoder:
     """A TextEncoder over the coder shipped with the service (trained as its README says)."""
-    from services.matching.occupations import default_coder  # type: ignore[attr-defined]
+    from services.matching.occupations import default_coder
 
     return TextEncoder(predictor_of(default_coder()))
