@@ -1,7 +1,6 @@
 """The OpenAPI document is the contract: every request schema has a valid example, and mutations of
 those examples (the API's own fuzzing) never produce a 500."""
 
-import copy
 import random
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -14,6 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from services.kit.clock import ManualClock
+from tests.fuzzing import mutate
 from tests.postings.factories import create_employer, create_posting, job_body
 
 Token = Callable[..., dict[str, str]]
@@ -50,54 +50,6 @@ def test_every_request_schema_carries_an_example_that_validates(app: FastAPI) ->
         assert schema.get("examples"), f"{method} {path} has no example"
         for example in schema["examples"]:
             model.model_validate(example)
-
-
-MUTANTS: list[Any] = [
-    None,
-    "",
-    "\u0000",
-    "x" * 6000,
-    -1,
-    0,
-    10**12,
-    1.5e308,
-    True,
-    [],
-    {},
-    [1, "a"],
-    {"k": "v"},
-    "2026-13-45T99:00:00",
-    "🙂" * 100,
-    "../../etc/passwd",
-    "<script>",
-    "'; DROP TABLE postings; --",
-]
-
-
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            out += _paths(child, (*prefix, i))
-    return out
-
-
-def mutate(example: dict[str, Any], rng: random.Random) -> Any:
-    doc = copy.deepcopy(example)
-    path = rng.choice(_paths(doc)[1:] or [()])
-    if not path:
-        return rng.choice(MUTANTS)
-    parent = doc
-    for step in path[:-1]:
-        parent = parent[step]
-    if rng.random() < 0.2 and isinstance(parent, dict):
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = rng.choice(MUTANTS)
-    return doc
 
 
 @pytest.fixture

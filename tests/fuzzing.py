@@ -1,0 +1,55 @@
+"""Mutation fuzzing shared by the contract tests: a valid OpenAPI example with one value broken."""
+
+import copy
+import random
+from typing import Any
+
+# Values no schema field should take where it is found: wrong types, bounds, encodings, injections.
+MUTANTS: list[Any] = [
+    None,
+    "",
+    "\u0000",
+    "x" * 6000,
+    -1,
+    0,
+    10**12,
+    1.5e308,
+    True,
+    [],
+    {},
+    [1, "a"],
+    {"k": "v"},
+    "2026-13-45T99:00:00",
+    "🙂" * 300,
+    "../../etc/passwd",
+    "<script>",
+    "'; DROP TABLE postings; --",
+]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            out += _paths(child, (*prefix, i))
+    return out
+
+
+def mutate(example: dict[str, Any], rng: random.Random, mutants: list[Any] = MUTANTS) -> Any:
+    """A copy of `example` with one value, at any depth, replaced by a mutant (or, 1 in 5, removed);
+    or the whole body replaced when it has no values."""
+    doc = copy.deepcopy(example)
+    path = rng.choice(_paths(doc)[1:] or [()])
+    if not path:
+        return rng.choice(mutants)
+    parent = doc
+    for step in path[:-1]:
+        parent = parent[step]
+    if rng.random() < 0.2 and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = rng.choice(mutants)
+    return doc
