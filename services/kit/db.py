@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -76,3 +77,9 @@ def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """An embedded (SQLite) database whose write lock another writer held past the busy timeout: a
+    background task should try again at its next round rather than report a failure."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
+from services.kit.db import is_busy
 from services.kit.uow import unit_of_work
 from services.postings.applications import service as applications
 from services.postings.applications.models import Application
@@ -124,8 +125,11 @@ class DeadlineSweeper:
                 counts = await self.run_once()
                 if any(counts.values()):
                     log.info("lifecycle deadlines", extra=counts)
-            except Exception:
-                log.exception("deadline sweep failed")
+            except Exception as exc:
+                if is_busy(exc):
+                    log.warning("deadline sweep deferred: the database is busy with another writer")
+                else:
+                    log.exception("deadline sweep failed")
             await asyncio.sleep(every)
 
     def start(self, every: float) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
+from services.kit.db import is_busy
 from services.kit.uow import unit_of_work
 from services.postings.notifications.models import Notification
 from services.postings.notifications.sender import Outgoing, Sender, outgoing
@@ -145,8 +146,11 @@ class NotificationDispatcher:
                 report = await self.run_once()
                 if report.sent or report.failed:
                     log.info("notifications dispatched", extra={"sent": report.sent, "failed": report.failed})
-            except Exception:
-                log.exception("notification dispatch failed")
+            except Exception as exc:
+                if is_busy(exc):
+                    log.warning("notification dispatch deferred: the database is busy with another writer")
+                else:
+                    log.exception("notification dispatch failed")
             await asyncio.sleep(every)
 
     def start(self, every: float) -> None:
