@@ -6,6 +6,7 @@ import logging
 import uvicorn
 
 from services.kit.auth import mint_token
+from services.matching.demo import demo_id, load_demo_seekers
 from services.matching.main import create_app as create_matching
 from services.postings.config import get_settings as postings_settings
 from services.postings.demo_loader import load_demo
@@ -20,7 +21,7 @@ lingong is running on the embedded default (SQLite).
 
 Tokens for trying the API (embedded local key; never in production):
   .venv/bin/lingong dev-token --role employer --sub demo-employer
-  .venv/bin/lingong dev-token --role seeker   --sub demo-seeker
+  .venv/bin/lingong dev-token --role seeker   --sub {seeker}   (then GET /v1/seekers/{seeker}/matches)
   .venv/bin/lingong dev-token --role staff    --sub demo-staff --station st-001
   .venv/bin/lingong dev-token --role service  --sub matching
   .venv/bin/lingong dev-token --role admin    --sub demo-admin
@@ -34,6 +35,9 @@ async def _load_demo_in_background() -> None:
     loaded = await load_demo()
     if loaded:
         print(f"demo data loaded: {loaded} postings", flush=True)
+    seekers = await load_demo_seekers()
+    if seekers:
+        print(f"demo seekers registered: {seekers} (ids {demo_id(0)} …)", flush=True)
 
 
 async def serve_both(host: str, postings_port: int, matching_port: int, *, demo: bool) -> None:
@@ -42,7 +46,8 @@ async def serve_both(host: str, postings_port: int, matching_port: int, *, demo:
         uvicorn.Server(uvicorn.Config(create_matching(), host=host, port=matching_port, log_config=None)),
     ]
     token = mint_token(postings_settings().auth, "employer", "demo-employer", ttl=8 * 3600)
-    print(BANNER.format(host=host, pp=postings_port, mp=matching_port, token=token), flush=True)
+    banner = BANNER.format(host=host, pp=postings_port, mp=matching_port, token=token, seeker=demo_id(0))
+    print(banner, flush=True)
     tasks = [asyncio.create_task(s.serve()) for s in servers]
     if demo:
         # Loaded through the importer in small batches while the services already answer.
