@@ -9,7 +9,7 @@ from services.kit.auth import mint_token
 from services.matching.demo import demo_id, load_demo_seekers
 from services.matching.main import create_app as create_matching
 from services.postings.config import get_settings as postings_settings
-from services.postings.demo_loader import load_demo
+from services.postings.demo_loader import DEMO_SOURCE, load_demo
 from services.postings.main import create_app as create_postings
 
 log = logging.getLogger("lingong.serve")
@@ -26,7 +26,8 @@ Tokens for trying the API (embedded local key; never in production):
   .venv/bin/lingong dev-token --role service  --sub matching
   .venv/bin/lingong dev-token --role admin    --sub demo-admin
 Then: curl -H "Authorization: Bearer $TOKEN" http://{host}:{pp}/v1/postings
-An employer token for the demo data (valid 8 h):
+An employer token that owns the demo employers and postings (valid 8 h; try
+GET http://{host}:{mp}/v1/postings/ID/candidates with it):
   {token}
 """
 
@@ -45,7 +46,8 @@ async def serve_both(host: str, postings_port: int, matching_port: int, *, demo:
         uvicorn.Server(uvicorn.Config(create_postings(), host=host, port=postings_port, log_config=None)),
         uvicorn.Server(uvicorn.Config(create_matching(), host=host, port=matching_port, log_config=None)),
     ]
-    token = mint_token(postings_settings().auth, "employer", "demo-employer", ttl=8 * 3600)
+    # The demo's employers are owned by the account that imported them.
+    token = mint_token(postings_settings().auth, "employer", f"import:{DEMO_SOURCE}", ttl=8 * 3600)
     banner = BANNER.format(host=host, pp=postings_port, mp=matching_port, token=token, seeker=demo_id(0))
     print(banner, flush=True)
     tasks = [asyncio.create_task(s.serve()) for s in servers]
