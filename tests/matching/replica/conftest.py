@@ -35,9 +35,12 @@ class Sleeps:
 
     def __init__(self) -> None:
         self.delays: list[float] = []
+        self.observers: list[Callable[[], None]] = []  # called at each sleep, e.g. to record a state
 
     async def __call__(self, delay: float) -> None:
         self.delays.append(delay)
+        for observe in self.observers:
+            observe()
         await asyncio.sleep(0)
 
 

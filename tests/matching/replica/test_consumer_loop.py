@@ -38,9 +38,10 @@ async def test_the_consumer_backs_off_when_the_feed_is_down_and_recovers_with_a_
     feed.replies = [httpx.Response(503)] * 3
     async with make_client(feed.transport(), max_attempts=3) as client:
         consumer = make_consumer(client, poll_wait_seconds=30)
-        seen_states: list[str] = []
+        seen_states: list[str] = []  # the state while each wait lasts: a backoff is one of them
+        sleeps.observers.append(lambda: seen_states.append(consumer.state.state))
         consumer.start()
-        await _until(lambda: seen_states.append(consumer.state.state) or consumer.position == 3)
+        await _until(lambda: consumer.position == 3)
         await consumer.stop()
 
     assert "backing_off" in seen_states
