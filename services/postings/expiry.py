@@ -1,11 +1,10 @@
 """Background task: postings past valid_until are closed, and the closure goes into the feed."""
 
-import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
 
+from services.kit.periodic import PeriodicTask
 from services.kit.uow import unit_of_work
 from services.postings.deps import Ctx
 from services.postings.postings import service as postings
@@ -13,10 +12,14 @@ from services.postings.postings import service as postings
 log = logging.getLogger("lingong.postings.expiry")
 
 
-class ExpirySweeper:
+class ExpirySweeper(PeriodicTask[int]):
+    what = "expiry sweep"
+    task_name = "postings-expiry"
+    log = log
+
     def __init__(self, app: FastAPI) -> None:
+        super().__init__()
         self.app = app
-        self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> int:
         state = self.app.state
@@ -31,21 +34,6 @@ class ExpirySweeper:
             if closed == 0:
                 return total
 
-    async def _loop(self, every: float) -> None:
-        while True:
-            try:
-                closed = await self.run_once()
-                if closed:
-                    log.info("expired postings closed", extra={"count": closed})
-            except Exception:
-                log.exception("expiry sweep failed")
-            await asyncio.sleep(every)
-
-    def start(self, every: float) -> None:
-        self._task = asyncio.create_task(self._loop(every), name="postings-expiry")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def report(self, result: int) -> None:
+        if result:
+            log.info("expired postings closed", extra={"count": result})

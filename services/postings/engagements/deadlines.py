@@ -7,8 +7,6 @@ requests left pending on shifts that ended. Each engagement is handled in its ow
 Tests call `run_once()` after moving a ManualClock.
 """
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
-from services.kit.db import is_busy
+from services.kit.periodic import PeriodicTask
 from services.kit.uow import unit_of_work
 from services.postings.applications import service as applications
 from services.postings.applications.models import Application
@@ -36,10 +34,14 @@ BATCH = 200
 Handler = Callable[[Ctx, Engagement], Awaitable[object]]
 
 
-class DeadlineSweeper:
+class DeadlineSweeper(PeriodicTask[dict[str, int]]):
+    what = "deadline sweep"
+    task_name = "postings-deadlines"
+    log = log
+
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self._task: asyncio.Task[None] | None = None
+        super().__init__()
 
     def _ctx(self, session: AsyncSession) -> Ctx:
         state = self.app.state
@@ -119,27 +121,9 @@ class DeadlineSweeper:
                 closed += await applications.close_ended(self._ctx(session), shift_id, "shift ended")
         return closed
 
-    async def _loop(self, every: float) -> None:
-        while True:
-            try:
-                counts = await self.run_once()
-                if any(counts.values()):
-                    log.info("lifecycle deadlines", extra=counts)
-            except Exception as exc:
-                if is_busy(exc):
-                    log.warning("deadline sweep deferred: the database is busy with another writer")
-                else:
-                    log.exception("deadline sweep failed")
-            await asyncio.sleep(every)
-
-    def start(self, every: float) -> None:
-        self._task = asyncio.create_task(self._loop(every), name="postings-deadlines")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def report(self, result: dict[str, int]) -> None:
+        if any(result.values()):
+            log.info("lifecycle deadlines", extra=result)
 
 
 async def _auto_checkout(ctx: Ctx, engagement: Engagement) -> None:

@@ -6,8 +6,6 @@ to when the window frees a place, never dropped. A crash after claiming leaves m
 they are claimed again after a lease, so delivery is at least once.
 """
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
-from services.kit.db import is_busy
+from services.kit.periodic import PeriodicTask
 from services.kit.uow import unit_of_work
 from services.postings.notifications.models import Notification
 from services.postings.notifications.sender import Outgoing, Sender, outgoing
@@ -35,11 +33,15 @@ class DispatchReport:
     failed: int = 0
 
 
-class NotificationDispatcher:
+class NotificationDispatcher(PeriodicTask[DispatchReport]):
+    what = "notification dispatch"
+    task_name = "postings-notifications"
+    log = log
+
     def __init__(self, app: FastAPI, sender: Sender) -> None:
         self.app = app
         self.sender = sender
-        self._task: asyncio.Task[None] | None = None
+        super().__init__()
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
@@ -140,24 +142,6 @@ class NotificationDispatcher:
                 message.status, message.sent_at = "pending", None
                 message.not_before = now + timedelta(minutes=2**message.attempts)
 
-    async def _loop(self, every: float) -> None:
-        while True:
-            try:
-                report = await self.run_once()
-                if report.sent or report.failed:
-                    log.info("notifications dispatched", extra={"sent": report.sent, "failed": report.failed})
-            except Exception as exc:
-                if is_busy(exc):
-                    log.warning("notification dispatch deferred: the database is busy with another writer")
-                else:
-                    log.exception("notification dispatch failed")
-            await asyncio.sleep(every)
-
-    def start(self, every: float) -> None:
-        self._task = asyncio.create_task(self._loop(every), name="postings-notifications")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def report(self, result: DispatchReport) -> None:
+        if result.sent or result.failed:
+            log.info("notifications dispatched", extra={"sent": result.sent, "failed": result.failed})
