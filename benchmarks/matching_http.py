@@ -56,7 +56,7 @@ from services.matching.seekers import sensitive
 from services.matching.seekers import service as seekers_service
 from services.matching.seekers.crypto import get_cipher
 from services.matching.seekers.deps import Ctx
-from services.matching.seekers.query import CHINA
+from services.matching.seekers.query import registration
 from services.matching.seekers.schemas import SeekerCreate
 from services.matching.seekers.sensitive_schemas import SensitiveIn
 from services.matching.serving.engine import MatchingEngine
@@ -203,44 +203,6 @@ def _sqlite(tmp: Path, name: str) -> str:
 
 
 # -- seekers ----------------------------------------------------------------------------------------
-def _birth(age: int, now: datetime) -> tuple[int, int]:
-    """A birth month of December: in completed years on `now` (query.age_at) that gives `age`."""
-    return now.astimezone(CHINA).year - age - 1, 12
-
-
-def profile(q: SeekerQuery, now: datetime) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The registration body (and the sensitive record, if the query needs one) whose stored profile
-    `query_for_ranking` turns back into `q` (at `now`)."""
-    needs_sensitive = q.reserved_post_eligible or bool(q.priority_groups)
-    purposes = ["matching", "sensitive_for_priority_help"] if needs_sensitive else ["matching"]
-    birth_year, birth_month = _birth(q.age if q.age is not None else 30, now)
-    body: dict[str, Any] = {
-        "home": {"lat": q.lat, "lng": q.lng},
-        "travel_mode": q.travel_mode,
-        "max_commute_minutes": q.max_commute_minutes,
-        "availability": [dataclasses.asdict(w) for w in q.availability],
-        "certificates": sorted(q.certificates),
-        "experience_years": q.experience_years,
-        "accommodations": sorted(q.accommodations),
-        "kinds": sorted(q.kinds),
-        "birth_year": birth_year,
-        "birth_month": birth_month,
-        "consent": {"purposes": purposes, "method": "app"},
-    }
-    if q.desired_text:
-        body["desired_text"] = q.desired_text
-    if q.occupation_codes:
-        body["occupation_codes"] = list(q.occupation_codes)
-    if q.pay_expectation is not None:
-        body["pay_expectation"] = {"amount": str(q.pay_expectation.amount), "unit": q.pay_expectation.unit}
-    extra: dict[str, Any] | None = None
-    if needs_sensitive:
-        extra = {"priority_groups": sorted(q.priority_groups)}
-        if q.reserved_post_eligible:
-            extra["reserved_post_certified"] = True  # staff only
-    return body, extra
-
-
 def _differing(a: SeekerQuery, b: SeekerQuery) -> list[str]:
     return [f.name for f in dataclasses.fields(SeekerQuery) if getattr(a, f.name) != getattr(b, f.name)]
 
@@ -256,7 +218,7 @@ async def _store_seekers(url: str, queries: Sequence[SeekerQuery], now: datetime
         async with unit_of_work(sessionmaker) as session:
             ctx = Ctx(session=session, clock=clock, cipher=cipher)
             for q in queries:
-                body, extra = profile(q, now)
+                body, extra = registration(q, now)
                 try:
                     create = SeekerCreate.model_validate(body)
                     record = SensitiveIn.model_validate(extra) if extra is not None else None

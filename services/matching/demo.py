@@ -6,9 +6,8 @@ and a station's console someone to show. Each seeker registers themself (id `dem
 phone, no ID number.
 """
 
+import dataclasses
 import random
-from datetime import datetime
-from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -25,6 +24,7 @@ from services.matching.seekers import service as seekers_service
 from services.matching.seekers.crypto import get_cipher
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.models import Seeker
+from services.matching.seekers.query import registration
 from services.matching.seekers.schemas import SeekerCreate
 
 BATCH = 50  # seekers per transaction: short write locks on the embedded default
@@ -35,31 +35,15 @@ def demo_id(n: int) -> str:
     return f"demo-seeker-{n:04d}"
 
 
-def registration(q: SeekerQuery, now: datetime) -> dict[str, Any]:
-    """The body a seeker would send for the profile `q` describes (no sensitive facts)."""
-    body: dict[str, Any] = {
-        "home": {"lat": round(q.lat, 5), "lng": round(q.lng, 5)},
-        "travel_mode": q.travel_mode,
-        "max_commute_minutes": q.max_commute_minutes,
-        "availability": [
-            {"weekday": w.weekday, "start_minute": w.start_minute, "end_minute": w.end_minute}
-            for w in q.availability
-        ],
-        "certificates": sorted(q.certificates),
-        "experience_years": q.experience_years,
-        "accommodations": sorted(q.accommodations),
-        "kinds": sorted(q.kinds),
-        "birth_year": now.year - max(q.age or 30, ADULT) - 1,
-        "birth_month": 6,
-        "consent": {"purposes": ["matching"], "method": "app"},
-        "desired_text": q.desired_text or None,
-        "occupation_codes": list(q.occupation_codes),
-    }
-    if not body["desired_text"] and not body["occupation_codes"]:
-        body["desired_text"] = "普工"
-    if q.pay_expectation is not None:
-        body["pay_expectation"] = {"amount": str(q.pay_expectation.amount), "unit": q.pay_expectation.unit}
-    return body
+def demo_query(q: SeekerQuery) -> SeekerQuery:
+    """A generated seeker as the demo shows them: an adult, without sensitive facts, wanting some work."""
+    return dataclasses.replace(
+        q,
+        age=max(q.age or 30, ADULT),
+        reserved_post_eligible=False,
+        priority_groups=frozenset(),
+        desired_text=q.desired_text or ("" if q.occupation_codes else "普工"),
+    )
 
 
 async def load_demo_seekers(settings: MatchingSettings | None = None, n: int = 300, seed: int = 11) -> int:
@@ -82,8 +66,9 @@ async def load_demo_seekers(settings: MatchingSettings | None = None, n: int = 3
                 for i in range(start, min(n, start + BATCH)):
                     q = synthetic.seeker(rng, i, now, texts)
                     try:
-                        body = SeekerCreate.model_validate(registration(q, now))
-                        await seekers_service.create(ctx, Principal(demo_id(i), Role.SEEKER), body)
+                        body, _ = registration(demo_query(q), now)
+                        create = SeekerCreate.model_validate(body)
+                        await seekers_service.create(ctx, Principal(demo_id(i), Role.SEEKER), create)
                     except (ValidationError, ProblemError):
                         continue  # a generated profile the API refuses is simply not in the demo
                     made += 1

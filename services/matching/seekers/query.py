@@ -1,8 +1,9 @@
 """A stored profile (plus only the sensitive facts consented to) → the ranking's SeekerQuery."""
 
+import dataclasses
 from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
-from typing import cast
+from typing import Any, cast
 
 from services.matching.contracts import PayExpectation, PayUnit, SeekerQuery, TravelMode, WeeklyWindow
 from services.matching.seekers.models import Seeker, SeekerSensitive
@@ -69,3 +70,42 @@ def query_from_profile(
         kinds=frozenset(seeker.kinds),
         now=now,
     )
+
+
+def birth_for_age(age: int, now: datetime) -> tuple[int, int]:
+    """A birth month of December: in completed years on `now` (`age_at`) that gives `age`."""
+    return now.astimezone(CHINA).year - age - 1, 12
+
+
+def registration(q: SeekerQuery, now: datetime) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The inverse of `query_from_profile`: the registration body (and the sensitive record, if `q`
+    needs one) whose stored profile `query_for_ranking` turns back into `q` at `now`. For demo data and
+    benchmarks."""
+    needs_sensitive = q.reserved_post_eligible or bool(q.priority_groups)
+    purposes = ["matching", "sensitive_for_priority_help"] if needs_sensitive else ["matching"]
+    birth_year, birth_month = birth_for_age(q.age if q.age is not None else 30, now)
+    body: dict[str, Any] = {
+        "home": {"lat": q.lat, "lng": q.lng},
+        "travel_mode": q.travel_mode,
+        "max_commute_minutes": q.max_commute_minutes,
+        "availability": [dataclasses.asdict(w) for w in q.availability],
+        "certificates": sorted(q.certificates),
+        "experience_years": q.experience_years,
+        "accommodations": sorted(q.accommodations),
+        "kinds": sorted(q.kinds),
+        "birth_year": birth_year,
+        "birth_month": birth_month,
+        "consent": {"purposes": purposes, "method": "app"},
+    }
+    if q.desired_text:
+        body["desired_text"] = q.desired_text
+    if q.occupation_codes:
+        body["occupation_codes"] = list(q.occupation_codes)
+    if q.pay_expectation is not None:
+        body["pay_expectation"] = {"amount": str(q.pay_expectation.amount), "unit": q.pay_expectation.unit}
+    extra: dict[str, Any] | None = None
+    if needs_sensitive:
+        extra = {"priority_groups": sorted(q.priority_groups)}
+        if q.reserved_post_eligible:
+            extra["reserved_post_certified"] = True  # staff only
+    return body, extra
