@@ -39,6 +39,7 @@ from services.matching.seekers.schemas import (
     SeekerUpdate,
     TravelMode,
 )
+from services.matching.serving.models import MatchOverride
 from services.reference.geo import counties
 
 DEFAULT_TRAVEL_MODE = TravelMode.BUS
@@ -243,10 +244,13 @@ async def reveal_phone(ctx: Ctx, principal: Principal, seeker: Seeker, purpose: 
 
 
 async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
-    """The right to erasure: profile and sensitive data deleted, consents ended, stored idempotent
-    replies that carried the profile dropped; audit and consent rows stay, with the id only."""
+    """The right to erasure: profile and sensitive data deleted, consents ended, staff overrides (their
+    reasons may describe the person) and stored idempotent replies that carried the profile dropped;
+    audit and consent rows stay, with the id only. A seeker who registers afresh under the same id
+    starts with no overrides."""
     seeker_id = seeker.id
     await ctx.session.execute(delete(SeekerSensitive).where(SeekerSensitive.seeker_id == seeker_id))
+    await ctx.session.execute(delete(MatchOverride).where(MatchOverride.seeker_id == seeker_id))
     await ctx.session.delete(seeker)
     await consents.withdraw_all(ctx, principal, seeker_id)
     await ctx.session.execute(

@@ -117,3 +117,21 @@ async def test_an_override_with_the_same_idempotency_key_is_recorded_once(
     assert (first.status_code, replay.status_code, changed.status_code) == (201, 201, 422)
     assert replay.json()["id"] == first.json()["id"]
     assert [o["id"] for o in listed] == [first.json()["id"]]
+
+
+async def test_erasing_a_seeker_deletes_their_overrides_and_a_fresh_registration_starts_without_them(
+    client: httpx.AsyncClient, feed: Feed, token: Token, staff: dict[str, str]
+) -> None:
+    near = await feed.post("仓库装卸工", km=1.0)
+    me = await register(client, token, "s-1")
+    await _override(client, staff, near["id"], "hide")
+    await _override(client, staff, near["id"], "pin")  # the hide ends; both rows stay until erasure
+
+    erased = await client.delete("/v1/seekers/s-1", headers=me)
+    await register(client, token, "s-1")
+    listed = (await client.get("/v1/seekers/s-1/overrides", headers=me)).json()["items"]
+    matches = await _matches(client, me)
+
+    assert erased.status_code == 204
+    assert listed == []
+    assert [(m["posting_id"], m["override"]) for m in matches] == [(near["id"], None)]
