@@ -29,6 +29,7 @@ from services.matching.ranking.rules import ADULT_AGE
 from services.matching.ranking.snapshots import reliability_from_record
 from services.matching.replica.listeners import ReplicaChange
 from services.matching.seekers import changes
+from services.matching.seekers.query import CHINA
 from services.matching.seekers.service import load_queries_for_ranking
 from services.matching.serving.config import FairnessSettings
 from services.matching.serving.exceptions import MatchingNotReady
@@ -53,6 +54,7 @@ class MatchingEngine:
         self.pool: LivePool | None = None
         self.versions: dict[str, int] = {}  # indexed posting → the snapshot version it holds
         self.journal_seq = 0  # the seeker change journal has been applied up to here
+        self.ages_month: tuple[int, int] | None = None  # the month (China) the pool's ages are as of
         self.replica_seq = 0  # read from the replica tables up to here (when another process consumes)
         self.text_features: str | None = None  # coder, lexical (the coder failed) or injected
         self.loaded_at: datetime | None = None
@@ -95,6 +97,7 @@ class MatchingEngine:
         for change in pending:
             self._apply(ranker.index, change, self.versions)
         self.ranker, self.pool, self.journal_seq = ranker, pool, journal_seq
+        self.ages_month = age_month(loaded_at) if loaded_at is not None else None
         self.text_features, self.load_seconds, self.loaded_at = text_features, load_seconds, loaded_at
         self.popular_index = None
         self.last_error = None
@@ -144,7 +147,8 @@ class MatchingEngine:
         return self.ranker, self.pool
 
     async def sync_seekers(self, session: AsyncSession, now: datetime) -> int:
-        """Re-read the seekers the journal names since the last sync; returns how many changed."""
+        """Re-read the seekers the journal names since the last sync, and, once a month, those whose
+        age could have reached 18 (ages are reckoned by birth month); returns how many were re-read."""
         _, pool = self._live()
         async with self._seekers_lock:
             head, ids = await changes.changed_since(session, self.journal_seq)
@@ -152,8 +156,11 @@ class MatchingEngine:
                 log.warning("seeker journal pruned past this process's position; reloading the pool")
                 queries = await load_queries_for_ranking(session, now)
                 self.pool = LivePool(pool.encoder, queries, pool.delta_max)
-                self.journal_seq = head
+                self.journal_seq, self.ages_month = head, age_month(now)
                 return len(self.pool)
+            if age_month(now) != self.ages_month:
+                ids = ids | {s for s, q in pool.queries.items() if q.age is not None and q.age < ADULT_AGE}
+                self.ages_month = age_month(now)
             if ids:
                 ordered = sorted(ids)
                 fresh = {q.seeker_id: q for q in await load_queries_for_ranking(session, now, ordered)}
@@ -235,6 +242,12 @@ def set_reliability(index: PostingIndex, employers: Iterable[Mapping[str, Any]])
         record = employer.get("reliability")
         if isinstance(record, Mapping):
             index.set_employer_reliability(str(employer["id"]), reliability_from_record(record))
+
+
+def age_month(now: datetime) -> tuple[int, int]:
+    """(year, month) in China: ages are reckoned by birth month, so they can change only when it does."""
+    local = now.astimezone(CHINA)
+    return local.year, local.month
 
 
 def elapsed(started: float) -> float:

@@ -2,13 +2,16 @@
 saying so, and a change to a seeker (a withdrawn consent) counts from the next ranking on."""
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from services.kit.clock import ManualClock
 from services.matching.ranking.fair import minimum_table
 from services.matching.serving.config import FairnessSettings
+from tests.matching.ranking.conftest import NOW, iso
 from tests.matching.serving.conftest import OWNER, Feed, Token, make_member, register
 
 P, ALPHA, K = 0.5, 0.1, 50
@@ -134,3 +137,20 @@ async def test_only_the_owner_and_staff_see_a_postings_candidates(
     assert seeker.status_code == 403
     assert unknown.status_code == 404
     assert too_many.status_code == 422
+
+
+async def test_a_seeker_who_turns_18_joins_the_candidates_for_adult_work_in_their_birthday_month(
+    client: httpx.AsyncClient, feed: Feed, token: Token, staff: dict[str, str], clock: ManualClock
+) -> None:
+    heavy = await feed.post(
+        "仓库装卸工", km=0.0, physical_demand="heavy", valid_until=iso(NOW + timedelta(days=90))
+    )
+    await register(client, token, "seeker-adult", north_km=1.0)
+    await register(client, token, "seeker-young", north_km=0.5, birth_year=2008, birth_month=12)  # 18 in Jan
+
+    december = await _candidates(client, heavy["id"], staff)
+    clock.set(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 1 January 2027, 00:00 in China
+    january = await _candidates(client, heavy["id"], staff)
+
+    assert [c["seeker_id"] for c in december["items"]] == ["seeker-adult"]
+    assert [c["seeker_id"] for c in january["items"]] == ["seeker-young", "seeker-adult"]
