@@ -26,9 +26,11 @@ from services.matching.seekers.deps import Ctx
 from services.matching.seekers.models import Seeker
 from services.matching.seekers.query import registration
 from services.matching.seekers.schemas import SeekerCreate
+from services.reference.geo import counties
 
 BATCH = 50  # seekers per transaction: short write locks on the embedded default
 ADULT = 18  # demo seekers are adults; minors' rules are shown by the tests, not the demo
+SHOWCASE_COUNTY = "370102"  # 济南市 历下区
 
 
 def demo_id(n: int) -> str:
@@ -43,6 +45,22 @@ def demo_query(q: SeekerQuery) -> SeekerQuery:
         reserved_post_eligible=False,
         priority_groups=frozenset(),
         desired_text=q.desired_text or ("" if q.occupation_codes else "普工"),
+    )
+
+
+def showcase(q: SeekerQuery) -> SeekerQuery:
+    """Seeker 0, the one `make run`'s banner names: someone with matches to show whatever else was drawn —
+    at 济南 历下区's centre, by bus up to an hour, any day and hour, jobs and gigs, no pay floor."""
+    centre = counties()[SHOWCASE_COUNTY]
+    return dataclasses.replace(
+        q,
+        lat=centre.lat,
+        lng=centre.lng,
+        travel_mode="bus",
+        max_commute_minutes=60,
+        availability=(),
+        pay_expectation=None,
+        kinds=frozenset({"job", "gig"}),
     )
 
 
@@ -65,6 +83,7 @@ async def load_demo_seekers(settings: MatchingSettings | None = None, n: int = 3
                 ctx = Ctx(session=session, clock=clock, cipher=cipher)
                 for i in range(start, min(n, start + BATCH)):
                     q = synthetic.seeker(rng, i, now, texts)
+                    q = showcase(q) if i == 0 else q
                     try:
                         body, _ = registration(demo_query(q), now)
                         create = SeekerCreate.model_validate(body)
