@@ -10,6 +10,11 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
+# The largest values the databases' integer columns hold (BIGINT / INTEGER; SQLite's INTEGER is 64-bit):
+# a number from outside is checked against these before it reaches a query.
+MAX_BIGINT = 2**63 - 1
+MAX_INT = 2**31 - 1
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 

@@ -49,6 +49,16 @@ async def test_feed_answers_with_the_cursor_when_nothing_is_new(
     assert response.json() == {"events": [], "next": 42}
 
 
+async def test_a_cursor_beyond_64_bits_is_a_validation_problem_not_a_server_error(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    largest = await client.get("/v1/feed", params={"after": 2**63 - 1}, headers=token("service", "matching"))
+    beyond = await client.get("/v1/feed", params={"after": 2**63}, headers=token("service", "matching"))
+
+    assert largest.json() == {"events": [], "next": 2**63 - 1}
+    assert (beyond.status_code, beyond.json()["code"]) == (422, "validation_failed")
+
+
 async def test_feed_is_for_services_only(client: httpx.AsyncClient, token: Token) -> None:
     response = await client.get("/v1/feed", headers=token("employer", "e1"))
 

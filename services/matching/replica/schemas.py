@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from services.kit.schemas import UtcDatetime
+from services.kit.schemas import MAX_BIGINT, MAX_INT, UtcDatetime
 
 
 class FeedPageIn(BaseModel):
@@ -18,23 +18,23 @@ class FeedPageIn(BaseModel):
     carry a readable `seq`, or the cursor could not move past it. `head` is read when the feed sends it."""
 
     events: list[dict[str, Any]]
-    next: Annotated[int, Field(ge=0)]
-    head: Annotated[int | None, Field(ge=0)] = None
+    next: Annotated[int, Field(ge=0, le=MAX_BIGINT)]
+    head: Annotated[int | None, Field(ge=0, le=MAX_BIGINT)] = None
 
     @field_validator("events")
     @classmethod
     def _every_event_has_a_seq(cls, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for e in events:
             seq = e.get("seq")
-            if type(seq) is not int or seq < 1:
-                raise ValueError("every event needs an integer seq of at least 1")
+            if type(seq) is not int or not 1 <= seq <= MAX_BIGINT:
+                raise ValueError(f"every event needs an integer seq from 1 to {MAX_BIGINT}")
         return events
 
 
 class FeedEvent(BaseModel):
-    seq: Annotated[int, Field(ge=1, strict=True)]
+    seq: Annotated[int, Field(ge=1, le=MAX_BIGINT, strict=True)]
     type: Annotated[str, Field(min_length=1, max_length=60)]
-    schema_version: Annotated[int, Field(strict=True)]
+    schema_version: Annotated[int, Field(strict=True, le=MAX_INT)]
     aggregate_id: Annotated[str, Field(max_length=64)]
     created_at: AwareDatetime
     data: dict[str, Any]
@@ -52,7 +52,7 @@ class ShiftSnapshot(_Snapshot):
     headcount: Annotated[int, Field(ge=0)]
     filled: Annotated[int, Field(ge=0)]
     status: Annotated[str, Field(max_length=20)]
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class LocationSnapshot(_Snapshot):
@@ -77,7 +77,7 @@ class PostingSnapshot(_Snapshot):
     location: LocationSnapshot
     pay: PaySnapshot
     headcount: Annotated[int, Field(ge=0)]
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=MAX_INT)]
     updated_at: AwareDatetime
     shifts: list[ShiftSnapshot] = []
 
@@ -87,7 +87,7 @@ class EmployerSnapshot(_Snapshot):
     name: Annotated[str, Field(max_length=200)]
     kind: Annotated[str, Field(max_length=20)]
     verified: bool
-    version: Annotated[int, Field(ge=1)] = 1  # bulk imports announce a new employer without one
+    version: Annotated[int, Field(ge=1, le=MAX_INT)] = 1  # bulk imports announce a new employer without one
     owner_sub: Annotated[str | None, Field(max_length=200)] = None  # the account that manages it
 
 

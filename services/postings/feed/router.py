@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from services.kit.auth import Principal, Role, require_roles
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
+from services.kit.schemas import MAX_BIGINT
 from services.kit.uow import SessionDep
 from services.postings.feed import service
 from services.postings.feed.schemas import FeedEvent, FeedPage
@@ -27,7 +28,7 @@ async def read_feed(
     request: Request,
     session: SessionDep,
     principal: Reader,
-    after: Annotated[int, Query(ge=0, description="Last seq you have applied")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="Last seq you have applied")] = 0,
     limit: Annotated[int, Query(ge=1, le=10000, description="Events per page (capped by settings)")] = 500,
     wait: Annotated[
         float, Query(ge=0, le=120, description="Seconds to wait for news when there is none")

@@ -44,6 +44,9 @@ BAD_EVENTS: dict[str, dict[str, Any]] = {
         2, "posting.created", posting_data(uuid.uuid4(), EMPLOYER, kind="dream")
     ),
     "missing created_at": {k: v for k, v in _good_posting(2).items() if k != "created_at"},
+    "a version beyond the replica's integer column": event(
+        2, "posting.created", posting_data(uuid.uuid4(), EMPLOYER, version=2**31)
+    ),
     "data not an object": event(2, "posting.created", {}) | {"data": ["not", "an", "object"]},
     "NUL bytes in the type": event(2, "posting.\x00created", posting_data(uuid.uuid4(), EMPLOYER)),
 }
