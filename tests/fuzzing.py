@@ -2,6 +2,7 @@
 
 import copy
 import random
+import uuid
 from typing import Any
 
 # Values no schema field should take where it is found: wrong types, bounds, encodings, injections.
@@ -13,6 +14,8 @@ MUTANTS: list[Any] = [
     -1,
     0,
     10**12,
+    2**63,  # one past what a BIGINT column (and SQLite's INTEGER) holds
+    -(2**64),
     1.5e308,
     True,
     [],
@@ -53,3 +56,28 @@ def mutate(example: dict[str, Any], rng: random.Random, mutants: list[Any] = MUT
     else:
         parent[path[-1]] = rng.choice(mutants)
     return doc
+
+
+# Numbers no integer or number parameter should reach a query with: past BIGINT both ways, a huge float.
+EXTREME_NUMBERS: list[int | float] = [2**63, -(2**63) - 1, 1e308]
+
+
+def extreme_query_requests(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, url, query) for every operation and every integer or number query parameter in an
+    OpenAPI document, once per extreme number; path parameters get a well-formed value (a fresh UUID
+    where the schema says uuid), so the request reaches the operation."""
+    out = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            params = op.get("parameters", [])
+            url = path
+            for p in params:
+                if p["in"] == "path":
+                    fmt = p.get("schema", {}).get("format")
+                    url = url.replace("{" + p["name"] + "}", str(uuid.uuid4()) if fmt == "uuid" else "x")
+            for p in params:
+                schema = p.get("schema", {})
+                types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
+                if p["in"] == "query" and types & {"integer", "number"}:
+                    out += [(method.upper(), url, {p["name"]: value}) for value in EXTREME_NUMBERS]
+    return out

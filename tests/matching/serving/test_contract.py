@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from services.matching.serving.router import router
 from services.matching.serving.schemas import OverrideCreate
-from tests.fuzzing import MUTANTS
+from tests.fuzzing import MUTANTS, extreme_query_requests
 from tests.matching.serving.conftest import Feed, Token, register
 
 BAD: list[Any] = [*MUTANTS, "pin ", "PIN"]
@@ -61,3 +61,19 @@ async def test_the_override_example_works_and_mutations_of_it_never_cause_a_500(
         assert (await client.get(path, headers=staff)).status_code == 422, path
 
     assert created.status_code == 201, created.text
+
+
+async def test_no_extreme_number_in_a_query_parameter_gets_a_server_error(
+    matching_app: FastAPI, client: httpx.AsyncClient, token: Token
+) -> None:
+    requests = extreme_query_requests(matching_app.openapi())
+    answers = []
+    for role, sub, station in [("seeker", "s-1", None), ("staff", "staff-li", "station-lixia-1"),
+                               ("employer", "e-1", None), ("admin", "a-1", None)]:  # fmt: skip
+        headers = token(role, sub, station=station)
+        for method, url, params in requests:
+            response = await client.request(method, url, params=params, headers=headers)
+            answers.append((role, method, url, params, response.status_code))
+
+    assert len(requests) >= 15  # every listing's limit, the matches' and candidates' top_k
+    assert [a for a in answers if a[-1] >= 500] == []
