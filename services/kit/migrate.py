@@ -1,5 +1,6 @@
 """Alembic, driven from code: one tree per service, each with its own version table."""
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -21,15 +22,25 @@ def alembic_config(service: str, database_url: str) -> Config:
     return cfg
 
 
-def _ensure_sqlite_dir(database_url: str) -> None:
+def _sqlite_file(database_url: str) -> Path | None:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        return Path(url.database)
+    return None
 
 
 def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
-    _ensure_sqlite_dir(database_url)
+    path = _sqlite_file(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(service, database_url), revision)
+    if path is not None:
+        # WAL is a property of the file: set once here, with nobody else connected. Left to the services'
+        # first connections, the switch (which needs the file to itself) races their readers and fails
+        # with "database is locked" whatever the busy timeout.
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.close()
 
 
 def downgrade(service: str, database_url: str, revision: str = "base") -> None:
