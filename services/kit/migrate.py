@@ -5,7 +5,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import make_url
+
+from services.kit.settings import sqlite_file
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -22,15 +23,8 @@ def alembic_config(service: str, database_url: str) -> Config:
     return cfg
 
 
-def _sqlite_file(database_url: str) -> Path | None:
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database)
-    return None
-
-
 def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
-    path = _sqlite_file(database_url)
+    path = sqlite_file(database_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(service, database_url), revision)

@@ -5,8 +5,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEV_SIGNING_KEY = "lingong-embedded-dev-key-change-me-0123456789"
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory one."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
 
 
 class AuthSettings(BaseModel):
@@ -47,7 +56,4 @@ class ServiceSettings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite:
-            return None
-        raw = self.database_url.split(":///", 1)[1]
-        return None if raw in ("", ":memory:") else Path(raw)
+        return sqlite_file(self.database_url)
