@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import is_postgres
+from services.kit.schemas import MAX_INT
 from services.matching.replica.folding import (
     Rows,
     employer_view,
@@ -255,7 +256,7 @@ def _dead_letter(session: AsyncSession, source: str, raw: dict[str, Any], error:
             source=source,
             seq=int(raw["seq"]),
             type=clean(kind, 60) if isinstance(kind, str) else None,
-            schema_version=version if isinstance(version, int) and abs(version) < 2**31 else None,
+            schema_version=version if isinstance(version, int) and abs(version) <= MAX_INT else None,
             raw=raw,
             error=clean(error, 2000),
             created_at=now,
