@@ -5,6 +5,8 @@ import random
 import uuid
 from typing import Any
 
+import httpx
+
 # Values no schema field should take where it is found: wrong types, bounds, encodings, injections.
 MUTANTS: list[Any] = [
     None,
@@ -81,3 +83,20 @@ def extreme_query_requests(spec: dict[str, Any]) -> list[tuple[str, str, dict[st
                 if p["in"] == "query" and types & {"integer", "number"}:
                     out += [(method.upper(), url, {p["name"]: value}) for value in EXTREME_NUMBERS]
     return out
+
+
+Answer = tuple[str, str, str, dict[str, Any], int]  # role, method, url, query, status
+
+
+async def extreme_query_answers(
+    client: httpx.AsyncClient, spec: dict[str, Any], headers_by_role: dict[str, dict[str, str]]
+) -> tuple[int, list[Answer]]:
+    """Every `extreme_query_requests` request of `spec`, sent as each role: (how many requests per role,
+    each request's answer)."""
+    requests = extreme_query_requests(spec)
+    answers = []
+    for role, headers in headers_by_role.items():
+        for method, url, params in requests:
+            response = await client.request(method, url, params=params, headers=headers)
+            answers.append((role, method, url, params, response.status_code))
+    return len(requests), answers
