@@ -150,17 +150,18 @@ class MatchingEngine:
         """Re-read the seekers the journal names since the last sync, and, once a month, those whose
         age could have reached 18 (ages are reckoned by birth month); returns how many were re-read."""
         _, pool = self._live()
+        month = age_month(now)
         async with self._seekers_lock:
             head, ids = await changes.changed_since(session, self.journal_seq)
             if ids is None:
                 log.warning("seeker journal pruned past this process's position; reloading the pool")
                 queries = await load_queries_for_ranking(session, now)
                 self.pool = LivePool(pool.encoder, queries, pool.delta_max)
-                self.journal_seq, self.ages_month = head, age_month(now)
+                self.journal_seq, self.ages_month = head, month
                 return len(self.pool)
-            if age_month(now) != self.ages_month:
+            if month != self.ages_month:
                 ids = ids | {s for s, q in pool.queries.items() if q.age is not None and q.age < ADULT_AGE}
-                self.ages_month = age_month(now)
+                self.ages_month = month
             if ids:
                 ordered = sorted(ids)
                 fresh = {q.seeker_id: q for q in await load_queries_for_ranking(session, now, ordered)}
