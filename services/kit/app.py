@@ -12,6 +12,7 @@ from services.kit.auth import TokenVerifier
 from services.kit.body_limit import BodyLimitMiddleware
 from services.kit.clock import Clock, SystemClock
 from services.kit.db import build_engine, build_sessionmaker
+from services.kit.examples import keep_examples_current
 from services.kit.idempotency import IdempotencyRecordMixin
 from services.kit.logging import RequestContextMiddleware, configure_logging
 from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
@@ -97,4 +98,5 @@ def create_service_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware)
+    keep_examples_current(app)
     return app

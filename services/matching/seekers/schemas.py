@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
     AwareDatetime,
     CleanText,
@@ -155,15 +156,15 @@ class ConsentIn(InputModel):
     """What the seeker agreed to, how, and when (default: now)."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda: [
                 {
                     "purposes": ["matching", "sensitive_for_priority_help"],
                     "method": "in_person_signed",
-                    "agreed_at": "2026-11-20T09:30:00+08:00",
+                    "agreed_at": local_time(-1, 9, 30),
                 }
             ]
-        }
+        )
     )
 
     purposes: Annotated[list[ConsentPurpose], Field(min_length=1, max_length=3)]

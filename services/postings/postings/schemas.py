@@ -5,6 +5,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
     AwareDatetime,
     CleanText,
@@ -144,30 +145,31 @@ Justifications = Annotated[
     dict[Annotated[str, StringConstraints(max_length=40)], Justification], Field(max_length=10)
 ]
 
-_EXAMPLE: dict[str, Any] = {
-    "employer_id": "3f0c7a2e-1b7d-4a53-9d0e-5b7c2d9e8a11",
-    "kind": "gig",
-    "title": "仓库装卸工（日结）",
-    "description": "负责仓库货物装卸、搬运和码放。日结工资，提供午餐。男女不限，欢迎退役军人。",
-    "occupation_code": "4-02-06-03",
-    "location": {
-        "lat": 36.6512,
-        "lng": 117.1201,
-        "county_adcode": "370102",
-        "address": "济南市历下区工业南路57号",
-    },
-    "pay": {"min": "25", "max": "30", "unit": "hour"},
-    "headcount": 6,
-    "certificates": [],
-    "physical_demand": "heavy",
-    "accommodations": ["flexible_hours"],
-    "flags": [],
-    "booking": "instant",
-    "valid_until": "2026-12-31T23:59:59+08:00",
-    "shifts": [
-        {"starts_at": "2026-12-01T08:00:00+08:00", "ends_at": "2026-12-01T12:00:00+08:00", "headcount": 3}
-    ],
-}
+
+def _example() -> dict[str, Any]:
+    """A gig posting whose shift is tomorrow morning and which stays open for a month."""
+    return {
+        "employer_id": "3f0c7a2e-1b7d-4a53-9d0e-5b7c2d9e8a11",
+        "kind": "gig",
+        "title": "仓库装卸工（日结）",
+        "description": "负责仓库货物装卸、搬运和码放。日结工资，提供午餐。男女不限，欢迎退役军人。",
+        "occupation_code": "4-02-06-03",
+        "location": {
+            "lat": 36.6512,
+            "lng": 117.1201,
+            "county_adcode": "370102",
+            "address": "济南市历下区工业南路57号",
+        },
+        "pay": {"min": "25", "max": "30", "unit": "hour"},
+        "headcount": 6,
+        "certificates": [],
+        "physical_demand": "heavy",
+        "accommodations": ["flexible_hours"],
+        "flags": [],
+        "booking": "instant",
+        "valid_until": local_time(30, 23, 59, 59),
+        "shifts": [{"starts_at": local_time(1, 8), "ends_at": local_time(1, 12), "headcount": 3}],
+    }
 
 
 class PostingFields(InputModel):
@@ -203,7 +205,7 @@ class PostingFields(InputModel):
 
 
 class PostingCreate(PostingFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra=dated_examples(lambda: [_example()]))
 
     employer_id: uuid.UUID
     kind: PostingKind

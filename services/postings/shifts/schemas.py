@@ -4,6 +4,7 @@ from typing import Annotated, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
+from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import AwareDatetime, InputModel, OutputModel, UtcDatetime
 
 MAX_SHIFT = timedelta(hours=24)
@@ -11,15 +12,9 @@ MAX_SHIFT = timedelta(hours=24)
 
 class ShiftCreate(InputModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "starts_at": "2026-12-01T08:00:00+08:00",
-                    "ends_at": "2026-12-01T12:00:00+08:00",
-                    "headcount": 3,
-                }
-            ]
-        }
+        json_schema_extra=dated_examples(
+            lambda: [{"starts_at": local_time(2, 8), "ends_at": local_time(2, 12), "headcount": 3}]
+        )
     )
 
     starts_at: AwareDatetime
