@@ -147,6 +147,13 @@ def code(file: Path, out: TextIO, top: int) -> None:
         out.write(json.dumps({"title": title, "codes": found}, ensure_ascii=False) + "\n")
 
 
+def _json_logs(log_format: str) -> bool:
+    """auto: short text lines when a person watches a terminal, JSON when the output goes elsewhere."""
+    if log_format == "auto":
+        return not (sys.stdout.isatty() and sys.stderr.isatty())
+    return log_format == "json"
+
+
 @main.command()
 @click.option("--demo/--no-demo", default=False, help="Load the demo dataset when the database is empty")
 @click.option(
@@ -154,8 +161,23 @@ def code(file: Path, out: TextIO, top: int) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--postings-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--matching-port", default=8002, show_default=True, type=click.IntRange(1, 65535))
-def serve(demo: bool, data_dir: Path, host: str, postings_port: int, matching_port: int) -> None:
+@click.option(
+    "--matching-port",
+    default=8002,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Matching follows the postings port started here unless MATCHING_POSTINGS_URL is set",
+)
+@click.option(
+    "--log-format",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "text", "json"]),
+    help="auto: text lines on a terminal, JSON when piped",
+)
+def serve(
+    demo: bool, data_dir: Path, host: str, postings_port: int, matching_port: int, log_format: str
+) -> None:
     """Both services on the embedded default (SQLite files in DATA_DIR), migrated."""
     from services.serve import serve_both
 
@@ -164,7 +186,7 @@ def serve(demo: bool, data_dir: Path, host: str, postings_port: int, matching_po
         from services.kit.migrate import upgrade
 
         upgrade(svc, _database_url(svc))
-    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo))
+    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo, log_json=_json_logs(log_format)))
 
 
 @main.command()

@@ -62,6 +62,7 @@ def create_service_app(
     on_start: Sequence[StartHook] = (),
     on_stop: Sequence[StartHook] = (),
     openapi_tags: list[dict[str, Any]] | None = None,
+    quiet_routes: Sequence[str] = (),
 ) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
 
@@ -97,6 +98,6 @@ def create_service_app(
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, service=name, quiet_routes=frozenset(quiet_routes))
     keep_examples_current(app)
     return app

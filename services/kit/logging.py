@@ -1,4 +1,5 @@
-"""JSON logs with a request id; no personal data (paths are logged as route templates)."""
+"""Logs with a request id, JSON for machines or short lines for a person at a terminal; no personal
+data (paths are logged as route templates)."""
 
 import logging
 import sys
@@ -23,10 +24,40 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+_RECORD_FIELDS = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "color_message",  # uvicorn's coloured copy of the message
+    "taskName",
+}
+
+
+class TextFormatter(logging.Formatter):
+    """One short line a person can read: time, level, who, what happened and its details."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = self.formatTime(record, "%H:%M:%S")
+        who = record.name.removeprefix("lingong.").split(".")[0]
+        details = {k: v for k, v in record.__dict__.items() if k not in _RECORD_FIELDS}
+        if record.name == access_log.name:
+            who = str(details.pop("service", who))
+            text = f"{details.pop('method', '')} {details.pop('route', '')} → {details.pop('status', '')}"
+            text += f" ({details.pop('duration_ms', 0):.0f} ms)"
+        else:
+            text = record.getMessage()
+        if details:
+            text += " (" + ", ".join(f"{k}={v}" for k, v in details.items()) + ")"
+        line = f"{when} {record.levelname:<7} {who:<9} {text}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
 def configure_logging(level: str = "INFO", json_logs: bool = True, stream: IO[str] | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     fmt = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
-    handler.setFormatter(JsonFormatter(fmt) if json_logs else logging.Formatter(fmt))
+    handler.setFormatter(JsonFormatter(fmt) if json_logs else TextFormatter())
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -47,10 +78,13 @@ def _incoming_id(scope: Scope) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Pure ASGI: assigns a request id, echoes it, logs one access line per request."""
+    """Pure ASGI: assigns a request id, echoes it, logs one access line per request (a successful
+    request to one of `quiet_routes`, such as a feed's long-poll, only at DEBUG)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, service: str = "", quiet_routes: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.service = service
+        self.quiet_routes = quiet_routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,12 +106,15 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
-            access_log.info(
+            template = getattr(scope.get("route"), "path", "unmatched")
+            quiet = status < 400 and template in self.quiet_routes
+            access_log.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "request",
                 extra={
+                    "service": self.service,
                     "method": scope.get("method"),
-                    "route": getattr(route, "path", "unmatched"),
+                    "route": template,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

@@ -8,6 +8,8 @@ phone, no ID number.
 
 import dataclasses
 import random
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -28,9 +30,28 @@ from services.matching.seekers.query import registration
 from services.matching.seekers.schemas import SeekerCreate
 from services.reference.geo import counties
 
+DemoState = Literal["loading", "ready", "failed"]
+
 BATCH = 50  # seekers per transaction: short write locks on the embedded default
 ADULT = 18  # demo seekers are adults; minors' rules are shown by the tests, not the demo
 SHOWCASE_COUNTY = "370102"  # 济南市 历下区
+
+
+@dataclass
+class DemoProgress:
+    """`lingong serve --demo`'s progress, for GET /v1/matching/status: postings are ready once the
+    matching engine holds them, seekers once they are registered."""
+
+    postings: DemoState = "loading"
+    seekers: DemoState = "loading"
+
+    @property
+    def ready(self) -> bool:
+        return self.postings == "ready" and self.seekers == "ready"
+
+    def failed(self) -> None:
+        self.postings = "failed" if self.postings == "loading" else self.postings
+        self.seekers = "failed" if self.seekers == "loading" else self.seekers
 
 
 def demo_id(n: int) -> str:

@@ -93,6 +93,7 @@ def create_app(
         clock=clock,
         on_start=[start],
         on_stop=[stop],
+        quiet_routes=[feed_router.prefix],  # the replica's long-poll, every few seconds: DEBUG
     )
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
     return app

@@ -39,6 +39,7 @@ class ConsumerState:
     consecutive_failures: int = 0
     last_poll_at: datetime | None = None
     feed_head: int | None = None  # newest seq known to exist, as of the last poll
+    unreachable_since: datetime | None = None  # the first failure of the current run of failures
     head_exact: bool = False  # False when the last page was full (more may be waiting)
 
 
@@ -100,6 +101,7 @@ class ReplicaConsumer:
                 continue
             self.state.state = "running"
             self.state.consecutive_failures = 0
+            self.state.unreachable_since = None
             held = time.monotonic() - started >= wait / 2 > 0
             if result is None and not quick and not held:
                 # Nothing new, and the feed did not hold the poll (wait=0, a proxy, an old server).
@@ -144,6 +146,7 @@ class ReplicaConsumer:
         state = self.state
         state.consecutive_failures += 1
         state.state = "backing_off"
+        state.unreachable_since = state.unreachable_since or self.clock.now()
         state.last_error = type(exc).__name__
         state.last_error_cause = _cause(exc)
         delay = self._backoff.delay(state.consecutive_failures, self._rng)

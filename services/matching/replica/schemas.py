@@ -113,6 +113,21 @@ class ConsumerStatus(BaseModel):
     last_poll_at: UtcDatetime | None = None
 
 
+class SourceHealth(BaseModel):
+    """Whether the replica reaches the postings feed it follows: false means matches are going stale."""
+
+    reachable: bool | None = Field(
+        description="True: the last poll answered; false: polls are failing; null: not polled yet, or the "
+        "consumer is off in this process"
+    )
+    last_error_code: str | None = Field(
+        default=None,
+        description="While unreachable: what failed, an HTTP status or an error class (no URLs)",
+        examples=["ConnectError", "HTTP 503"],
+    )
+    since: UtcDatetime | None = Field(default=None, description="While unreachable: since when")
+
+
 class ReplicaStatus(BaseModel):
     source: str
     cursor: int = Field(description="Last feed seq applied (replica change and cursor commit together)")
@@ -129,3 +144,4 @@ class ReplicaStatus(BaseModel):
     )
     dead_letters: int
     consumer: ConsumerStatus
+    source_health: SourceHealth

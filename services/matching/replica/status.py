@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.clock import as_utc
 from services.matching.replica import service
 from services.matching.replica.consumer import ConsumerState, ReplicaConsumer
-from services.matching.replica.schemas import ConsumerStatus, ReplicaStatus
+from services.matching.replica.schemas import ConsumerStatus, ReplicaStatus, SourceHealth
 
 
 async def build_status(
@@ -43,4 +43,18 @@ async def build_status(
             consecutive_failures=state.consecutive_failures,
             last_poll_at=state.last_poll_at,
         ),
+        source_health=source_health(consumer),
+    )
+
+
+def source_health(consumer: ReplicaConsumer | None) -> SourceHealth:
+    """Can this process's consumer reach its feed (unknown when it has none or has not polled yet)."""
+    state = consumer.state if consumer is not None else None
+    if state is None or state.unreachable_since is None:
+        known = state is not None and state.last_poll_at is not None
+        return SourceHealth(reachable=True if known else None)
+    return SourceHealth(
+        reachable=False,
+        last_error_code=state.last_error_cause or state.last_error,
+        since=state.unreachable_since,
     )

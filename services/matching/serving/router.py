@@ -9,6 +9,8 @@ from services.kit.pagination import BadCursor, Page, PageDep, PageTooLarge
 from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
+from services.matching.demo import DemoProgress
+from services.matching.replica.status import source_health
 from services.matching.seekers import audit, consents
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import CtxDep
@@ -32,6 +34,7 @@ from services.matching.serving.exceptions import (
 )
 from services.matching.serving.schemas import (
     CandidatesRead,
+    DemoStatusRead,
     EngineStatusRead,
     ExplanationRead,
     Kind,
@@ -82,6 +85,7 @@ async def seeker_matches(
         personalised=personalised,
         kind=kind,
         items=[present.match_read(m, stored.get(m.posting_id), by_posting, staff) for m in found],
+        source_health=source_health(getattr(request.app.state, "replica_consumer", None)),
     )
 
 
@@ -207,5 +211,10 @@ async def revoke_override(
     summary="The in-memory engine: loading, warming or ready; postings and seekers held",
     responses=problems(Forbidden),
 )
-async def engine_status(_: Operator, engine: EngineDep) -> EngineStatusRead:
-    return EngineStatusRead.model_validate(engine.status())
+async def engine_status(request: Request, _: Operator, engine: EngineDep) -> EngineStatusRead:
+    status = EngineStatusRead.model_validate(engine.status())
+    demo: DemoProgress | None = getattr(request.app.state, "demo_progress", None)
+    status.ready = status.state == "ready" and (demo is None or demo.ready)
+    if demo is not None:
+        status.demo = DemoStatusRead(postings=demo.postings, seekers=demo.seekers)
+    return status

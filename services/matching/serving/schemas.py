@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.kit.schemas import CleanText, InputModel, OutputModel, UtcDatetime
+from services.matching.replica.schemas import SourceHealth
 
 Kind = Literal["job", "gig"]
 Action = Literal["pin", "hide"]
@@ -61,6 +62,11 @@ class MatchesRead(BaseModel):
     )
     kind: Kind | None
     items: list[MatchRead]
+    source_health: SourceHealth | None = Field(
+        default=None,
+        description="Whether the postings these matches come from are being followed: reachable false "
+        "means the list may be stale or empty because the postings feed cannot be reached",
+    )
 
 
 class ExplanationRead(BaseModel):
@@ -144,8 +150,21 @@ class OverrideRead(OutputModel):
     revoked_by_sub: str | None
 
 
+class DemoStatusRead(BaseModel):
+    """`lingong serve --demo` only: how far the demo data has come."""
+
+    postings: Literal["loading", "ready", "failed"] = Field(
+        description="ready: loaded into the postings service and held by this matching engine"
+    )
+    seekers: Literal["loading", "ready", "failed"] = Field(description="ready: the demo seekers registered")
+
+
 class EngineStatusRead(BaseModel):
     state: Literal["loading", "warming", "ready"]
+    ready: bool = Field(
+        default=False, description="The engine is ready and so is the demo data when one is being loaded"
+    )
+    demo: DemoStatusRead | None = Field(default=None, description="Null unless serving the demo")
     text_features: str | None = Field(
         description="coder (the occupation coder), lexical (it failed to load), injected or prebuilt"
     )

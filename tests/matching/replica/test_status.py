@@ -13,12 +13,15 @@ from fastapi import FastAPI
 from services.kit.clock import ManualClock
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app
+from services.matching.ranking.text import TextEncoder
 from services.matching.replica.client import PostingsClient
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from tests.conftest import LifespanApp, client_for
+from tests.matching.ranking.conftest import keyword_predictor
 from tests.matching.replica.conftest import Token
 from tests.matching.replica.feeds import T0, ScriptedFeed, event, posting_data
+from tests.matching.serving.conftest import profile
 from tests.postings.factories import create_employer, create_posting, job_body
 
 MakeClient = Callable[..., PostingsClient]
@@ -185,3 +188,64 @@ async def test_a_consumer_that_cannot_reach_the_feed_shows_backing_off_with_the_
     assert status["consumer"]["last_error_cause"] == "HTTP 503"
     assert "127.0.0.1" not in body
     assert "Bearer" not in body
+
+
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.fixture
+async def unreachable_source(
+    matching_settings: MatchingSettings, clock: ManualClock, replica_settings: ReplicaSettings
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """A matching app whose postings service refuses every connection (another port, not started)."""
+    app = create_app(matching_settings, clock)
+    app.state.replica_settings = replica_settings
+    app.state.postings_transport = httpx.MockTransport(_refused)
+    app.state.text_encoder = TextEncoder(keyword_predictor)
+    async with LifespanApp(app) as running, client_for(running) as client:
+        yield running, client
+
+
+async def test_a_replica_that_cannot_reach_its_source_says_so_with_the_error_and_since_when(
+    unreachable_source: tuple[FastAPI, httpx.AsyncClient], clock: ManualClock, token: Token
+) -> None:
+    _, client = unreachable_source
+
+    status = await _until(lambda s: s["consumer"]["state"] == "backing_off", client, token)
+
+    assert status["source_health"] == {
+        "reachable": False,
+        "last_error_code": "ConnectError",
+        "since": clock.now().isoformat().replace("+00:00", "Z"),
+    }
+
+
+async def test_the_matches_of_a_replica_that_cannot_reach_its_source_say_so(
+    unreachable_source: tuple[FastAPI, httpx.AsyncClient], token: Token
+) -> None:
+    app, client = unreachable_source
+    await app.state.matching_engine.wait_ready(10)
+    await _until(lambda s: s["consumer"]["state"] == "backing_off", client, token)
+    me = token("seeker", "s-1")
+    assert (await client.post("/v1/seekers", json=profile(), headers=me)).status_code == 201
+
+    matches = await client.get("/v1/seekers/s-1/matches", headers=me)
+
+    assert matches.status_code == 200, matches.text
+    assert matches.json()["items"] == []
+    assert (
+        matches.json()["source_health"]["reachable"],
+        matches.json()["source_health"]["last_error_code"],
+    ) == (
+        False,
+        "ConnectError",
+    )
+
+
+async def test_a_replica_following_its_source_says_it_is_reachable(
+    postings: httpx.AsyncClient, live_matching: httpx.AsyncClient, token: Token
+) -> None:
+    status = await _until(lambda s: s["consumer"]["state"] == "running", live_matching, token)
+
+    assert status["source_health"] == {"reachable": True, "last_error_code": None, "since": None}

@@ -5,11 +5,13 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
 from services.matching.config import MatchingSettings
+from services.matching.demo import DemoProgress
 from services.matching.main import create_app
 from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
@@ -109,3 +111,22 @@ async def test_while_warming_seekers_get_the_nearby_list_and_afterwards_their_ow
     assert (for_minor.status_code, explain.status_code) == (503, 503)
     assert personal["personalised"] is True
     assert [m["posting_id"] for m in personal["items"]] == [job["id"]]
+
+
+async def test_status_is_not_ready_while_the_demo_is_still_loading(
+    client: httpx.AsyncClient, app: FastAPI, token: Token
+) -> None:
+    app.state.demo_progress = DemoProgress(postings="loading", seekers="ready")
+
+    status = await client.get("/v1/matching/status", headers=token("admin", "a-1"))
+
+    assert (status.json()["state"], status.json()["ready"]) == ("ready", False)
+    assert status.json()["demo"] == {"postings": "loading", "seekers": "ready"}
+
+
+async def test_status_without_a_demo_is_ready_once_the_engine_is(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    status = await client.get("/v1/matching/status", headers=token("admin", "a-1"))
+
+    assert (status.json()["ready"], status.json()["demo"]) == (True, None)
