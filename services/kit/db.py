@@ -1,5 +1,6 @@
 """Async SQLAlchemy engines and sessions: one unit of work per request, SQLite in WAL mode."""
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -21,6 +22,16 @@ NAMING_CONVENTION = {
 # A writer on SQLite asks for this execution option so its transaction starts with BEGIN IMMEDIATE:
 # two deferred transactions that both read and then write deadlock instead of queueing.
 WRITER = {"lingong_writer": True}
+
+
+# SQLite's busy handler lets a waiting writer retry every 100 ms at most; a bulk writer that commits and
+# begins again at once starves it until its busy timeout (a 503). A longer pause between batches lets it in.
+SQLITE_WRITER_GAP_SECONDS = 0.12
+
+
+async def let_other_writers_in(settings: ServiceSettings) -> None:
+    """Between a bulk writer's batches: give the writers waiting for the lock their turn."""
+    await asyncio.sleep(SQLITE_WRITER_GAP_SECONDS if settings.is_sqlite else 0)
 
 
 def new_metadata() -> MetaData:

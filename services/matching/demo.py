@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import SystemClock
-from services.kit.db import build_engine, build_sessionmaker
+from services.kit.db import build_engine, build_sessionmaker, let_other_writers_in
 from services.kit.problems import ProblemError
 from services.kit.uow import unit_of_work
 from services.matching.config import MatchingSettings, get_settings
@@ -32,7 +32,7 @@ from services.reference.geo import counties
 
 DemoState = Literal["loading", "ready", "failed"]
 
-BATCH = 50  # seekers per transaction: short write locks on the embedded default
+BATCH = 20  # seekers per transaction: short write locks on the embedded default
 ADULT = 18  # demo seekers are adults; minors' rules are shown by the tests, not the demo
 SHOWCASE_COUNTY = "370102"  # 济南市 历下区
 
@@ -112,6 +112,7 @@ async def load_demo_seekers(settings: MatchingSettings | None = None, n: int = 3
                     except (ValidationError, ProblemError):
                         continue  # a generated profile the API refuses is simply not in the demo
                     made += 1
+            await let_other_writers_in(settings)
         return made
     finally:
         await engine.dispose()

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import SystemClock
-from services.kit.db import build_engine, build_sessionmaker
+from services.kit.db import build_engine, build_sessionmaker, let_other_writers_in
 from services.kit.uow import unit_of_work
 from services.postings.config import PostingsSettings, get_settings
 from services.postings.demo.generator import generate
@@ -15,7 +15,7 @@ from services.postings.imports.service import Summary
 from services.postings.postings.models import Posting
 
 DEMO_SOURCE = "demo"
-BATCH = 100  # small commits, so the services' own writers are never kept waiting long
+BATCH = 20  # rows per commit: a person's write waits at most one batch (about half a second)
 LOADER = Principal(sub="lingong-demo", role=Role.SERVICE)
 
 
@@ -39,6 +39,7 @@ async def load_demo(settings: PostingsSettings | None = None, n_postings: int = 
             async with unit_of_work(sessionmaker) as session:
                 ctx = Ctx(session=session, clock=clock, settings=settings, notifier=None)
                 await run_rows(ctx, LOADER, DEMO_SOURCE, rows[start : start + BATCH], summary)
+            await let_other_writers_in(settings)
         return summary.created
     finally:
         await engine.dispose()
