@@ -35,6 +35,9 @@ DemoState = Literal["loading", "ready", "failed"]
 BATCH = 20  # seekers per transaction: short write locks on the embedded default
 ADULT = 18  # demo seekers are adults; minors' rules are shown by the tests, not the demo
 SHOWCASE_COUNTY = "370102"  # 济南市 历下区
+# What seeker 0 wants: 保洁员, the demo postings' commonest occupation around 历下区 (jobs and gigs, no
+# certificate), so the banner's first look shows exact matches (tests/matching/test_demo_showcase.py).
+SHOWCASE_WISH = ("保洁员", "4-09-08-01")
 
 
 @dataclass
@@ -71,10 +74,14 @@ def demo_query(q: SeekerQuery) -> SeekerQuery:
 
 def showcase(q: SeekerQuery) -> SeekerQuery:
     """Seeker 0, the one `make run`'s banner names: someone with matches to show whatever else was drawn —
-    at 济南 历下区's centre, by bus up to an hour, any day and hour, jobs and gigs, no pay floor."""
+    wanting cleaning work at 济南 历下区's centre, by bus up to an hour, any day and hour, jobs and gigs,
+    no pay floor."""
     centre = counties()[SHOWCASE_COUNTY]
+    text, code = SHOWCASE_WISH
     return dataclasses.replace(
         q,
+        desired_text=text,
+        occupation_codes=(code,),
         lat=centre.lat,
         lng=centre.lng,
         travel_mode="bus",

@@ -1,5 +1,8 @@
 """Loads the seeded demo dataset through the importer, once, into an empty postings database."""
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import func, select
 
 from services.kit.auth import Principal, Role
@@ -19,8 +22,19 @@ BATCH = 20  # rows per commit: a person's write waits at most one batch (about h
 LOADER = Principal(sub="lingong-demo", role=Role.SERVICE)
 
 
-async def load_demo(settings: PostingsSettings | None = None, n_postings: int = 3000, seed: int = 7) -> int:
-    """How many demo postings were loaded (0 when the database already has postings)."""
+def _everywhere(_: dict[str, Any]) -> bool:
+    return True
+
+
+async def load_demo(
+    settings: PostingsSettings | None = None,
+    n_postings: int = 3000,
+    seed: int = 7,
+    *,
+    where: Callable[[dict[str, Any]], bool] = _everywhere,
+) -> int:
+    """How many demo postings were loaded (0 when the database already has postings); `where` keeps
+    only some of the generated records (a test's neighbourhood)."""
     settings = settings or get_settings()
     engine = build_engine(settings)
     sessionmaker = build_sessionmaker(engine)
@@ -32,7 +46,7 @@ async def load_demo(settings: PostingsSettings | None = None, n_postings: int = 
         data = generate(n_postings=n_postings, seed=seed, now=clock.now())
         rows = [
             RawRow(line=i + 1, external_id=r["external_id"], record=r, error=None)
-            for i, r in enumerate(data.postings)
+            for i, r in enumerate(r for r in data.postings if where(r))
         ]
         summary = Summary()
         for start in range(0, len(rows), BATCH):
