@@ -108,7 +108,7 @@ class Serving:
         tasks = [asyncio.create_task(s.serve()) for s in self.servers]
         if self.demo is not None:
             # Loaded through the importer in small batches while the services already answer.
-            self.say("loading demo data in the background (about a minute on 2 cores)...")
+            self.say("loading demo data in the background; a line will say when it is ready")
             self._demo_task = asyncio.create_task(self._load_demo())
         try:
             await asyncio.gather(*tasks)
