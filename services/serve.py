@@ -145,11 +145,14 @@ class Serving:
             self.say(f"demo seekers registered: {seekers} (ids {demo_id(0)} …)")
         await self._until_matching_holds(await self._feed_head())
         self.demo.postings = "ready"
-        held = self.matching_app.state.matching_engine.status()
+        engine = self.matching_app.state.matching_engine
+        async with self.matching_app.state.sessionmaker() as session:  # the candidate pool, at once
+            await engine.sync_seekers(session, self.matching_app.state.clock.now())
+        held = engine.status()
         mp = self.ports[1]
         self.say(
             f"demo ready: the matching engine holds {held['postings']} open postings and "
-            f"{seekers or 'the'} seekers; try GET http://{self.host}:{mp}/v1/seekers/{demo_id(0)}/matches"
+            f"{held['seekers']} seekers; try GET http://{self.host}:{mp}/v1/seekers/{demo_id(0)}/matches"
         )
 
     async def _feed_head(self) -> int:

@@ -108,6 +108,7 @@ async def test_serve_demo_says_when_postings_seekers_and_engine_are_ready(
     assert status.json()["ready"] is True
     assert status.json()["demo"] == {"postings": "ready", "seekers": "ready"}
     assert status.json()["postings"] > 0
+    assert status.json()["seekers"] > 0
 
 
 def test_matching_postings_url_set_in_the_environment_wins_over_the_port(
