@@ -29,6 +29,7 @@ MAX_WISH = 4  # codes a wish holds: picked ones first, then the coder's best
 WISH_SHARE = 0.5  # a predicted code joins the wish when its probability is at least this share of the best
 WISH_SURE = 0.5  # ... and weighs p / this (at most 1): the coder's doubt weakens the spread
 TABLE_FILE = "related_occupations.csv"
+WHY_CACHE = 200_000  # named pairs kept
 SOURCES = ("titles", "employers")  # of learned pairs: titles coded either way; codes posted together
 
 F32 = npt.NDArray[np.float32]
@@ -109,6 +110,7 @@ class Relatedness:
         np.fill_diagonal(m[:n, :n], 1.0)
         self.matrix: F32 = m
         self.pad = n
+        self._why: dict[tuple[int, int], Reason] = {}
 
     def reach(self, wish: Wish) -> F32:
         """Closeness of every code (and 0 for the padding index) to the wish."""
@@ -127,11 +129,22 @@ class Relatedness:
 
     def closest(self, wish: Wish, code: int) -> int:
         """The wished code that `code` is closest to."""
-        scores = [w * float(self.matrix[i, code]) for i, w in zip(wish.codes, wish.weights, strict=True)]
-        return wish.codes[int(np.argmax(scores))]
+        if len(wish.codes) == 1:
+            return wish.codes[0]
+        m = self.matrix
+        scores = [w * m.item(i, code) for i, w in zip(wish.codes, wish.weights, strict=True)]
+        return wish.codes[scores.index(max(scores))]
 
     def why(self, wished: int, code: int) -> Reason:
-        """ "与烧结成品工相近：同属炼铁人员": what `code` shares with the wished code."""
+        """What `code` shares with the wished code, "与烧结成品工相近：同属炼铁人员" (memoised)."""
+        found = self._why.get((wished, code))
+        if found is None:
+            if len(self._why) >= WHY_CACHE:
+                self._why.clear()
+            found = self._why[(wished, code)] = self._explain(wished, code)
+        return found
+
+    def _explain(self, wished: int, code: int) -> Reason:
         name = self.table.name(wished)
         learned = self.learned.get((wished, code))
         if learned is not None and learned[0] > self.hierarchy[wished, code]:
@@ -147,7 +160,8 @@ class Relatedness:
         for level, (x, y) in enumerate(zip(pa, pb, strict=True)):
             if x is None or x != y:
                 break
-            shared = _group_code(x, level)
+            if _group_code(x, level) in self.table.index:  # some medium groups have no minor groups
+                shared = _group_code(x, level)
         return self.table.name(self.table.index[shared]) if shared else ""
 
 
@@ -209,7 +223,7 @@ def row_fit(
     """fit_of, in the employer's wording, for a wish stored as a padded row (a candidate pool's)."""
     kept = [(i, w) for i, w in zip(ids, weights, strict=True) if i != rel.pad and w > 0]
     wish = Wish(tuple(i for i, _ in kept), tuple(w for _, w in kept))
-    reach = max((w * float(rel.matrix[i, code]) for i, w in kept), default=0.0) if code >= 0 else 0.0
+    reach = max((w * rel.matrix.item(i, code) for i, w in kept), default=0.0) if code >= 0 else 0.0
     return fit_of(rel, wish, code, reach, employer=True)
 
 

@@ -121,3 +121,12 @@ def test_the_non_personalised_list_puts_work_related_to_picked_codes_first(encod
     assert [m.posting_id for m in listed] == ["related", "near"]
     assert [m.extra["fit"]["kind"] for m in listed] == ["related", "other"]  # type: ignore[index]
     assert all(abs(m.score - sum(c.value for c in m.contributions)) < 1e-9 for m in listed)
+
+
+def test_every_related_pair_is_named_even_where_a_group_level_is_missing() -> None:
+    rel = relatedness()
+    index = rel.table.index
+    director = index["1-06-01-01"]  # 企业董事: its minor group 1-06-01 has no row of its own
+
+    assert rel.why(director, index["1-06-01-02"]).zh == "与企业董事相近：同属企事业单位负责人"
+    assert all(rel.why(director, b).zh for b in range(rel.table.size) if rel.matrix[director, b] > 0)
