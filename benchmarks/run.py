@@ -19,6 +19,7 @@ BENCHMARKS = (
     "benchmarks.screening_quality",
     "benchmarks.coder_quality",
     "benchmarks.ranking_quality",
+    "benchmarks.relatedness",
     "benchmarks.matching_speed",
 )
 

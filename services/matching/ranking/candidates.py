@@ -30,6 +30,7 @@ from services.matching.ranking.grid import (
 )
 from services.matching.ranking.query import capability, week_intervals
 from services.matching.ranking.reasons import PairFacts, candidate_reasons, matched_occupation
+from services.matching.ranking.related import MAX_WISH, row_fit
 from services.matching.ranking.rules import ADULT_AGE, MINIMUM_AGE, commute_radius_km, travel_minutes
 from services.matching.ranking.snapshots import parse, shift_columns, to_hourly
 from services.matching.ranking.text import MAX_PICKED, QueryText, TextEncoder
@@ -106,7 +107,8 @@ class SeekerPool:
         self.has_explicit: npt.NDArray[np.bool_] = np.asarray((explicit >= 0).any(axis=1), dtype=np.bool_)
         self.occ, self.occ_w, self.minor_code, self.minor_w = text.occ, text.occ_w, text.minor, text.minor_w
         self.lex, self.lex_w = text.lex, text.lex_w
-        del pad
+        self.wish = text.wish if text.wish is not None else np.full((n, MAX_WISH), pad, dtype=np.int16)
+        self.wish_w = text.wish_w if text.wish_w is not None else np.zeros((n, MAX_WISH), dtype=np.float32)
         self._intervals(seekers)
 
     def _intervals(self, seekers: Sequence[SeekerQuery]) -> None:
@@ -224,7 +226,8 @@ def _values(pool: SeekerPool, rows: I64, post: _Posting, km: F64, n_fit: F64, c:
         same = same_minor = np.zeros(len(rows), dtype=np.bool_)
     exact = factors.exact_code(same, same_minor)
     has_explicit = pool.has_explicit[rows]
-    fit = factors.occupation_fit(occ, minor, lex, exact, has_explicit, c)
+    related = pool.encoder.related.toward(pool.wish[rows], pool.wish_w[rows], top)
+    fit = factors.occupation_fit(occ, minor, lex, exact, has_explicit, related, c)
     return {
         "occupation_fit": fit,
         "distance": factors.distance(km * pool.per_km_minutes[rows], c),
@@ -367,6 +370,7 @@ def _candidates(s: _Scored, post: _Posting, picks: list[int], details: bool = Fa
     name = pool.encoder.table.name(top) if top >= 0 else None
     same = (pool.explicit[seeker_rows] == top).any(axis=1).tolist() if top >= 0 else [False] * len(at)
     has_text = pool.has_text[seeker_rows].tolist()
+    wish, wish_w = pool.wish[seeker_rows].tolist(), pool.wish_w[seeker_rows].tolist()
     certificates = post.req & vocab.CERT_BITS
     out: list[Candidate] = []
     for j, row in enumerate(seeker_rows.tolist()):
@@ -388,6 +392,7 @@ def _candidates(s: _Scored, post: _Posting, picks: list[int], details: bool = Fa
             pay_unit=0,
             has_pay_expectation=False,
             fresh_days=0.0,
+            fit=row_fit(pool.encoder.related, wish[j], wish_w[j], top),
         )
         out.append(
             Candidate(
@@ -406,6 +411,7 @@ def _details(f: PairFacts, post: _Posting) -> dict[str, object]:
     return {
         "distance_km": round(f.km, 1),
         "occupation_name": matched_occupation(f),
+        "fit": f.fit,
         "shifts_fitting": f.n_fit if post.is_gig else None,
         "shifts_open": len(post.shift_week) if post.is_gig else None,
         "certificates": vocab.cert_codes(f.certificates),

@@ -18,13 +18,22 @@ ArrayLike = Any  # a numpy array or a scalar that broadcasts against one
 
 
 def occupation_fit(
-    occ: F64, minor: F64, lex: ArrayLike, exact: ArrayLike, has_explicit: ArrayLike, curves: Curves = CURVES
+    occ: F64,
+    minor: F64,
+    lex: ArrayLike,
+    exact: ArrayLike,
+    has_explicit: ArrayLike,
+    related: ArrayLike,
+    curves: Curves = CURVES,
 ) -> F64:
-    """Mix of the three cosines, plus the exact-code term for seekers who picked codes."""
+    """Mix of the three cosines, plus the exact-code term for seekers who picked codes; at least
+    `fit_related` × the closeness of the posting's occupation to the wished ones (related.py), so that
+    related work stands above unrelated work whatever the words say."""
     base = curves.fit_occupation * occ + curves.fit_minor_group * minor + curves.fit_text * lex
     plain = curves.fit_occupation + curves.fit_minor_group + curves.fit_text
     with_codes = (base + curves.fit_exact * exact) / (plain + curves.fit_exact)
-    out: F64 = np.where(has_explicit, with_codes, base / plain)
+    mix = np.where(has_explicit, with_codes, base / plain)
+    out: F64 = np.maximum(mix, curves.fit_related * np.asarray(related, dtype=np.float64))
     return np.clip(out, 0.0, 1.0)
 
 

@@ -1,8 +1,10 @@
 """The non-personalised list (DESIGN §4): open postings near a point, for anyone, always available.
 
-It reads nothing about a person: no text, no certificates, no age, no availability. Reserved
-(public-welfare) posts are left out, as they are only for certified people. The score is a sum of
-contributions like a match's: distance (by bus), employer reliability, freshness and congestion.
+It reads nothing about a person but, when given, the occupations they picked (a `Wish`, no coder
+needed): no text, no certificates, no age, no availability. Reserved (public-welfare) posts are left
+out, as they are only for certified people. The score is a sum of contributions like a match's:
+distance (by bus), employer reliability, freshness and congestion, and with a wish the closeness of the
+posting's occupation to it (related.py), so related work comes first here too.
 """
 
 import time
@@ -16,6 +18,7 @@ from services.matching.ranking.eligibility import GIG
 from services.matching.ranking.grid import chord2_limit, chord2_rows, concat_ranges, km_of_chord2, point_xyz
 from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.reasons import _km
+from services.matching.ranking.related import Wish, fit_of
 from services.matching.ranking.rules import travel_minutes
 from services.matching.ranking.weights import CURVES, WEIGHTS, Curves, Weights
 
@@ -55,8 +58,10 @@ def popular_nearby(
     now: float | None = None,
     weights: Weights = WEIGHTS,
     curves: Curves = CURVES,
+    wish: Wish | None = None,
 ) -> list[Match]:
-    """Up to k open postings around (lat, lng), nearest and freshest first, with contributions."""
+    """Up to k open postings around (lat, lng), nearest and freshest first, with contributions; with
+    a wish, related work before the rest, each labelled with its `fit`."""
     when = time.time() if now is None else now
     if k <= 0 or len(index) == 0:
         return []
@@ -75,7 +80,13 @@ def popular_nearby(
         "freshness": factors.freshness(cols["fresh_at"][rows], when, curves),
         "congestion": factors.congestion(cols["applicants"][rows], free, curves),
     }
-    scored = factors.weigh(values, POPULAR_FACTORS, weights)
+    names: tuple[str, ...] = POPULAR_FACTORS
+    top = cols["top_code"][rows]
+    reach = index.encoder.related.reach(wish) if wish is not None and wish.codes else None
+    if reach is not None:
+        values["occupation_fit"] = reach[top].astype(np.float64)
+        names = ("occupation_fit", *POPULAR_FACTORS)
+    scored = factors.weigh(values, names, weights)
     order = np.lexsort((rows, -scored.total))[:k]
     out: list[Match] = []
     for i in order.tolist():
@@ -89,14 +100,15 @@ def popular_nearby(
             Match(
                 posting_id=str(cols["id"][rows[i]]),
                 score=float(scored.total[i]),
-                contributions=tuple(
-                    Contribution(f, float(scored.contributions[f][i])) for f in POPULAR_FACTORS
-                ),
+                contributions=tuple(Contribution(f, float(scored.contributions[f][i])) for f in names),
                 reasons=reasons,
                 extra={
                     "kind": "gig" if is_gig else "job",
                     "distance_km": round(float(km[i]), 2),
                     "personalised": False,
+                    "fit": fit_of(index.encoder.related, wish, int(top[i]), float(reach[top[i]]))
+                    if wish is not None and reach is not None
+                    else None,
                 },
             )
         )

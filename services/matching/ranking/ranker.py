@@ -15,6 +15,7 @@ from services.matching.ranking.index import PostingIndex, slots
 from services.matching.ranking.overrides import Override, apply_overrides, latest
 from services.matching.ranking.query import Seeker, prepare
 from services.matching.ranking.reasons import PairFacts, seeker_reasons
+from services.matching.ranking.related import fit_of
 from services.matching.ranking.rules import travel_minutes
 from services.matching.ranking.text import HASH_SIZE, QueryText
 from services.matching.ranking.vocab import CERT_BITS, FLEXIBLE_HOURS, MOM_POST, occupation_table
@@ -89,6 +90,7 @@ class Ranker:
         self.weights = weights
         self.curves = curves
         self.table = occupation_table()
+        self.related = index.encoder.related
         self.lex = LexScratch()
         encoder = index.encoder
         self.occ_slots = list(
@@ -115,8 +117,9 @@ class Ranker:
         occ = slot_dot(q.occ, cols, self.occ_slots, rows)
         minor = slot_dot(q.minor, cols, self.minor_slots, rows)
         exact: F64 | float = 0.0
+        top = cols["top_code"][rows]
+        related = q.reach[top].astype(np.float64)  # top_code -1 (none) reads reach's last entry, 0
         if q.explicit:
-            top = cols["top_code"][rows]
             same = np.isin(top, list(q.explicit))
             same_minor = np.isin(self.table.minor[np.maximum(top, 0)], list(q.explicit_minor)) & (top >= 0)
             exact = factors.exact_code(same, same_minor)
@@ -135,7 +138,7 @@ class Ranker:
         }
         explicit = bool(q.explicit)
         if bound_k and len(rows) > bound_k and len(q.lex_ids):
-            values["occupation_fit"] = factors.occupation_fit(occ, minor, 0.0, exact, explicit, c)
+            values["occupation_fit"] = factors.occupation_fit(occ, minor, 0.0, exact, explicit, related, c)
             low = factors.weigh(values, FACTORS, self.weights).total
             threshold = np.partition(low, len(low) - bound_k)[len(low) - bound_k]
             keep = np.flatnonzero(
@@ -143,11 +146,11 @@ class Ranker:
             )
             el = el.take(keep)
             values = {f: v[keep] for f, v in values.items()}
-            occ, minor = occ[keep], minor[keep]
+            occ, minor, related = occ[keep], minor[keep], related[keep]
             exact = exact[keep] if isinstance(exact, np.ndarray) else exact
             rows = el.rows
         lex = self.lex.cosine(q, cols, self.lex_slots, rows) if len(q.lex_ids) else np.zeros(len(rows))
-        values["occupation_fit"] = factors.occupation_fit(occ, minor, lex, exact, explicit, c)
+        values["occupation_fit"] = factors.occupation_fit(occ, minor, lex, exact, explicit, related, c)
         return el, values
 
     def rank(
@@ -198,8 +201,10 @@ class Ranker:
         shifts = iter(fitting_shifts(self.index, s, gig_rows)) if len(gig_rows) else iter(())
         per_minute = travel_minutes(1.0, s.query.travel_mode)
         has_pay = not math.isnan(s.pay_hour)
+        wish, reach = s.text.wish, s.text.reach
         out: list[Match] = []
         for j in range(len(rows)):
+            fit = fit_of(self.related, wish, top[j], float(reach[top[j]]))
             contributions = dict(zip(FACTORS, contribs[j], strict=True))
             facts = PairFacts(
                 values=dict(zip(FACTORS, vals[j], strict=True)),
@@ -219,6 +224,7 @@ class Ranker:
                 pay_unit=pay_unit[j],
                 has_pay_expectation=has_pay,
                 fresh_days=(s.now - fresh[j]) / 86400.0,
+                fit=fit,
             )
             out.append(
                 Match(
@@ -231,6 +237,7 @@ class Ranker:
                         "kind": "gig" if is_gig[j] else "job",
                         "distance_km": round(km[j], 2),
                         "travel_minutes": round(facts.minutes, 1),
+                        "fit": fit,
                     },
                 )
             )

@@ -82,6 +82,7 @@ class PairFacts:
     pay_unit: int
     has_pay_expectation: bool
     fresh_days: float
+    fit: dict[str, str] | None = None  # related.fit_of
 
 
 def _occupation(f: PairFacts) -> Reason | None:
@@ -91,6 +92,8 @@ def _occupation(f: PairFacts) -> Reason | None:
         return Reason(
             zh=f"正是您选的职业：{f.occupation_name}", en=f"The occupation you picked: {f.occupation_name}"
         )
+    if f.fit is not None and f.fit["kind"] == "related":
+        return Reason(zh=f.fit["zh"], en=f.fit["en"])
     if f.values["occupation_fit"] >= 0.35:
         return Reason(
             zh=f"与您想做的工作相符：{f.occupation_name}", en=f"Fits the work you want: {f.occupation_name}"
@@ -188,6 +191,8 @@ def candidate_reasons(f: PairFacts) -> tuple[Reason, ...]:
     occupation = matched_occupation(f)
     if occupation is not None:
         out.append(Reason(zh=f"想做的工作相符：{occupation}", en=f"Wants this kind of work: {occupation}"))
+    elif f.fit is not None and f.fit["kind"] == "related":
+        out.append(Reason(zh=f.fit["zh"], en=f.fit["en"]))
     if f.certificates:
         names = [certificate(c) for c in vocab.cert_codes(f.certificates)]
         out.append(

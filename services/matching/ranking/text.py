@@ -18,11 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 from services.matching.ranking.lexical import HASH_SIZE, Lexical
+from services.matching.ranking.related import MAX_WISH, Relatedness, Wish, relatedness, wish_of
 from services.matching.ranking.vocab import OccupationTable, occupation_table
 
 # What the ranking needs from the occupation coder: texts → for each, its best codes with probabilities.
 OccupationPredictor = Callable[[Sequence[str]], list[list[tuple[str, float]]]]
 
+NO_WISH = Wish()
 CODE_MIX = 0.5  # a code chosen by a person (employer or seeker) carries this share of the distribution
 MAX_PICKED = 4  # a seeker's first four picked codes count
 
@@ -50,6 +52,8 @@ class TextRows:
     lex: I32
     lex_w: F32
     top_code: I16  # the picked code, else the most likely one; -1 when there is none
+    wish: I16 | None = None  # seekers only: wished codes (padding: `table.size`), MAX_WISH per row
+    wish_w: F32 | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +67,8 @@ class QueryText:
     explicit: frozenset[int]  # codes the person picked
     explicit_minor: frozenset[int]
     has_text: bool
+    wish: Wish  # the occupations wanted (none for a posting)
+    reach: F32  # closeness of every code to the wish (related.py), size table.size + 1
 
 
 class LRU(Generic[K, V]):
@@ -89,6 +95,7 @@ class _SeekerText:
     lex_ids: I32
     lex_w: F32
     chosen: tuple[int, ...]
+    wish: Wish
 
 
 class TextEncoder:
@@ -105,6 +112,7 @@ class TextEncoder:
     ) -> None:
         self.predictor = predictor
         self.table: OccupationTable = occupation_table()
+        self.related: Relatedness = relatedness()
         self.occ_width, self.minor_width, self.lex_width = occ_width, minor_width, lex_width
         self.lexical = Lexical(lex_width)
         self._predictions: LRU[str, Sparse | list[tuple[str, float]]] = LRU(cache_size)
@@ -224,8 +232,10 @@ class TextEncoder:
             predicted = dict(zip(*self._predict_nonempty([text for text, _ in missing]), strict=True))
             lex, lex_w = self.lexical.rows(full, [""] * len(full))
             for n, ((text, _), picked) in enumerate(zip(missing, chosen, strict=True)):
-                occ, minor = self._code_rows(predicted.get(text, []), picked)
-                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked)
+                codes = predicted.get(text, [])
+                occ, minor = self._code_rows(codes, picked)
+                wish = wish_of([(index[c], p) for c, p in codes if c in index], picked)
+                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish)
                 self._seekers.put(missing[n], fresh[missing[n]])
         return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found, strict=True)]
 
@@ -239,10 +249,16 @@ class TextEncoder:
     def encode_query(self, text: str, codes: Sequence[str]) -> QueryText:
         """A seeker's own words plus the names of the codes they picked → dense query vectors."""
         s = self._seeker_text(text, codes)
-        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen)
+        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish)
 
     def _dense(
-        self, occ_list: Sparse, minor_list: Sparse, ids: I32, w: F32, chosen: Sequence[int]
+        self,
+        occ_list: Sparse,
+        minor_list: Sparse,
+        ids: I32,
+        w: F32,
+        chosen: Sequence[int],
+        wish: Wish | None = None,
     ) -> QueryText:
         pad = self.table.size
         occ = np.zeros(pad + 1, dtype=np.float32)
@@ -261,6 +277,8 @@ class TextEncoder:
             explicit=frozenset(chosen),
             explicit_minor=frozenset(int(self.table.minor[i]) for i in chosen),
             has_text=bool(keep.any()) or bool(occ_list),
+            wish=wish or NO_WISH,
+            reach=self.related.reach(wish or NO_WISH),
         )
 
     def query_of_row(self, rows: TextRows, r: int) -> QueryText:
@@ -274,7 +292,11 @@ class TextEncoder:
         keys = [(text, tuple(codes)) for text, codes in items]
         distinct = list(dict.fromkeys(keys))
         table = self._empty(len(distinct))
+        wish = np.full((len(distinct), MAX_WISH), self.table.size, dtype=np.int16)
+        wish_w = np.zeros((len(distinct), MAX_WISH), dtype=np.float32)
         for r, s in enumerate(self._seeker_texts(distinct)):
+            wish[r, : len(s.wish.codes)] = s.wish.codes
+            wish_w[r, : len(s.wish.codes)] = s.wish.weights
             for col, (i, p) in enumerate(s.occ):
                 table.occ[r, col], table.occ_w[r, col] = i, p
             for col, (i, p) in enumerate(s.minor):
@@ -292,4 +314,6 @@ class TextEncoder:
             lex=table.lex[pick],
             lex_w=table.lex_w[pick],
             top_code=table.top_code[pick],
+            wish=wish[pick],
+            wish_w=wish_w[pick],
         )

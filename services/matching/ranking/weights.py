@@ -48,11 +48,13 @@ WEIGHTS = Weights()
 class Curves:
     """Shapes of the factor values."""
 
-    # occupation_fit mixes four similarities; `exact` only counts for seekers who picked codes.
+    # occupation_fit mixes three similarities, floored by the closeness to the wish; `exact` only counts
+    # for seekers who picked codes.
     fit_occupation: float = 0.45  # cosine of the coder's occupation distributions
     fit_minor_group: float = 0.25  # cosine of the same, summed up to CSCO minor groups
     fit_text: float = 0.30  # cosine of hashed character n-gram TF-IDF
     fit_exact: float = 0.40  # a code the seeker picked: 1 for the same code, 0.5 for its minor group
+    fit_related: float = 0.6  # fit is at least this × the closeness of the posting's code to the wish
     distance_minutes: float = 30.0  # value = exp(-travel minutes / this)
     schedule_full_shifts: int = 3  # a gig with this many fitting shifts scores 1
     schedule_job_unknown_hours: float = 0.5  # a job whose hours we do not know, for a seeker with windows

@@ -25,6 +25,7 @@ from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.overrides import Override, apply_overrides
 from services.matching.ranking.popular import popular_nearby
 from services.matching.ranking.ranker import Explanation, Ranker
+from services.matching.ranking.related import picked_wish
 from services.matching.ranking.rules import ADULT_AGE
 from services.matching.ranking.snapshots import reliability_from_record
 from services.matching.replica.listeners import ReplicaChange
@@ -182,7 +183,10 @@ class MatchingEngine:
         # The non-personalised list knows nothing of a person, so nothing of the rules for minors either.
         if index is None or query.age is None or query.age < ADULT_AGE:
             raise MatchingNotReady(self.retry_after)
-        drawn = popular_nearby(index, query.lat, query.lng, k * POPULAR_OVERFETCH, now=now.timestamp())
+        wish = picked_wish(index.encoder.table.index, query.occupation_codes)
+        drawn = popular_nearby(
+            index, query.lat, query.lng, k * POPULAR_OVERFETCH, now=now.timestamp(), wish=wish
+        )
         kinds = query.kinds if kind is None else query.kinds & {kind}
         return apply_overrides([m for m in drawn if m.extra.get("kind") in kinds], overrides)[:k], False
 

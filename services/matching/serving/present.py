@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from services.matching.contracts import Match
 from services.matching.ranking.candidates import Candidate, employer_view
+from services.matching.ranking.related import fit_notice
 from services.matching.seekers.crypto import FieldCipher
 from services.matching.serving.models import MatchOverride
 from services.matching.serving.reads import StoredPosting
@@ -15,6 +16,7 @@ from services.matching.serving.schemas import (
     CandidateRead,
     CertificateRead,
     DistanceBand,
+    FitRead,
     MatchRead,
     OverrideNote,
     PayRead,
@@ -82,7 +84,18 @@ def match_read(
         distance_km=_number(m.extra.get("distance_km")),
         travel_minutes=_number(m.extra.get("travel_minutes")),
         override=override_note(row, staff) if row is not None else None,
+        fit=fit_read(m.extra.get("fit")),
     )
+
+
+def fit_read(fit: object) -> FitRead | None:
+    return FitRead.model_validate(fit) if isinstance(fit, dict) else None
+
+
+def notice(matches: Sequence[Match]) -> ReasonRead | None:
+    """The list's notice when nothing shown is the wished work (related.fit_notice)."""
+    said = fit_notice([m.extra.get("fit") for m in matches])
+    return ReasonRead(zh=said.zh, en=said.en) if said is not None else None
 
 
 def candidates_read(
@@ -106,6 +119,7 @@ def candidates_read(
                 seeker_id=c.seeker_id if staff else None,
                 distance=band,
                 occupation=occupation if isinstance(occupation, str) else None,
+                fit=fit_read(c.extra.get("fit")),
                 certificates=[_certificate(str(code)) for code in codes] if isinstance(codes, list) else [],
                 availability=(
                     AvailabilityFit(shifts_fitting=fitting, shifts_open=open_)

@@ -84,6 +84,7 @@ async def seeker_matches(
         seeker_id=seeker_id,
         personalised=personalised,
         kind=kind,
+        notice=present.notice(found),
         items=[present.match_read(m, stored.get(m.posting_id), by_posting, staff) for m in found],
         source_health=source_health(getattr(request.app.state, "replica_consumer", None)),
     )

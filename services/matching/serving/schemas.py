@@ -19,6 +19,16 @@ class ReasonRead(BaseModel):
     en: str = Field(examples=["1.2 km from home, about 9 min by bus"])
 
 
+class FitRead(BaseModel):
+    """How the posting stands to the work the seeker wants (docs/ranking.md, "Related occupations")."""
+
+    kind: Literal["exact", "related", "other"] = Field(
+        description="exact: the wished work; related: a related occupation; other: nearby work outside it"
+    )
+    zh: str = Field(examples=["与烧结成品工相近：同属炼铁人员"])
+    en: str = Field(examples=["Close to 烧结成品工: both are 炼铁人员"])
+
+
 class PayRead(BaseModel):
     min: Decimal
     max: Decimal | None = None
@@ -52,6 +62,7 @@ class MatchRead(BaseModel):
     distance_km: float | None = Field(default=None, description="Straight line from home")
     travel_minutes: float | None = Field(default=None, description="Estimated door to door, by their mode")
     override: OverrideNote | None = None
+    fit: FitRead | None = Field(default=None, description="Null when the seeker named no work they want")
 
 
 class MatchesRead(BaseModel):
@@ -61,6 +72,11 @@ class MatchesRead(BaseModel):
         "the same for anyone living there"
     )
     kind: Kind | None
+    notice: ReasonRead | None = Field(
+        default=None,
+        description="Said when none of the results is the work the seeker wants: "
+        "附近暂无您想做的工作，以下是相近的岗位",
+    )
     items: list[MatchRead]
     source_health: SourceHealth | None = Field(
         default=None,
@@ -103,6 +119,9 @@ class CandidateRead(BaseModel):
     seeker_id: str | None = Field(default=None, description="Only to staff and administrators")
     distance: DistanceBand
     occupation: str | None = Field(description="The posting's occupation, when it is what they want")
+    fit: FitRead | None = Field(
+        default=None, description="How the posting stands to the work they want; null when they named none"
+    )
     certificates: list[CertificateRead] = Field(description="The certificates the posting asks for (held)")
     availability: AvailabilityFit | None = Field(description="Gigs only")
     reasons: list[ReasonRead]

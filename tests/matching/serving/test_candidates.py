@@ -154,3 +154,17 @@ async def test_a_seeker_who_turns_18_joins_the_candidates_for_adult_work_in_thei
 
     assert [c["seeker_id"] for c in december["items"]] == ["seeker-adult"]
     assert [c["seeker_id"] for c in january["items"]] == ["seeker-young", "seeker-adult"]
+
+
+async def test_seekers_wanting_related_work_come_before_nearer_ones_wanting_other_work(
+    client: httpx.AsyncClient, feed: Feed, token: Token, staff: dict[str, str]
+) -> None:
+    job = await feed.post("叉车司机", km=0.0)
+    await register(client, token, "seeker-cleaner", north_km=0.5, desired_text="保洁")
+    await register(client, token, "seeker-welder", north_km=3.0, desired_text="电焊工")
+
+    items = (await _candidates(client, job["id"], staff))["items"]
+
+    assert [c["seeker_id"] for c in items] == ["seeker-welder", "seeker-cleaner"]
+    assert [c["fit"]["kind"] for c in items] == ["related", "other"]
+    assert items[0]["fit"]["zh"].startswith("想做相近的工作（与焊工相近：同属")

@@ -96,3 +96,33 @@ async def test_a_staff_read_of_matches_is_audited_and_the_seekers_own_is_not(
     assert [(e["action"], e["actor_sub"], e["actor_station"], e["fields"]) for e in log] == [
         ("read_matches", "staff-li", "station-lixia-1", ["matches"])
     ]
+
+
+async def test_related_work_comes_first_with_its_fit_named_and_a_notice_when_nothing_is_exact(
+    client: httpx.AsyncClient, feed: Feed, token: Token
+) -> None:
+    await feed.post("仓库装卸工", km=0.5)
+    related = await feed.post("叉车司机", km=4.0)
+    me = await register(client, token, "s-1", desired_text="电焊工")
+
+    body = (await client.get("/v1/seekers/s-1/matches", headers=me)).json()
+
+    assert [m["fit"]["kind"] for m in body["items"]] == ["related", "other"]
+    assert body["items"][0]["posting_id"] == related["id"]
+    assert body["items"][0]["fit"]["zh"].startswith("与焊工相近：同属")
+    assert body["notice"] == {
+        "zh": "附近暂无您想做的工作，以下是相近的岗位",
+        "en": "No work of the kind you want is within reach; here is related work",
+    }
+
+
+async def test_a_list_holding_the_wished_work_has_no_notice(
+    client: httpx.AsyncClient, feed: Feed, token: Token
+) -> None:
+    await feed.post("仓库装卸工", km=1.0)
+    me = await register(client, token, "s-1")
+
+    body = (await client.get("/v1/seekers/s-1/matches", headers=me)).json()
+
+    assert [m["fit"]["kind"] for m in body["items"]] == ["exact"]
+    assert body["notice"] is None
