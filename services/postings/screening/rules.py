@@ -18,6 +18,7 @@ from services.postings.screening.rules_origin import (
     EXEMPT_HUKOU,
     HUKOU_RULES,
 )
+from services.postings.screening.rules_place import PLACE_RULES, hometown_findings
 from services.postings.screening.rules_sex import EXEMPT_MARITAL, EXEMPT_SEX, MARITAL_RULES, SEX_RULES
 
 DETECTORS: tuple[Detector, ...] = (
@@ -25,6 +26,8 @@ DETECTORS: tuple[Detector, ...] = (
     *MARITAL_RULES,
     *ETHNICITY_RULES,
     *HUKOU_RULES,
+    *PLACE_RULES,
+    hometown_findings,
     *PATHOGEN_RULES,
     *DISABILITY_RULES,
     *IMPAIRMENT_RULES,

@@ -1,0 +1,132 @@
+"""Rule families with slots (place, person word, preference, negation): invented variants both ways.
+
+Every sentence is made up for the family (none from the dev file, the real postings or any blind set):
+places from every part of the country, person words, orders, negations, punctuation, traditional
+characters and full-width digits, next to near misses that must stay ok.
+"""
+
+import pytest
+
+from services.postings.screening.checker import screen_text
+from services.postings.screening.gazetteer import place_names, short_forms
+
+P, N, PASS = "prohibited", "needs_justification", "ok"
+Case = tuple[str, str, str | None]
+
+ORIGIN: list[Case] = [
+    # place + person or origin word + preference
+    ("山东人优先", P, "hukou_region"),
+    ("甘肃籍优先考虑", P, "hukou_region"),
+    ("延边人为佳", P, "hukou_region"),
+    ("黔东南州户籍者优先", P, "hukou_region"),
+    ("江浙沪户口优先", P, "hukou_region"),
+    ("两广人士优先录用", P, "hukou_region"),
+    ("东北老乡优先", P, "hukou_region"),
+    ("鲁籍人员优先", P, "hukou_region"),
+    ("豫籍勿扰", P, "hukou_region"),
+    ("章丘区户口优先", P, "hukou_region"),
+    ("历下人最好", P, "hukou_region"),
+    ("宁夏回族自治区籍为主", P, "hukou_region"),
+    ("四川绵阳人优先", P, "hukou_region"),
+    ("喀什地区生源优先", P, "hukou_region"),
+    ("潍坊本地人为主", P, "hukou_region"),
+    ("湖南人、江西人优先", P, "hukou_region"),
+    ("昆山本地人更佳", P, "hukou_region"),
+    ("海淀区户籍的优先", P, "hukou_region"),
+    ("廣東人優先", P, "hukou_region"),
+    # a refusal after the group
+    ("河南人勿扰", P, "hukou_region"),
+    ("新疆籍暂不考虑", P, "hukou_region"),
+    ("东北人不要", P, "hukou_region"),
+    ("湛江人免谈", P, "hukou_region"),
+    # a limit before the group
+    ("只要山东人", P, "hukou_region"),
+    ("限潍坊籍", P, "hukou_region"),
+    ("仅招本溪户籍", P, "hukou_region"),
+    ("不招河南人", P, "hukou_region"),
+    ("要求烟台户口", P, "hukou_region"),
+    ("只收云南老乡", P, "hukou_region"),
+    # negative forms
+    ("非本地户籍暂不考虑", P, "hukou_region"),
+    ("非山东籍勿扰", P, "hukou_region"),
+    ("不是济南人的不要", P, "hukou_region"),
+    ("非本市户口者不予录用", P, "hukou_region"),
+    ("不在本市的勿扰", P, "hukou_region"),
+    ("不住在杭州的不考虑", P, "hukou_region"),
+    ("没在本地居住的暂不考虑", P, "hukou_region"),
+    # residence
+    ("居住在潍坊的优先", P, "hukou_region"),
+    ("常驻本地者优先", P, "hukou_region"),
+    ("家住济南市区为佳", P, "hukou_region"),
+    ("户籍在山东的优先", P, "hukou_region"),
+    ("户口在本市者优先", P, "hukou_region"),
+    ("济南本地居住者优先", P, "hukou_region"),
+    ("在柳州常住的优先", P, "hukou_region"),
+    ("定居东莞者优先", P, "hukou_region"),
+    # inclination, return home, background, hometown
+    ("倾向于省内候选人", P, "hukou_region"),
+    ("倾向招聘山东籍", P, "hukou_region"),
+    ("优先考虑本地人", P, "hukou_region"),
+    ("优先录用贵州籍人员", P, "hukou_region"),
+    ("想回本地发展的优先", P, "hukou_region"),
+    ("回临沂工作者优先", P, "hukou_region"),
+    ("回家乡发展的优先考虑", P, "hukou_region"),
+    ("有本地背景者优先", P, "hukou_region"),
+    ("具有上海本地背景", P, "hukou_region"),
+    ("老乡优先", P, "hukou_region"),
+    ("同乡为佳", P, "hukou_region"),
+    # near misses: inclusive, factual, about the work
+    ("熟悉本地路况", PASS, None),
+    ("工作地点在本地", PASS, None),
+    ("可解决户口", PASS, None),
+    ("可协助办理济南户口", PASS, None),
+    ("接受外地人", PASS, None),
+    ("外地人也可以", PASS, None),
+    ("不要求本地户籍", PASS, None),
+    ("不在上海勿投，需现场办公", PASS, None),
+    ("优先考虑有上海工作经验者", PASS, None),
+    ("倾向于本地市场的推广", PASS, None),
+    ("工作地优先深圳", PASS, None),
+    ("负责人优先审批", PASS, None),
+    ("有大厂背景者优先", PASS, None),
+    ("有相关资源背景者优先", PASS, None),
+    ("公安人员优先", PASS, None),
+    ("本公司香港背景，文化开放", PASS, None),
+    ("定居珠海或长期在珠海发展者优先", PASS, None),
+    ("居住在南沙或者有意在南沙发展的优先", PASS, None),
+    ("新人优先通道", PASS, None),
+    ("回复及时者优先", PASS, None),
+    ("对各地求职者一视同仁，山东人、外地人都欢迎", PASS, None),
+    ("能适应省内出差优先", PASS, None),
+    ("客户以本地企业为主", PASS, None),
+]
+
+FAMILIES: list[tuple[str, list[Case]]] = [
+    ("origin and residence with a place slot", ORIGIN),
+]
+CASES = [
+    pytest.param(sentence, verdict, category, id=f"{family}: {sentence}")
+    for family, cases in FAMILIES
+    for sentence, verdict, category in cases
+]
+
+
+@pytest.mark.parametrize(("sentence", "verdict", "category"), CASES)
+def test_family_variant(sentence: str, verdict: str, category: str | None) -> None:
+    result = screen_text(sentence)
+    assert result.verdict == verdict
+    if category is not None:
+        assert category in result.categories
+
+
+def test_gazetteer_knows_every_level_and_the_short_forms() -> None:
+    names = place_names()
+    assert {"山东省", "山东", "济南", "济南市", "章丘区", "章丘", "历下", "延边", "东北", "两广"} <= names
+    assert {"大厂", "公安"}.isdisjoint(names)  # county names that are ordinary words in postings
+    assert len(names) > 5000
+
+
+def test_short_forms_drop_the_suffix_and_the_autonomous_part() -> None:
+    assert short_forms("围场满族蒙古族自治县") == {"围场满族蒙古族自治县", "围场"}
+    assert short_forms("内蒙古自治区") == {"内蒙古自治区", "内蒙古", "内蒙"}
+    assert short_forms("忠县") == {"忠县"}
