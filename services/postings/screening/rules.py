@@ -4,6 +4,7 @@ import re
 
 from services.postings.screening.engine import Context, Detector, Finding, drop_exempted, merge
 from services.postings.screening.rules_age import AGE_RULES, EXEMPT_AGE, age_findings
+from services.postings.screening.rules_family import FAMILY_RULES
 from services.postings.screening.rules_health import (
     DISABILITY_RULES,
     EXEMPT_DISABILITY,
@@ -24,6 +25,7 @@ from services.postings.screening.rules_sex import EXEMPT_MARITAL, EXEMPT_SEX, MA
 DETECTORS: tuple[Detector, ...] = (
     *SEX_RULES,
     *MARITAL_RULES,
+    *FAMILY_RULES,
     *ETHNICITY_RULES,
     *HUKOU_RULES,
     *PLACE_RULES,

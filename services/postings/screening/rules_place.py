@@ -25,9 +25,15 @@ CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
 LOCAL = tuple("本地 当地 本市 本省 本县 本区 本镇 本村 省内 市内 县内 区内 本地区".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
-_ORIGIN = r"(?:人(?![员力事才群流气])|籍(?!贯)|老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
+_ORIGIN = r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
 _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才)*"
 # A refusal or a preference said after the group.
+_OF = re.compile(r"的$")
+_BACKGROUND = re.compile(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?$")
+# Workers named after 本地 (本地阿姨, 当地师傅).
+_WORKER = (
+    r"(?:阿姨|大姐|姐姐|大叔|大哥|师傅|宝妈|小伙|姑娘|工人|员工|女工|男工|司机|保姆|保洁|厨师|普工|钟点工)"
+)
 _REFUSAL = rf"(?:{REJECT_AFTER}|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
 _LIST = r"(?:[或及和、/][^,;。]{0,12}?)?"
@@ -52,16 +58,31 @@ def _names() -> frozenset[str]:
     return place_names() | frozenset(LOCAL)
 
 
+# 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
+_AREA_SUFFIXES = tuple("及周边地区 及周边 和周边 周边地区 周边 附近地区 等地区 等地 一带 地区".split())
+_JOINERS = frozenset("、/和及或与")
+
+
+def _longest_ending_at(text: str, pos: int) -> int | None:
+    names = _names()
+    return next((pos - n for n in range(min(LONGEST, pos), 1, -1) if text[pos - n : pos] in names), None)
+
+
 def place_before(text: str, end: int) -> int | None:
     """Where the run of places ending at `end` starts (山东潍坊本地 → at 山; 鲁 in 鲁籍), or None."""
-    names, start, pos = _names(), None, end
-    if text.startswith("籍", end) and end > 0 and text[end - 1] in province_abbreviations():
+    pos = end
+    for suffix in _AREA_SUFFIXES:
+        if text.startswith(suffix, end - len(suffix)):
+            pos = end - len(suffix)
+            break
+    start = None
+    if pos == end and text.startswith("籍", end) and end > 0 and text[end - 1] in province_abbreviations():
         start = pos = end - 1
-    while True:
-        found = next((pos - n for n in range(min(LONGEST, pos), 1, -1) if text[pos - n : pos] in names), None)
-        if found is None:
-            return start
+    while (found := _longest_ending_at(text, pos)) is not None:
         start = pos = found
+        if pos > 1 and text[pos - 1] in _JOINERS and _longest_ending_at(text, pos - 1) is not None:
+            pos -= 1
+    return start
 
 
 def place_after(text: str, begin: int) -> int | None:
@@ -85,34 +106,42 @@ class PlaceRule:
     anchor: re.Pattern[str]
     place: str  # "before" or "after"
     lead: re.Pattern[str] | None = None  # must end right before the place (place="before")
+    between: re.Pattern[str] | None = None  # may stand between the place and the anchor (place="before")
     tail: re.Pattern[str] | None = None  # must follow the place (place="after")
     clause_veto: re.Pattern[str] | None = None  # words anywhere in the clause that make it no limit
+    local_only: bool = False  # only 本地/当地 … fill the place slot
 
     def __call__(self, ctx: Context) -> Iterator[Finding]:
-        text = ctx.text
-        for m in self.anchor.finditer(text):
-            if self.place == "before":
-                start = place_before(text, m.start())
-                end = m.end()
-                if start is None:
-                    continue
-                if self.lead is not None:
-                    window = text[max(0, start - 12) : start]
-                    lead = self.lead.search(window)
-                    if lead is None:
-                        continue
-                    start -= len(window) - lead.start()
-            else:
-                start = m.start()
-                place_end = place_after(text, m.end())
-                if place_end is None:
-                    continue
-                tail = self.tail.match(text, place_end) if self.tail is not None else None
-                if self.tail is not None and tail is None:
-                    continue
-                end = tail.end() if tail is not None else place_end
-            if not self._vetoed(ctx, start, end):
-                yield Finding(start, end, CATEGORY, self.name)
+        for m in self.anchor.finditer(ctx.text):
+            span = self._before(ctx.text, m) if self.place == "before" else self._after(ctx.text, m)
+            if span is not None and not self._vetoed(ctx, *span):
+                yield Finding(span[0], span[1], CATEGORY, self.name)
+
+    def _before(self, text: str, m: "re.Match[str]") -> tuple[int, int] | None:
+        place_end = m.start()
+        if self.between is not None:
+            window = text[max(0, place_end - 8) : place_end]
+            gap = self.between.search(window)
+            place_end -= 0 if gap is None else len(window) - gap.start()
+        start = place_before(text, place_end)
+        if start is None or (self.local_only and text[start:place_end] not in LOCAL):
+            return None
+        if self.lead is not None:
+            window = text[max(0, start - 12) : start]
+            lead = self.lead.search(window)
+            if lead is None:
+                return None
+            start -= len(window) - lead.start()
+        return start, m.end()
+
+    def _after(self, text: str, m: "re.Match[str]") -> tuple[int, int] | None:
+        place_end = place_after(text, m.end())
+        if place_end is None:
+            return None
+        if self.tail is None:
+            return m.start(), place_end
+        tail = self.tail.match(text, place_end)
+        return None if tail is None else (m.start(), tail.end())
 
     def _vetoed(self, ctx: Context, start: int, end: int) -> bool:
         clause = ctx.clause(start)
@@ -146,21 +175,44 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "origin_limited",
         _anchor(rf"{_ORIGIN}{_WHO}"),
         "before",
-        lead=_lead(rf"{LIMIT}|{REJECT_BEFORE}|倾向于?|偏向于?|偏好"),
+        lead=_lead(rf"{LIMIT}|{REJECT_BEFORE}|倾向于?|偏向于?|偏好|希望(?:是|为|招|找)?"),
+    ),
+    # 1、东北人，能吃苦 / 山东籍: the group standing alone as an item of a requirement list
+    PlaceRule(
+        "origin_alone",
+        _anchor(rf"(?:人|籍)(?=[{SEPARATORS}]|$)"),
+        "before",
+        lead=re.compile(r"(?:^|(?<=[,.。;:、!?\n])|要求[:]?|条件[:]?)$"),
+    ),
+    # 招本地阿姨, 本地师傅优先: 本地 (not a named place, which may be where the work is) and a worker
+    PlaceRule(
+        "local_worker",
+        _anchor(rf"{_WORKER}{_WHO}{_LIST}{_VERDICT}"),
+        "before",
+        between=_OF,
+        local_only=True,
+    ),
+    PlaceRule(
+        "local_worker_limited",
+        _anchor(_WORKER),
+        "before",
+        lead=_lead(rf"{LIMIT}|希望(?:是|为|招|找)?(?:一个|一位|一名)?"),
+        between=_OF,
+        local_only=True,
     ),
     # 非本地户籍暂不考虑, 非山东籍勿扰, 不是济南人不要, 非本地勿扰
     PlaceRule(
         "outsiders_refused",
-        _anchor(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作)*{_REFUSAL}"),
-        "before",
-        lead=_lead(r"非|不是|并非|不属于"),
+        _anchor(r"非|不是|并非|不属于"),
+        "after",
+        tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作)*{_REFUSAL}"),
     ),
     # 不在本市的勿扰, 不住在杭州的不要 (不在上海勿投，需现场办公 is about coming to work)
     PlaceRule(
         "absent_refused",
-        _anchor(rf"(?:{_ORIGIN}|的|者|人员|居住|常住|生活)+{_REFUSAL}"),
-        "before",
-        lead=_lead(r"不在|不住在?|没在|没有在|不常住在?|未在"),
+        _anchor(r"不在|不住在?|没在|没有在|不常住在?|未在"),
+        "after",
+        tail=re.compile(rf"(?:{_ORIGIN}|的|者|人员|居住|常住|生活)+{_REFUSAL}"),
         clause_veto=_ON_SITE,
     ),
     # 居住在潍坊的优先, 常驻本地者优先, 家住济南市区为佳
@@ -193,7 +245,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 优先考虑省内 (工作地优先深圳 is where the work is)
     PlaceRule(
         "origin_first_bare",
-        _anchor(r"优先(?:考虑|录用|录取|招聘|选用)"),
+        _anchor(r"优先(?:考虑|录用|录取|招聘|选用)?"),
         "after",
         tail=re.compile(rf"(?=[{SEPARATORS}]|$)"),
         clause_veto=_WORKPLACE,
@@ -207,15 +259,14 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     ),
     # 本地背景者优先, 有上海本地背景
     PlaceRule(
-        "origin_background_preferred",
-        _anchor(rf"(?:人的?|的)?(?:生活|成长|家庭|出身)?背景{_WHO}{_VERDICT}"),
-        "before",
+        "origin_background_preferred", _anchor(rf"背景{_WHO}{_VERDICT}"), "before", between=_BACKGROUND
     ),
     PlaceRule(
         "origin_background",
-        _anchor(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?背景"),
+        _anchor(r"背景"),
         "before",
         lead=_lead(rf"{LIMIT}|有|具有|具备|拥有"),
+        between=_BACKGROUND,
     ),
 )
 

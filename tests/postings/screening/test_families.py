@@ -101,8 +101,83 @@ ORIGIN: list[Case] = [
     ("客户以本地企业为主", PASS, None),
 ]
 
+FAMILY_STATUS: list[Case] = [
+    ("已成家立业者优先", P, "marital_childbirth"),
+    ("成了家的优先", P, "marital_childbirth"),
+    ("结婚了的优先考虑", P, "marital_childbirth"),
+    ("有家室者为佳", P, "marital_childbirth"),
+    ("家庭稳定者优先", P, "marital_childbirth"),
+    ("要求家庭稳定", P, "marital_childbirth"),
+    ("1、家庭稳定，能长期工作", P, "marital_childbirth"),
+    ("婚姻美满者优先", P, "marital_childbirth"),
+    ("家庭和睦的大姐优先", P, "marital_childbirth"),
+    ("有小孩的宝妈优先", P, "marital_childbirth"),
+    ("有一个孩子以上的优先", P, "marital_childbirth"),
+    ("育有2个子女者优先", P, "marital_childbirth"),
+    ("孩子已上小学的妈妈优先", P, "marital_childbirth"),
+    ("孩子满3周岁的宝妈最好", P, "marital_childbirth"),
+    ("二胎已生的优先", P, "marital_childbirth"),
+    ("有孩子、能长期做的优先", P, "marital_childbirth"),
+    ("已育", P, "marital_childbirth"),
+    ("已育優先", P, "marital_childbirth"),
+    ("只招已成家的", P, "marital_childbirth"),
+    ("有家庭责任感", PASS, None),
+    ("有家庭观念，孝顺父母", PASS, None),
+    ("家庭稳定幸福是我们的追求", PASS, None),
+    ("员工子女优先入读合作幼儿园", PASS, None),
+    ("有孩子的家庭优先购买", PASS, None),
+    ("家在附近的优先", PASS, None),
+    ("宝妈优先，时间灵活", PASS, None),
+    ("结婚纪念日礼物", PASS, None),
+    ("享受婚假、育儿假", PASS, None),
+]
+
+RELIGION: list[Case] = [
+    ("信佛的优先", P, "ethnicity_religion"),
+    ("信主的弟兄姊妹优先", P, "ethnicity_religion"),
+    ("主内弟兄姐妹为佳", P, "ethnicity_religion"),
+    ("最好是信耶稣的", P, "ethnicity_religion"),
+    ("居士优先", P, "ethnicity_religion"),
+    ("要求信佛", P, "ethnicity_religion"),
+    ("信仰佛教者优先", P, "ethnicity_religion"),
+    ("天主教徒为佳", P, "ethnicity_religion"),
+    ("信教人员勿扰", P, "ethnicity_religion"),
+    ("只招基督徒", P, "ethnicity_religion"),
+    ("自信主动的优先", PASS, None),
+    ("佛系心态，工作轻松", PASS, None),
+    ("负责佛教文化产品销售", PASS, None),
+    ("基督教医院护士", PASS, None),
+    ("公司尊重员工宗教信仰", PASS, None),
+    ("共产党员优先", PASS, None),
+    ("有坚定的理想信念", PASS, None),
+]
+
+HEALTH: list[Case] = [
+    ("有传染病史者不予录用", P, "pathogen_carrier"),
+    ("曾患传染病的勿扰", P, "pathogen_carrier"),
+    ("患过肝炎的不要", P, "pathogen_carrier"),
+    ("有乙肝病史的不考虑", P, "pathogen_carrier"),
+    ("没有得过传染病", P, "pathogen_carrier"),
+    ("无结核病史", P, "pathogen_carrier"),
+    ("既往无传染病", P, "pathogen_carrier"),
+    ("身体健康无缺陷", P, "disability"),
+    ("身体健康，无缺陷", P, "disability"),
+    ("无身体疾病及缺陷", P, "disability"),
+    ("身体无疾病和缺陷", P, "disability"),
+    ("外观无明显缺陷", P, "disability"),
+    ("肢體無殘缺", P, "disability"),
+    ("身体健康，无重大疾病", PASS, None),
+    ("负责传染病史的登记", PASS, None),
+    ("有传染病史者需提供复查证明", PASS, None),
+    ("产品无缺陷，包装完好", PASS, None),
+    ("负责传染病患者的护理", PASS, None),
+]
+
 FAMILIES: list[tuple[str, list[Case]]] = [
     ("origin and residence with a place slot", ORIGIN),
+    ("family status as a proxy for sex", FAMILY_STATUS),
+    ("religion: believers preferred", RELIGION),
+    ("health history and defects", HEALTH),
 ]
 CASES = [
     pytest.param(sentence, verdict, category, id=f"{family}: {sentence}")
