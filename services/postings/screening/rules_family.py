@@ -23,7 +23,23 @@ from services.postings.screening.patterns import (
 CATEGORY = "marital_childbirth"
 _COUNT = r"(?:[0-9]|一|两|二|三)?(?:个|名)?"
 _KID = r"(?:孩子|小孩|子女|宝宝|儿女|娃|孩)"
-_MARRIED = r"(?:已经?|有)?(?:结过?婚了?|成(?:了)?家了?(?:立业)?|有家室|有家庭(?![责观])|有对象|有伴侣|有爱人|有老公|有老婆)"
+_MARRIED = (
+    r"(?:已经?|有)?(?:"
+    + "|".join(
+        (
+            r"结过?婚(?![证照纪礼假登典宴])了?",
+            r"成(?:了)?家了?(?:立业)?",
+            r"有家室",
+            r"有家庭(?![责观])",
+            r"有对象",
+            r"有伴侣",
+            r"有爱人",
+            r"有老公",
+            r"有老婆",
+        )
+    )
+    + ")"
+)
 _HAS_KIDS = (
     rf"(?:已经?|家里|家中)?(?:有|育有|生过|已生|生完|家有|带过){_COUNT}{_KID}(?:以上)?"
     rf"|{_KID}(?:已经?|都)?(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
@@ -31,6 +47,8 @@ _HAS_KIDS = (
 )
 _STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)"
 _STATUS = rf"(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
+# Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.
+_MARRIED_ALONE = rf"(?:已经?(?:结过?婚|成家)了?(?:立业)?|{_STABLE})"
 _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐姐|大姐|阿姨|员工|求职者)*"
 # 有孩子、能长期做的优先: a status in a list of wishes that ends in 优先.
 _IN_A_LIST = r"(?:[、或及和/][^,;。]{0,20}?)?"
@@ -55,7 +73,7 @@ FAMILY_RULES: tuple[Rule, ...] = (
     rule(
         "family_status_alone",
         CATEGORY,
-        rf"(?:{_MARRIED}|{_STABLE})(?=[{SEPARATORS}]|$)",
+        rf"{_MARRIED_ALONE}(?=[{SEPARATORS}]|$)",
         vetoes=[not_at_clause_start, in_equality_statement],
     ),
 )

@@ -25,7 +25,10 @@ CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
 LOCAL = tuple("本地 当地 本市 本省 本县 本区 本镇 本村 省内 市内 县内 区内 本地区".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
-_ORIGIN = r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
+_ORIGIN = (
+    r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|"
+    + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
+)
 _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才)*"
 # A refusal or a preference said after the group.
 _OF = re.compile(r"的$")
