@@ -225,7 +225,33 @@ WORKING_LIFE: list[Case] = [
     ("男18-45岁，女18-40岁", P, "sex"),
 ]
 
+LOOKS_COLLOQUIAL: list[Case] = [
+    ("颜值在线者优先", N, "appearance"),
+    ("长得好看的优先", N, "appearance"),
+    ("看着顺眼就行", N, "appearance"),
+    ("长得不难看", N, "appearance"),
+    ("人漂亮点，会聊天", N, "appearance"),
+    ("帅气阳光，沟通能力强", N, "appearance"),
+    ("有明星气质", N, "appearance"),
+    ("长得像当红小花的优先", N, "appearance"),
+    ("神似某位男星", N, "appearance"),
+    ("明星脸优先", N, "appearance"),
+    ("網紅臉", N, "appearance"),
+    ("模特身材", N, "appearance"),
+    ("高颜值办公环境", PASS, None),
+    ("同事都是帅哥美女", PASS, None),
+    ("打造网红店", PASS, None),
+    ("让顾客变漂亮", PASS, None),
+    ("像明星一样的待遇", PASS, None),
+    ("产品颜值高", PASS, None),
+    ("负责模特身材管理", PASS, None),
+    ("这个方案做得漂亮", PASS, None),
+    ("漂亮点缀门店", PASS, None),
+    ("明星产品推广", PASS, None),
+]
+
 FAMILIES: list[tuple[str, list[Case]]] = [
+    ("looks said colloquially", LOOKS_COLLOQUIAL),
     ("age said colloquially", AGE_COLLOQUIAL),
     ("age range over the whole working life", WORKING_LIFE),
     ("origin and residence with a place slot", ORIGIN),
