@@ -283,9 +283,11 @@ def _forbidden_work(ctx: Context) -> bool:
 def _working_life(ctx: Context, bound: AgeBound) -> bool:
     """16-60岁 / 女18至55周岁 / 65周岁以下: the lawful working ages, or a limit for re-hired retirees."""
     assert bound.hi is not None
+    if bound.lo is not None and bound.lo > ADULT_AGE:
+        return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
     if bound.hi >= RETIREES_AGE:
         return True
-    if bound.lo is None or not MIN_WORKING_AGE <= bound.lo <= ADULT_AGE:
+    if bound.lo is None or bound.lo < MIN_WORKING_AGE:
         return False
     if bound.hi in WOMEN_RETIREMENT_AGES:
         return bool(_WOMEN_BEFORE.search(ctx.before(bound.start, 6)))

@@ -24,6 +24,8 @@ from services.postings.screening.patterns import (
 CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
 LOCAL = tuple("本地 当地 本市 本省 本县 本区 本镇 本村 省内 市内 县内 区内 本地区".split())
+# …and for everywhere else (外地的不要 is a limit by origin too).
+ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
 _ORIGIN = (
     r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|"
@@ -58,7 +60,7 @@ _OPEN_ALTERNATIVE = re.compile(
 
 @cache
 def _names() -> frozenset[str]:
-    return place_names() | frozenset(LOCAL)
+    return place_names() | frozenset(LOCAL) | frozenset(ELSEWHERE)
 
 
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
@@ -173,6 +175,8 @@ _ABOUT_WORK = (
 PLACE_RULES: tuple[PlaceRule, ...] = (
     # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
     PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}{_LIST}{_VERDICT}"), "before"),
+    # 河南的勿扰, 外地的暂不考虑: the place and 的, then a refusal
+    PlaceRule("origin_refused", _anchor(rf"的(?:人|朋友|求职者)?{_REFUSAL}"), "before", clause_veto=_ON_SITE),
     # 只要山东人, 限潍坊籍, 不招河南人, 要求济南户口
     PlaceRule(
         "origin_limited",
@@ -221,7 +225,9 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 居住在潍坊的优先, 常驻本地者优先, 家住济南市区为佳
     PlaceRule(
         "residence_preferred",
-        _anchor(r"(?<![可能愿意想])(?:居住|常驻|常住|定居|家住|住家|户籍|户口)(?:在|于|地在|地为|地是)?"),
+        _anchor(
+            r"(?<![可能愿意想])(?:居住|常驻|常住|定居|家住|住家|住在|户籍|户口)(?:在|于|地在|地为|地是)?"
+        ),
         "after",
         tail=re.compile(rf"(?:市区|市内|城区|本地)?(?:的|者|人员|人|居民|地区|周边)*{_LIST}{_VERDICT}"),
     ),
