@@ -268,6 +268,8 @@ LOOKS_COLLOQUIAL: list[Case] = [
     ("这个方案做得漂亮", PASS, None),
     ("漂亮点缀门店", PASS, None),
     ("明星产品推广", PASS, None),
+    ("是你学习成长的好平台", PASS, None),
+    ("店长的好帮手", PASS, None),
 ]
 
 FAMILIES: list[tuple[str, list[Case]]] = [
