@@ -80,7 +80,7 @@ _CEILINGS = (
     ),
     AgePattern(
         re.compile(
-            rf"(?:过了|超过了?|超了|上了|年满|满了|大于|高于){_AGE}(?:{_UNIT})?(?:以上|往上)?(?:的|者|人员)?"
+            rf"(?=[过超上年满大高])(?:过了|超过了?|超了|上了|年满|满了|大于|高于){_AGE}(?:{_UNIT})?(?:以上|往上)?(?:的|者|人员)?"
             rf"(?={_TURNED_AWAY})"
         ),
         may_be_a_minimum=False,
@@ -297,8 +297,13 @@ def _working_life(ctx: Context, bound: AgeBound) -> bool:
 def age_findings(ctx: Context) -> Iterator[Finding]:
     """Age ceilings (needs justification) and ages below what the law allows (prohibited)."""
     minors: list[tuple[int, int]] = []
-    for b in age_bounds(ctx):
+    bounds = age_bounds(ctx)
+    # 18-60岁左右: the 60岁左右 inside a working-life range is that range's top, not a ceiling of its own.
+    lawful = [b for b in bounds if b.lo is not None and b.hi is not None and _working_life(ctx, b)]
+    for b in bounds:
         if b.hi is not None and b.hi < MIN_WORKING_AGE:
+            continue
+        if any(w is not b and w.start <= b.start and b.end <= w.end for w in lawful):
             continue
         if b.hi is not None and b.hi >= ADULT_AGE and not _working_life(ctx, b):
             yield Finding(b.start, b.end, "age", "age_ceiling")
@@ -351,13 +356,13 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "older_rejected",
         "age",
-        rf"(?:(?:年龄|年纪|岁数)(?:偏大|太大|过大|大)了?|上了?年纪|年老|太老|偏老)(?:的|者|人员)?(?:{_TURNED_AWAY})",
+        rf"(?=[年岁上太偏])(?:(?:年龄|年纪|岁数)(?:偏大|太大|过大|大)了?|上了?年纪|年老|太老|偏老)(?:的|者|人员)?(?:{_TURNED_AWAY})",
     ),
     # 年轻的就算了 / 太年轻的不要: the young turned away, an age limit like any other
     rule(
         "youth_rejected",
         "age",
-        rf"(?:太|过于|偏|小)?年轻(?:的|人|者|人员|小伙子?|姑娘)?(?:{_TURNED_AWAY})",
+        rf"年轻(?:的|人|者|人员|小伙子?|姑娘)?(?:{_TURNED_AWAY})",
     ),
     rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可)(?:太|过)?大"),
     rule(

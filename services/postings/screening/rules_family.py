@@ -9,6 +9,7 @@ item of a requirement list.
 import re
 
 from services.postings.screening.engine import Rule, rule
+from services.postings.screening.lexicon import alternation, product
 from services.postings.screening.patterns import (
     LIMIT,
     PREFER,
@@ -22,31 +23,24 @@ from services.postings.screening.patterns import (
 
 CATEGORY = "marital_childbirth"
 _COUNT = r"(?:[0-9]|一|两|二|三)?(?:个|名)?"
-_KID = r"(?:孩子|小孩|子女|宝宝|儿女|娃|孩)"
-_MARRIED = (
-    r"(?:已经?|有)?(?:"
-    + "|".join(
-        (
-            r"结过?婚(?![证照纪礼假登典宴])了?",
-            r"成(?:了)?家了?(?:立业)?",
-            r"有家室",
-            r"有家庭(?![责观])",
-            r"有对象",
-            r"有伴侣",
-            r"有爱人",
-            r"有老公",
-            r"有老婆",
-        )
-    )
-    + ")"
+_KIDS = "孩子|小孩|子女|宝宝|儿女|娃|孩"
+_KID = f"(?:{_KIDS})"
+# Every alternative starts with a plain character (a trie of the words), so the engine skips ahead.
+_MARRIED_WORDS = product(
+    "|已|已经|有",
+    "结婚|结过婚|结婚了|结过婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆",
 )
+_MARRIED = rf"{alternation(_MARRIED_WORDS)}(?![证照纪礼假登典宴责观])"
+_HAVE = "有|育有|生过|已生|生完|家有|带过"
 _HAS_KIDS = (
-    rf"(?:已经?|家里|家中)?(?:有|育有|生过|已生|生完|家有|带过){_COUNT}{_KID}(?:以上)?"
-    rf"|{_KID}(?:已经?|都)?(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
+    rf"{alternation(product('|已|已经|家里|家中', _HAVE))}{_COUNT}{_KID}(?:以上)?"
+    rf"|{alternation(_KIDS.split('|'))}(?:已经?|都)?"
+    r"(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
     r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈"
 )
 _STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)"
-_STATUS = rf"(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
+# The look-ahead names every first character: one class test per position before the alternation is tried.
+_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃二三一两婚])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
 # Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.
 _MARRIED_ALONE = rf"(?:已经?(?:结过?婚|成家)了?(?:立业)?|{_STABLE})"
 _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐姐|大姐|阿姨|员工|求职者)*"

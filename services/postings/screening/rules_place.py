@@ -13,6 +13,7 @@ from functools import cache
 
 from services.postings.screening.engine import Context, Finding
 from services.postings.screening.gazetteer import LONGEST, place_names, province_abbreviations
+from services.postings.screening.lexicon import alternation
 from services.postings.screening.patterns import (
     LIMIT,
     PREFER,
@@ -36,8 +37,8 @@ _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|�
 _OF = re.compile(r"的$")
 _BACKGROUND = re.compile(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?$")
 # Workers named after 本地 (本地阿姨, 当地师傅).
-_WORKER = (
-    r"(?:阿姨|大姐|姐姐|大叔|大哥|师傅|宝妈|小伙|姑娘|工人|员工|女工|男工|司机|保姆|保洁|厨师|普工|钟点工)"
+_WORKER = alternation(
+    "阿姨 大姐 姐姐 大叔 大哥 师傅 宝妈 小伙 姑娘 工人 员工 女工 男工 司机 保姆 保洁 厨师 普工 钟点工".split()
 )
 _REFUSAL = rf"(?:{REJECT_AFTER}|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
@@ -63,12 +64,21 @@ def _names() -> frozenset[str]:
     return place_names() | frozenset(LOCAL) | frozenset(ELSEWHERE)
 
 
+@cache
+def _edges() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters a place name can start and end with: one set test before any slicing."""
+    names = _names()
+    return frozenset(n[0] for n in names), frozenset(n[-1] for n in names)
+
+
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
 _AREA_SUFFIXES = tuple("及周边地区 及周边 和周边 周边地区 周边 附近地区 等地区 等地 一带 地区".split())
 _JOINERS = frozenset("、/和及或与")
 
 
 def _longest_ending_at(text: str, pos: int) -> int | None:
+    if pos < 2 or text[pos - 1] not in _edges()[1]:
+        return None
     names = _names()
     return next((pos - n for n in range(min(LONGEST, pos), 1, -1) if text[pos - n : pos] in names), None)
 
@@ -92,15 +102,16 @@ def place_before(text: str, end: int) -> int | None:
 
 def place_after(text: str, begin: int) -> int | None:
     """Where the run of places starting at `begin` ends, or None."""
-    names, end, pos = _names(), None, begin
-    limit = len(text)
-    while True:
+    names, firsts = _names(), _edges()[0]
+    end, pos, limit = None, begin, len(text)
+    while pos < limit and text[pos] in firsts:
         found = next(
             (pos + n for n in range(min(LONGEST, limit - pos), 1, -1) if text[pos : pos + n] in names), None
         )
         if found is None:
-            return end
+            break
         end = pos = found
+    return end
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +237,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     PlaceRule(
         "residence_preferred",
         _anchor(
-            r"(?<![可能愿意想])(?:居住|常驻|常住|定居|家住|住家|住在|户籍|户口)(?:在|于|地在|地为|地是)?"
+            r"(?:居住|常驻|常住|定居|家住|住家|住在|户籍|户口)(?<![可能意想愿]..)(?:在|于|地在|地为|地是)?"
         ),
         "after",
         tail=re.compile(rf"(?:市区|市内|城区|本地)?(?:的|者|人员|人|居民|地区|周边)*{_LIST}{_VERDICT}"),
@@ -288,6 +299,6 @@ def hometown_findings(ctx: Context) -> Iterator[Finding]:
 
 
 _HOMETOWN = re.compile(
-    rf"(?:老乡|同乡|家乡人|本乡人|本土人|土生土长){_WHO}{_LIST}{_VERDICT}"
+    rf"(?=[老同家本土回])(?:老乡|同乡|家乡人|本乡人|本土人|土生土长){_WHO}{_LIST}{_VERDICT}"
     rf"|回(?:到|归)?(?:家乡|老家|故乡|原籍|户籍地)(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
 )
