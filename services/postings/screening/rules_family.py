@@ -38,7 +38,7 @@ _HAS_KIDS = (
     r"(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
     r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈"
 )
-_STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)"
+_STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)|有稳定的家庭(?![责观])"
 # The look-ahead names every first character: one class test per position before the alternation is tried.
 _STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃二三一两婚])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
 # Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.

@@ -49,6 +49,8 @@ _NOT_ASKED = re.compile(
     r"(?:不要求|无需|不需要?|不用|不必|无须|不限|不论|不管|不问|不看|非必须|欢迎|接受|也可|均可|解决|办理|落户|协助)"
     r"[^,;。]{0,6}$"
 )
+# 户口在本地可以办理 / 济南户籍指标: the hukou is offered, not asked for.
+_OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
 _EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分")
 # 不在上海勿投，需现场办公: about coming to the workplace, not where one is from.
 _ON_SITE = re.compile(r"现场|到岗|坐班|驻场|办公|上班|面试|线下|到店|到公司")
@@ -163,7 +165,7 @@ class PlaceRule:
         clause = ctx.clause(start)
         if _NOT_ASKED.search(ctx.before(start, 10)) or _EQUALITY.search(clause):
             return True
-        if _OPEN_ALTERNATIVE.search(ctx.text, start, end):
+        if _OPEN_ALTERNATIVE.search(ctx.text, start, end) or _OFFERED_AFTER.match(ctx.text, end):
             return True
         return self.clause_veto is not None and bool(self.clause_veto.search(clause))
 
@@ -186,6 +188,15 @@ _ABOUT_WORK = (
 PLACE_RULES: tuple[PlaceRule, ...] = (
     # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
     PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}{_LIST}{_VERDICT}"), "before"),
+    # 籍贯：山东 / 户籍所在地为黔东南 / 户口要求：本市: a header that names the place
+    PlaceRule(
+        "origin_header",
+        _anchor(
+            r"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地|生源)(?:要求|限制)?[:]?"
+            r"(?:为|是|须为|需为|须在|需在|在|限|仅限|必须是|要求)?"
+        ),
+        "after",
+    ),
     # 河南的勿扰, 外地的暂不考虑: the place and 的, then a refusal
     PlaceRule("origin_refused", _anchor(rf"的(?:人|朋友|求职者)?{_REFUSAL}"), "before", clause_veto=_ON_SITE),
     # 只要山东人, 限潍坊籍, 不招河南人, 要求济南户口
