@@ -20,7 +20,9 @@ from services.postings.screening.patterns import (
     REJECT_AFTER,
     REJECT_BEFORE,
     SEPARATORS,
+    starts_clause,
 )
+from services.postings.screening.rules_age import after_list_marker
 
 CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
@@ -51,6 +53,7 @@ _NOT_ASKED = re.compile(
 )
 # 户口在本地可以办理 / 济南户籍指标: the hukou is offered, not asked for.
 _OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
+_HEADER = re.compile(r"(?:要求|条件|户籍|籍贯)[:]?$")
 _EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分")
 # 不在上海勿投，需现场办公: about coming to the workplace, not where one is from.
 _ON_SITE = re.compile(r"现场|到岗|坐班|驻场|办公|上班|面试|线下|到店|到公司")
@@ -128,6 +131,7 @@ class PlaceRule:
     tail: re.Pattern[str] | None = None  # must follow the place (place="after")
     clause_veto: re.Pattern[str] | None = None  # words anywhere in the clause that make it no limit
     local_only: bool = False  # only 本地/当地 … fill the place slot
+    alone: bool = False  # the span must open a clause or a list item (1、东北人，…), or follow 要求：
 
     def __call__(self, ctx: Context) -> Iterator[Finding]:
         for m in self.anchor.finditer(ctx.text):
@@ -166,6 +170,12 @@ class PlaceRule:
         if _NOT_ASKED.search(ctx.before(start, 10)) or _EQUALITY.search(clause):
             return True
         if _OPEN_ALTERNATIVE.search(ctx.text, start, end) or _OFFERED_AFTER.match(ctx.text, end):
+            return True
+        if self.alone and not (
+            (starts_clause(ctx, start) and ctx.text[start - 1 : start] != "(")  # not 王先生(重庆人)
+            or after_list_marker(ctx, start)
+            or _HEADER.search(ctx.before(start, 4))
+        ):
             return True
         return self.clause_veto is not None and bool(self.clause_veto.search(clause))
 
@@ -211,8 +221,10 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "origin_alone",
         _anchor(rf"(?:人|籍)(?=[{SEPARATORS}]|$)"),
         "before",
-        lead=re.compile(r"(?:^|(?<=[,.。;:、!?\n])|要求[:]?|条件[:]?)$"),
+        alone=True,
     ),
+    # 2：运城本地，在运城长期生活: a place and 本地 as an item of a requirement list
+    PlaceRule("local_alone", _anchor(rf"本地(?:人)?(?=[{SEPARATORS}]|$)"), "before", alone=True),
     # 招本地阿姨, 本地师傅优先: 本地 (not a named place, which may be where the work is) and a worker
     PlaceRule(
         "local_worker",
