@@ -36,16 +36,31 @@ _SPACES = " \t\f\v\xa0\u2000-\u200f\u202a-\u202f\u205f-\u2064\ufeff"
 _DROP = re.compile(rf"&nbsp;?|[{_SPACES}]+")
 # Chinese numerals are rewritten only where they are an age, a height, a weight or a birth cohort, never
 # elsewhere ("一带一").
+# A tens numeral (三十, 四十五, 十八) said as an age without 岁: before a word that bounds or rounds an age
+# (三十以下, 四十五往上, 三十上下, 四十开外) or after one that compares (过了四十, 超过三十五, 年纪三十).
+_TENS = "[一二三四五六七八九]?十[一二三四五六七八九]?"
+_AGE_AFTER = (
+    "以下|以上|以内|之内|往上|往下|上下|左右|出头|开外|挂零|多岁|之间|的不|的勿|的就|的人|的优先|[至到-]"
+)
+_AGE_BEFORE = tuple("过了 超过 超了 上了 年满 大于 小于 低于 不满 未满 岁数 年纪 年龄".split())
 _NUMERAL = re.compile(
-    rf"[{_CN}]{{1,4}}(?=[ ]*来?周?岁|[ ]*[至到-][ ]*[{_CN}\d]{{1,4}}[ ]*周?岁)"
-    r"|[一二三四五六七八九](?=米)|(?<=米)[零〇一二三四五六七八九]{1,2}"
-    rf"|[一二]百[{_CN}]{{0,4}}(?=[ ]*(?:cm|厘米|公分|以上|以下|斤|公斤))"
-    rf"|[{_CN}]{{1,4}}(?=[ ]*(?:公斤|斤))"
+    "|".join(
+        [
+            rf"[{_CN}]{{1,4}}(?=[ ]*[来多]?周?岁|[ ]*[至到-][ ]*[{_CN}\d]{{1,4}}[ ]*周?岁)",
+            rf"{_TENS}(?=[ ]*(?:{_AGE_AFTER}))",
+            *(rf"(?<={word}){_TENS}|(?<={word}[在为是:]){_TENS}" for word in _AGE_BEFORE),
+            r"[一二三四五六七八九](?=米)|(?<=米)[零〇一二三四五六七八九]{1,2}",
+            rf"[一二]百[{_CN}]{{0,4}}(?=[ ]*(?:cm|厘米|公分|以上|以下|斤|公斤))",
+            rf"[{_CN}]{{1,4}}(?=[ ]*(?:公斤|斤))",
+        ]
+    )
 )
 # Birth cohorts: 九零后 → 90后, 零零后 → 00后 (read digit by digit).
 _COHORT = re.compile(r"[〇零五六七八九][〇零五](?=后)")
 # Typing slips that hide a number: 一 as a dash between digits (16一40岁), 一下/已下 for 以下 after an age.
 _SLIP = re.compile(r"(?<=\d)(?P<dash>一)(?=\d)|(?<=岁)[一已](?=下|内|上)")
+# …and between two numerals in words: 二十五一三十五岁 is 25-35岁.
+_CN_RANGE = re.compile(rf"(?P<lo>{_TENS})一(?P<hi>{_TENS})(?=[ ]*周?岁)")
 # Where any of them could start: one character class, which the regex engine scans for quickly.
 _CANDIDATE = re.compile(rf"[&{_SPACES}{_CN}已]")
 
@@ -144,6 +159,10 @@ def _changes(text: str) -> list[tuple[int, int, str]]:
         elif (slip := _SLIP.match(text, at)) is not None:
             changes.append((at, slip.end(), "-" if slip.group("dash") else "以"))
             pos = slip.end()
+        elif (cn_range := _CN_RANGE.match(text, at)) is not None:
+            lo, hi = chinese_to_int(cn_range.group("lo")), chinese_to_int(cn_range.group("hi"))
+            changes.append((at, cn_range.end(), f"{lo}-{hi}"))
+            pos = cn_range.end()
         elif (cohort := _COHORT.match(text, at)) is not None:
             changes.append((at, cohort.end(), "".join(str(_DIGIT[c]) for c in cohort.group())))
             pos = cohort.end()

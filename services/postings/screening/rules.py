@@ -4,6 +4,7 @@ import re
 
 from services.postings.screening.engine import Context, Detector, Finding, drop_exempted, merge
 from services.postings.screening.rules_age import AGE_RULES, EXEMPT_AGE, age_findings
+from services.postings.screening.rules_family import FAMILY_RULES
 from services.postings.screening.rules_health import (
     DISABILITY_RULES,
     EXEMPT_DISABILITY,
@@ -18,13 +19,17 @@ from services.postings.screening.rules_origin import (
     EXEMPT_HUKOU,
     HUKOU_RULES,
 )
+from services.postings.screening.rules_place import PLACE_RULES, hometown_findings
 from services.postings.screening.rules_sex import EXEMPT_MARITAL, EXEMPT_SEX, MARITAL_RULES, SEX_RULES
 
 DETECTORS: tuple[Detector, ...] = (
     *SEX_RULES,
     *MARITAL_RULES,
+    *FAMILY_RULES,
     *ETHNICITY_RULES,
     *HUKOU_RULES,
+    *PLACE_RULES,
+    hometown_findings,
     *PATHOGEN_RULES,
     *DISABILITY_RULES,
     *IMPAIRMENT_RULES,

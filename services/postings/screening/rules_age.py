@@ -23,9 +23,17 @@ ADULT_AGE = 18
 # A minimum age above 18 shuts young adults out (年龄23岁以上): it needs a reason like a ceiling does. From
 # 40 up a minimum reaches out to older workers (4050 policies, 大龄也可) and is left alone.
 OLDER_WORKERS_AGE = 40
+# The statutory retirement ages: men 60 (63 under the 2025 reform), women 50 or 55 (and 60 for some posts).
+# A range from the working age up to one of them is the whole working life, not a ceiling: 60 or 63 for
+# everyone, 50 or 55 only where the range is the women's (女18-50岁); for men 50 is a ceiling. From 65 up
+# a limit is about re-hired retirees and is no ceiling either.
+RETIREMENT_AGES = frozenset({60, 63})
+WOMEN_RETIREMENT_AGES = frozenset({50, 55})
+RETIREES_AGE = 65
+_WOMEN_BEFORE = re.compile(r"(?:女|女性|女士|女工|女生)[:]?(?:年龄)?[:]?$")
 
 _PREFIX = (
-    r"(?:年龄|年纪)(?:要求|限制|范围|段|条件|上限)?[:]?(?:必须|须|需|要求|应|限于?|最好)?(?:在|为|是)?[:]?"
+    r"(?:年龄|年纪|岁数)(?:要求|限制|范围|段|条件|上限)?[:]?(?:必须|须|需|要求|应|限于?|最好)?(?:在|为|是)?[:]?"
     r"(?:男女(?:均|不限,?)?|男性?|女性?|男士|女士)?"
 )
 _UNIT = r"(?:岁?周)?岁"  # 岁, 周岁, and the slip 岁周岁
@@ -46,9 +54,13 @@ class AgePattern:
     not_after: str = "0123456789."  # characters that, just before, make it part of another number
 
 
+# A refusal after an age (勿扰, 不要, 不建议投, 就别投了).
+_TURNED_AWAY = rf"(?:就)?(?:{REJECT_AFTER}|不建议|别投|别来|就别)"
+# An age not just after 未满/不满/低于 (未满18周岁勿扰 turns away those under 18: a minimum).
+_NOT_UNDER = r"[0-9](?<!未满[0-9])(?<!不满[0-9])(?<!低于[0-9])(?<!小于[0-9])(?<!不到[0-9])[0-9]?(?![0-9])"
 _CEILINGS = (
     AgePattern(
-        re.compile(rf"{_AGE}(?:{_UNIT})?{_INCL}(?:以下|以内|之内|之下|及以下|及以内|或以下|内)"), True
+        re.compile(rf"{_AGE}(?:{_UNIT})?{_INCL}(?:以下|以内|之内|之下|及以下|及以内|或以下|内|往下)"), True
     ),
     AgePattern(
         re.compile(
@@ -58,10 +70,24 @@ _CEILINGS = (
         True,
     ),
     AgePattern(
-        re.compile(rf"{_AGE}{_UNIT}(?:以上|及以上|或以上)?(?:的|者|人员)?(?={REJECT_AFTER})"),
+        re.compile(rf"{_NOT_UNDER}{_UNIT}(?:以上|及以上|或以上|往上|开外)?(?:的|者|人员)?(?={_TURNED_AWAY})"),
         may_be_a_minimum=False,
     ),
-    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁)")),
+    # 四十五往上的不要 / 35+勿扰 / 过了40的不建议投 / 年满35的不要: an upper limit said as a refusal
+    AgePattern(
+        re.compile(rf"{_NOT_UNDER}(?:以上|及以上|往上|开外|\+|多岁)(?:的|者|人员)?(?={_TURNED_AWAY})"),
+        may_be_a_minimum=False,
+    ),
+    AgePattern(
+        re.compile(
+            rf"(?=[过超上年满大高])(?:过了|超过了?|超了|上了|年满|满了|大于|高于){_AGE}(?:{_UNIT})?(?:以上|往上)?(?:的|者|人员)?"
+            rf"(?={_TURNED_AWAY})"
+        ),
+        may_be_a_minimum=False,
+    ),
+    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁|多岁)")),
+    AgePattern(re.compile(r"[0-9][0-9](?:左右|上下|出头)"), True),
+    AgePattern(re.compile(rf"[0-9][0-9](?:左右|上下|出头)(?:的|者)?(?={PREFER}|{_TURNED_AWAY})")),
     AgePattern(re.compile(rf"(?:年龄|年纪)(?:上限|最大|最高)[:为]?{_AGE}(?:{_UNIT})?")),
 )
 _MINIMUMS = (
@@ -82,7 +108,9 @@ _SERVED_BEFORE = re.compile(
     r"面向|针对|服务于|照顾|照看|辅导|陪伴|护理|看护|招生|小孩|孩子|儿童|子女|宝宝|幼儿|婴|少儿|青少年|老人"
 )
 # …or that describe the team or a result (团队平均年龄28岁, 看起来年轻十岁).
-_DESCRIBING_BEFORE = re.compile(r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去)的?$")
+_DESCRIBING_BEFORE = re.compile(
+    r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去|都是|均为|大多|多为|大部分|我们)的?(?:是|在)?$"
+)
 # 主要客户为25-40岁女性: the customers' ages.
 _SERVED_LEAD = re.compile(
     r"(?:客户|顾客|用户|会员|消费者|学员|患者|客群|受众|对象)群?体?(?:主要|多|大多|均)?(?:为|是|以|在|年龄段?为?)?[:]?$"
@@ -94,6 +122,7 @@ _SERVED_AFTER = re.compile(
 # 不招16岁以下 / 未满18周岁勿扰 set a minimum age, which is lawful.
 _REJECTION_BEFORE = re.compile(rf"(?:{REJECT_BEFORE}|严禁|禁止|不得|杜绝|不允许)[^,;。]{{0,4}}$")
 _REJECTION_AFTER = re.compile(rf"的?(?:{REJECT_AFTER})")
+_REJECT_JUST_BEFORE = re.compile(rf"{REJECT_BEFORE}$")
 
 
 # 欢迎35岁以上的开发者 / 45岁以上也可: a minimum that welcomes, or sets a condition for, a group.
@@ -140,8 +169,11 @@ def after_list_marker(ctx: Context, start: int) -> bool:
     return starts_clause(ctx, j) or (j > 0 and ctx.text[j - 1] == "(")
 
 
-def _follows_number(ctx: Context, start: int, chars: str = "0123456789.") -> bool:
-    return start > 0 and ctx.text[start - 1] in chars and not after_list_marker(ctx, start)
+def _follows_number(ctx: Context, start: int, chars: str = "0123456789.", unit: bool = False) -> bool:
+    """The match continues a number (3.5, 2018), unless an age with 岁 was run into one (600045岁)."""
+    if start <= 0 or ctx.text[start - 1] not in chars or after_list_marker(ctx, start):
+        return False
+    return not (unit and ctx.text[max(0, start - 2) : start].isdigit())
 
 
 def _bare_range_is_an_age(ctx: Context, match: "re.Match[str]", lo: int, hi: int) -> bool:
@@ -173,7 +205,8 @@ def _ranges(ctx: Context) -> Iterator[AgeBound]:
     for m in _RANGE.finditer(ctx.text):
         lo, hi = _numbers(m)[:2]
         start = _with_prefix(ctx, m)
-        if _follows_number(ctx, m.start()) or lo >= hi:
+        unit = bool(_HAS_UNIT.search(m.group()))
+        if _follows_number(ctx, m.start(), unit=unit) or lo >= hi:
             continue
         if start is None and not _HAS_UNIT.search(m.group()) and not _bare_range_is_an_age(ctx, m, lo, hi):
             continue
@@ -191,11 +224,18 @@ def _ceilings(ctx: Context) -> Iterator[AgeBound]:
     for age in _CEILINGS:
         for m in age.pattern.finditer(ctx.text):
             start = _with_prefix(ctx, m)
-            if age.needs_context and start is None and not _HAS_UNIT.search(m.group()):
+            if (
+                age.needs_context
+                and start is None
+                and not _HAS_UNIT.search(m.group())
+                and not _REJECT_JUST_BEFORE.search(ctx.before(m.start(), 4))
+            ):
                 continue
-            if _follows_number(ctx, m.start(), age.not_after):
+            if _follows_number(ctx, m.start(), age.not_after, unit=bool(_HAS_UNIT.search(m.group()))):
                 continue
             if age.may_be_a_minimum and _is_turned_away(ctx, m):
+                # 不收30以下的 / 25岁以下勿扰: those under the age are turned away, so it is a minimum
+                yield AgeBound(m.start(), m.end(), _numbers(m)[0], None)
                 continue
             yield AgeBound(m.start() if start is None else start, m.end(), None, _numbers(m)[0])
 
@@ -240,13 +280,32 @@ def _forbidden_work(ctx: Context) -> bool:
     return False
 
 
+def _working_life(ctx: Context, bound: AgeBound) -> bool:
+    """16-60岁 / 女18至55周岁 / 65周岁以下: the lawful working ages, or a limit for re-hired retirees."""
+    assert bound.hi is not None
+    if bound.lo is not None and bound.lo > ADULT_AGE:
+        return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
+    if bound.hi >= RETIREES_AGE:
+        return True
+    if bound.lo is None or bound.lo < MIN_WORKING_AGE:
+        return False
+    if bound.hi in WOMEN_RETIREMENT_AGES:
+        return bool(_WOMEN_BEFORE.search(ctx.before(bound.start, 6)))
+    return bound.hi in RETIREMENT_AGES
+
+
 def age_findings(ctx: Context) -> Iterator[Finding]:
     """Age ceilings (needs justification) and ages below what the law allows (prohibited)."""
     minors: list[tuple[int, int]] = []
-    for b in age_bounds(ctx):
+    bounds = age_bounds(ctx)
+    # 18-60岁左右: the 60岁左右 inside a working-life range is that range's top, not a ceiling of its own.
+    lawful = [b for b in bounds if b.lo is not None and b.hi is not None and _working_life(ctx, b)]
+    for b in bounds:
         if b.hi is not None and b.hi < MIN_WORKING_AGE:
             continue
-        if b.hi is not None and b.hi >= ADULT_AGE:
+        if any(w is not b and w.start <= b.start and b.end <= w.end for w in lawful):
+            continue
+        if b.hi is not None and b.hi >= ADULT_AGE and not _working_life(ctx, b):
             yield Finding(b.start, b.end, "age", "age_ceiling")
         if b.hi is None and b.lo is not None and ADULT_AGE < b.lo < OLDER_WORKERS_AGE:
             yield Finding(b.start, b.end, "age", "age_floor")
@@ -285,7 +344,7 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "generation_preferred",
         "age",
-        rf"{_GENERATION}(?:{PREFER})",
+        rf"{_GENERATION}(?:的|人员)?(?:{PREFER}|{REJECT_AFTER})",
         # 同事都是90后为主 describes the team.
         vetoes=[_NOT_A_NUMBER, near_before(r"都是|团队|同事|员工|公司|大多|多为|大部分|主要是", 6)],
     ),
@@ -294,7 +353,17 @@ AGE_RULES: tuple[Rule, ...] = (
         "age",
         rf"(?:年轻|青年)(?:人|女性|男性|女孩|女生|男生|小伙子?|妈妈|宝妈)?(?:{PREFER})",
     ),
-    rule("older_rejected", "age", rf"(?:年龄|年纪|岁数)(?:偏大|太大|过大|大)(?:的|者)?(?:{REJECT_AFTER})"),
+    rule(
+        "older_rejected",
+        "age",
+        rf"(?=[年岁上太偏])(?:(?:年龄|年纪|岁数)(?:偏大|太大|过大|大)了?|上了?年纪|年老|太老|偏老)(?:的|者|人员)?(?:{_TURNED_AWAY})",
+    ),
+    # 年轻的就算了 / 太年轻的不要: the young turned away, an age limit like any other
+    rule(
+        "youth_rejected",
+        "age",
+        rf"年轻(?:的|人|者|人员|小伙子?|姑娘)?(?:{_TURNED_AWAY})",
+    ),
     rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可)(?:太|过)?大"),
     rule(
         "elderly_rejected", "age", rf"(?:中老年|中年|老年人|大龄|高龄|超龄)(?:人|者|人员)?(?:{REJECT_AFTER})"

@@ -16,7 +16,7 @@ from services.postings.screening.patterns import (
 _PATHOGEN = family("pathogens")
 _HBV_TESTS = r"(?:乙肝五项|乙肝两对半|两对半|乙肝表面抗原|hbsag|hbv|乙肝|hiv|艾滋病?)"
 _NEGATED = (
-    r"(?:无|没有|非|不是|不能有|不得有|不得患有|未患有?|不能是|不能患有|不可有|不准有|需无|须无|要求无|无任何"
+    r"(?:没有?(?:得|患)过|未(?:曾)?患过?|从未(?:得|患)过|既往无|无|没有|非|不是|不能有|不得有|不得患有|未患有?|不能是|不能患有|不可有|不准有|需无|须无|要求无|无任何"
     r"|不接受|不招收?|不要|不收|谢绝|拒绝|不录用?)"
 )
 _DISEASE_QUALIFIER = r"(?:任何|各类|各种|一切|患有|急慢性|急性|慢性|重大|严重)?(?:的)?"
@@ -55,6 +55,14 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
         "pathogen_rejected",
         "pathogen_carrier",
         rf"{_PATHOGEN}(?:阳性)?(?:者|患者|病人|人员|人士|携带者)?(?:{REJECT_AFTER})",
+    ),
+    # 有传染病史者不予录用 / 曾患肝炎的勿扰 / 患过结核的不要: a history is excluded like the disease
+    rule(
+        "pathogen_history_rejected",
+        "pathogen_carrier",
+        rf"{_PATHOGEN}(?:病)?(?:史|病史|既往史)?(?:的|者|患者|人员|人士)*(?:{REJECT_AFTER})",
+        before=r"(?:有|曾患有?|患过|得过|曾得过|曾有|既往有|有过)",
+        vetoes=[in_equality_statement],
     ),
     rule(
         "pathogen_tested",
@@ -104,6 +112,19 @@ DISABILITY_RULES: tuple[Rule, ...] = (
         "disability_body_flawless",
         "disability",
         rf"{_BODY}(?:上)?(?:无|没有|不能有|不得有)(?:任何)?(?:明显)?(?:{_DISABLED}|缺陷)",
+    ),
+    # 身体健康无缺陷 / 无身体疾病及缺陷: the defect at the end of a list about the body
+    rule(
+        "body_defect_listed",
+        "disability",
+        rf"{_BODY}(?:健康|健全|良好|状况良好)?[,、]?(?:无|没有)[^,;。]{{0,6}}?(?:缺陷|残疾|残缺|畸形)",
+        vetoes=[in_equality_statement],
+    ),
+    rule(
+        "body_defect_listed_after",
+        "disability",
+        rf"(?:无|没有){_BODY}[^,;。]{{0,6}}?(?:及|和|、|或|与)(?:{_BODY})?(?:缺陷|残疾|残缺|畸形)",
+        vetoes=[in_equality_statement],
     ),
     rule(
         "disability_able_bodied",

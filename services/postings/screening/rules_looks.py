@@ -8,11 +8,31 @@ from services.postings.screening.patterns import (
     LIMIT,
     PREFER,
     REJECT_AFTER,
+    SEPARATORS,
     char_before,
     near_after,
     near_before,
+    not_at_clause_start,
 )
 
+# Looks said in everyday words: 看着顺眼, 长得不难看, 漂亮点; compared with a celebrity (长得像…, 神似…,
+# 明星脸); or a bare adjective as a list item (帅气阳光).
+_COLLOQUIAL = (
+    r"(?=[长样模看瞅])(?:(?:长(?<![成增生擅延助]长)[得相]|样子|模样)(?:要|需要?|必须|最好|还)?(?:比较|要|很|较|得)?"
+    r"(?:顺眼|舒服|耐看|精神|周正|不难看|不丑|过得去|说得过去|可以|好|美|俊|甜|可爱|标致|清秀|帅)"
+    r"|长(?<![成增生擅延助]长)的(?:比较|很)?(?:好看|漂亮|帅|俊|标致|清秀|顺眼|耐看|甜美|不难看|不丑)"
+    r"|(?:看着|看上去|瞅着)(?:要|比较|很)?(?:顺眼|舒服|耐看|精神|周正|不难看|不丑|过得去))"
+)
+_LIKE_A_STAR = (
+    r"(?=[长外颜样相气脸神撞酷])(?:(?:长得|长相|外形|外貌|颜值|样貌|相貌|气质|脸)(?:要|最好)?"
+    r"(?:像|似|神似|酷似|撞脸|堪比|媲美|不输|接近)"
+    r"|神似|撞脸|酷似)"
+)
+_STAR_LOOKS = r"(?:明星|网红|偶像|爱豆|模特)(?:脸|相|范儿?|气质|颜值|身材|长相|级颜值)"
+_PRETTY_ALONE = (
+    rf"(?:帅气|漂亮|好看|美丽|靓丽|颜值高|长得好)(?:阳光|大方|有气质|可爱|时尚)?(?=[{SEPARATORS}]|$)"
+)
+_PRETTY_ENOUGH = r"(?:漂亮|好看|帅|俊|精神)(?:一)?点(?!子|缀|评|赞|击)"
 _NUMBER = r"\d+(?:\.\d+)?(?:cm|m|米|厘米|公分)?\d*(?:cm|厘米|公分)?"
 _HEIGHT_LEAD = (
     r"(?:要求|标准)?[:]?(?:在|为|需|须|要|必须|分别是|分别为|达到|不低于|不少于|不矮于|高于|超过|>|≥|>="
@@ -147,4 +167,9 @@ LOOKS_RULES: tuple[Rule, ...] = (
     rule("no_marks", "appearance", _NO_MARKS, vetoes=[_DUTY]),
     rule("marks_rejected", "appearance", _MARKS_REJECTED),
     rule("skin", "appearance", _SKIN, vetoes=[_DUTY]),
+    rule("looks_colloquial", "appearance", _COLLOQUIAL, vetoes=[_DUTY, _SETTING]),
+    rule("looks_like_a_star", "appearance", _LIKE_A_STAR, vetoes=[_DUTY, _OWNER]),
+    rule("star_looks", "appearance", _STAR_LOOKS, vetoes=[_DUTY, _OWNER, _SETTING]),
+    rule("pretty_alone", "appearance", _PRETTY_ALONE, vetoes=[not_at_clause_start, _SETTING]),
+    rule("pretty_enough", "appearance", _PRETTY_ENOUGH, vetoes=[_DUTY, _SETTING]),
 )

@@ -212,6 +212,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         "hukou_region",
         rf"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地)(?:要求)?[:]?(?:为|是|须为|需为|须在|需在|在|限|仅限)?"
         rf"(?:{_PLACE}|{_URBAN_RURAL})",
+        vetoes=[_BENEFIT_AFTER, _OFFERED],
     ),
     rule(
         "locals_only",

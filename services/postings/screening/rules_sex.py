@@ -83,6 +83,28 @@ def _not_a_split(ctx: Context, match: "re.Match[str]") -> bool:
 _HEIGHT_STANDARD = near_after(r"[^,;。]{0,6}?(?:\d\.\d{1,2}米|\d{3}|\d米\d|cm|厘米|公分)", 10)
 # 退休人员：女50岁以上，男60岁以上 repeats the statutory retirement ages.
 _RETIREMENT = earlier_in_clause(r"退休")
+_NUMBER = re.compile(r"[0-9]+")
+
+
+_MEN_TO_RETIREMENT = re.compile(r"男(?:性|士|工)?[:]?(?:年龄)?[:]?(?:1[68]周?岁?[-至到]+)?(?:60|63)周?岁")
+_WOMEN_TO_RETIREMENT = re.compile(r"女(?:性|士|工)?[:]?(?:年龄)?[:]?(?:1[68]周?岁?[-至到]+)?(?:50|55)周?岁")
+
+
+def _statutory_split(ctx: Context, match: "re.Match[str]") -> bool:
+    """男18-60岁，女18-50岁 in one clause: the two sexes' statutory retirement ages, not a split."""
+    clause = ctx.clause(match.start())
+    return bool(_MEN_TO_RETIREMENT.search(clause) and _WOMEN_TO_RETIREMENT.search(clause))
+
+
+def _retirement_ages(ctx: Context, match: "re.Match[str]") -> bool:
+    """男18-60岁，女18-50岁: each sex's range ends at its statutory retirement age, as the law sets it."""
+    ages = {}
+    for sex, part in (("a", "x"), ("b", "y")):
+        numbers = [int(n) for n in _NUMBER.findall(match.group(part))]
+        ages["男" in match.group(sex)] = max(numbers, default=0)
+    return ages.get(True) in (60, 63) and ages.get(False) in (50, 55)
+
+
 _WELCOME = earlier_in_clause(r"欢迎|鼓励|照顾|包括|含")
 # 客户以女性为主 describes the customers, not the staff.
 _SERVED = near_before(r"客户|顾客|用户|消费者|会员|学员|患者|对象|产品|市场|读者|观众|粉丝", 6)
@@ -158,6 +180,7 @@ SEX_RULES: tuple[Rule, ...] = (
             _WELCOME,
             _HEIGHT_STANDARD,
             _RETIREMENT,
+            _statutory_split,
             _GROOMING,
             in_equality_statement,
         ],
@@ -212,6 +235,7 @@ SEX_RULES: tuple[Rule, ...] = (
             _same_sex_pair,
             _not_a_split,
             _RETIREMENT,
+            _retirement_ages,
             in_equality_statement,
         ],
     ),

@@ -39,6 +39,19 @@ def test_birth_cohorts_in_chinese_numerals_become_digits() -> None:
     assert normalize("限九零后，八五后，零零后").text == "限90后,85后,00后"
 
 
+def test_tens_numerals_said_as_an_age_without_sui_become_digits() -> None:
+    text = normalize("过了四十的不要，不收三十以下的，岁数在三十上下").text
+    assert text == "过了40的不要,不收30以下的,岁数在30上下"
+
+
+def test_tens_numerals_elsewhere_stay_words() -> None:
+    assert normalize("十一点下班，一带一，十分以上").text == "十一点下班,一带一,十分以上"
+
+
+def test_a_yi_between_numerals_in_words_is_read_as_a_dash() -> None:
+    assert normalize("年龄二十五一三十五岁").text == "年龄25-35岁"
+
+
 def test_a_yi_between_digits_is_read_as_a_dash() -> None:
     assert normalize("年龄16一40岁").text == "年龄16-40岁"
 

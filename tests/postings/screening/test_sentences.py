@@ -3,6 +3,7 @@
 import pytest
 
 from services.postings.screening.checker import screen_text
+from tests.postings.screening.families import SLOT_FAMILIES
 
 PROHIBITED = [
     ("限男性，能吃苦耐劳", "sex"),
@@ -517,7 +518,7 @@ FAMILIES: list[tuple[str, list[tuple[str, str, str | None]]]] = [
 ]
 FAMILY_CASES = [
     pytest.param(sentence, verdict, category, id=f"{family}: {sentence}")
-    for family, cases in FAMILIES
+    for family, cases in [*FAMILIES, *SLOT_FAMILIES]
     for sentence, verdict, category in cases
 ]
 

@@ -1,0 +1,327 @@
+"""Origin and residence preferences: rules with a place slot filled from the national gazetteer.
+
+A rule is three slots around a place: what stands before it (a limit, a verb of living or returning,
+a negation), the place (any division or its short form, a region, or 本地/本市/省内 …) and what comes
+after (a person or origin word: 人, 籍, 老乡, 户口, 本地人 …; then a preference or a refusal). The
+place is looked up in a set, so the rules stay as fast as the ones without it.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from services.postings.screening.engine import Context, Finding
+from services.postings.screening.gazetteer import LONGEST, place_names, province_abbreviations
+from services.postings.screening.lexicon import alternation
+from services.postings.screening.patterns import (
+    LIMIT,
+    PREFER,
+    REJECT_AFTER,
+    REJECT_BEFORE,
+    SEPARATORS,
+    starts_clause,
+)
+from services.postings.screening.rules_age import after_list_marker
+
+CATEGORY = "hukou_region"
+# Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
+LOCAL = tuple("本地 当地 本市 本省 本县 本区 本镇 本村 省内 市内 县内 区内 本地区".split())
+# …and for everywhere else (外地的不要 is a limit by origin too).
+ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
+# Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
+_ORIGIN = (
+    r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|"
+    + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
+)
+_WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才)*"
+# A refusal or a preference said after the group.
+_OF = re.compile(r"的$")
+_BACKGROUND = re.compile(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?$")
+# Workers named after 本地 (本地阿姨, 当地师傅).
+_WORKER = alternation(
+    "阿姨 大姐 姐姐 大叔 大哥 师傅 宝妈 小伙 姑娘 工人 员工 女工 男工 司机 保姆 保洁 厨师 普工 钟点工".split()
+)
+_REFUSAL = rf"(?:{REJECT_AFTER}|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+_VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
+_LIST = r"(?:[或及和、/][^,;。]{0,12}?)?"
+# Nearby words that say the place is not asked for (不要求本地户口), offered (可解决户口), welcomed
+# (接受外地人) or about the work (熟悉本地路况 is no origin).
+_NOT_ASKED = re.compile(
+    r"(?:不要求|无需|不需要?|不用|不必|无须|不限|不论|不管|不问|不看|非必须|欢迎|接受|也可|均可|解决|办理|落户|协助)"
+    r"[^,;。]{0,6}$"
+)
+# 户口在本地可以办理 / 济南户籍指标: the hukou is offered, not asked for.
+_OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
+_HEADER = re.compile(r"(?:要求|条件|户籍|籍贯)[:]?$")
+_EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分")
+# 不在上海勿投，需现场办公: about coming to the workplace, not where one is from.
+_ON_SITE = re.compile(r"现场|到岗|坐班|驻场|办公|上班|面试|线下|到店|到公司")
+_WORKPLACE = re.compile(r"工作地|地点|城市|办公|base|驻地|坐标|项目|资产|门店|分公司|调配|派驻|外派")
+# 定居珠海或长期在珠海发展者优先 / 本地或可驻场者优先: an alternative anyone may meet.
+_OPEN_ALTERNATIVE = re.compile(
+    r"[或/](?:者)?[^,;。]{0,6}?(?:可|愿|能|接受|长期|驻场|出差|留在|定居|常驻|意向|打算|有意)"
+)
+
+
+@cache
+def _names() -> frozenset[str]:
+    return place_names() | frozenset(LOCAL) | frozenset(ELSEWHERE)
+
+
+@cache
+def _edges() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters a place name can start and end with: one set test before any slicing."""
+    names = _names()
+    return frozenset(n[0] for n in names), frozenset(n[-1] for n in names)
+
+
+# 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
+_AREA_SUFFIXES = tuple("及周边地区 及周边 和周边 周边地区 周边 附近地区 等地区 等地 一带 地区".split())
+_JOINERS = frozenset("、/和及或与")
+
+
+def _longest_ending_at(text: str, pos: int) -> int | None:
+    if pos < 2 or text[pos - 1] not in _edges()[1]:
+        return None
+    names = _names()
+    return next((pos - n for n in range(min(LONGEST, pos), 1, -1) if text[pos - n : pos] in names), None)
+
+
+def place_before(text: str, end: int) -> int | None:
+    """Where the run of places ending at `end` starts (山东潍坊本地 → at 山; 鲁 in 鲁籍), or None."""
+    pos = end
+    for suffix in _AREA_SUFFIXES:
+        if text.startswith(suffix, end - len(suffix)):
+            pos = end - len(suffix)
+            break
+    start = None
+    if pos == end and text.startswith("籍", end) and end > 0 and text[end - 1] in province_abbreviations():
+        start = pos = end - 1
+    while (found := _longest_ending_at(text, pos)) is not None:
+        start = pos = found
+        if pos > 1 and text[pos - 1] in _JOINERS and _longest_ending_at(text, pos - 1) is not None:
+            pos -= 1
+    return start
+
+
+def place_after(text: str, begin: int) -> int | None:
+    """Where the run of places starting at `begin` ends, or None."""
+    names, firsts = _names(), _edges()[0]
+    end, pos, limit = None, begin, len(text)
+    while pos < limit and text[pos] in firsts:
+        found = next(
+            (pos + n for n in range(min(LONGEST, limit - pos), 1, -1) if text[pos : pos + n] in names), None
+        )
+        if found is None:
+            break
+        end = pos = found
+    return end
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRule:
+    """`anchor` is the distinctive part; the place stands right before it (place="before") or after."""
+
+    name: str
+    anchor: re.Pattern[str]
+    place: str  # "before" or "after"
+    lead: re.Pattern[str] | None = None  # must end right before the place (place="before")
+    between: re.Pattern[str] | None = None  # may stand between the place and the anchor (place="before")
+    tail: re.Pattern[str] | None = None  # must follow the place (place="after")
+    clause_veto: re.Pattern[str] | None = None  # words anywhere in the clause that make it no limit
+    local_only: bool = False  # only 本地/当地 … fill the place slot
+    alone: bool = False  # the span must open a clause or a list item (1、东北人，…), or follow 要求：
+
+    def __call__(self, ctx: Context) -> Iterator[Finding]:
+        for m in self.anchor.finditer(ctx.text):
+            span = self._before(ctx.text, m) if self.place == "before" else self._after(ctx.text, m)
+            if span is not None and not self._vetoed(ctx, *span):
+                yield Finding(span[0], span[1], CATEGORY, self.name)
+
+    def _before(self, text: str, m: "re.Match[str]") -> tuple[int, int] | None:
+        place_end = m.start()
+        if self.between is not None:
+            window = text[max(0, place_end - 8) : place_end]
+            gap = self.between.search(window)
+            place_end -= 0 if gap is None else len(window) - gap.start()
+        start = place_before(text, place_end)
+        if start is None or (self.local_only and text[start:place_end] not in LOCAL):
+            return None
+        if self.lead is not None:
+            window = text[max(0, start - 12) : start]
+            lead = self.lead.search(window)
+            if lead is None:
+                return None
+            start -= len(window) - lead.start()
+        return start, m.end()
+
+    def _after(self, text: str, m: "re.Match[str]") -> tuple[int, int] | None:
+        place_end = place_after(text, m.end())
+        if place_end is None:
+            return None
+        if self.tail is None:
+            return m.start(), place_end
+        tail = self.tail.match(text, place_end)
+        return None if tail is None else (m.start(), tail.end())
+
+    def _vetoed(self, ctx: Context, start: int, end: int) -> bool:
+        clause = ctx.clause(start)
+        if _NOT_ASKED.search(ctx.before(start, 10)) or _EQUALITY.search(clause):
+            return True
+        if _OPEN_ALTERNATIVE.search(ctx.text, start, end) or _OFFERED_AFTER.match(ctx.text, end):
+            return True
+        if self.alone and not (
+            (starts_clause(ctx, start) and ctx.text[start - 1 : start] != "(")  # not 王先生(重庆人)
+            or after_list_marker(ctx, start)
+            or _HEADER.search(ctx.before(start, 4))
+        ):
+            return True
+        return self.clause_veto is not None and bool(self.clause_veto.search(clause))
+
+
+def _anchor(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _lead(pattern: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{pattern})$")
+
+
+# 优先考虑上海项目经验 / 倾向于本地市场: the place is where the work or experience is.
+_PEOPLE = r"(?:人员|求职者|候选人|应聘者|人才|人士|朋友|同学|出身|背景)"
+_ABOUT_WORK = (
+    r"(?:经验|经历|项目|市场|客户|业务|出差|工作|分公司|门店|区域|范围|周边|高校|院校|大学|学校|企业|公司|资源"
+    r"|行业|品牌|渠道|门店|办事处|总部|用户|政策)"
+)
+
+PLACE_RULES: tuple[PlaceRule, ...] = (
+    # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
+    PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}{_LIST}{_VERDICT}"), "before"),
+    # 籍贯：山东 / 户籍所在地为黔东南 / 户口要求：本市: a header that names the place
+    PlaceRule(
+        "origin_header",
+        _anchor(
+            r"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地|生源)(?:要求|限制)?[:]?"
+            r"(?:为|是|须为|需为|须在|需在|在|限|仅限|必须是|要求)?"
+        ),
+        "after",
+    ),
+    # 河南的勿扰, 外地的暂不考虑: the place and 的, then a refusal
+    PlaceRule("origin_refused", _anchor(rf"的(?:人|朋友|求职者)?{_REFUSAL}"), "before", clause_veto=_ON_SITE),
+    # 只要山东人, 限潍坊籍, 不招河南人, 要求济南户口
+    PlaceRule(
+        "origin_limited",
+        _anchor(rf"{_ORIGIN}{_WHO}"),
+        "before",
+        lead=_lead(rf"{LIMIT}|{REJECT_BEFORE}|倾向于?|偏向于?|偏好|希望(?:是|为|招|找)?"),
+    ),
+    # 1、东北人，能吃苦 / 山东籍: the group standing alone as an item of a requirement list
+    PlaceRule(
+        "origin_alone",
+        _anchor(rf"(?:人|籍)(?=[{SEPARATORS}]|$)"),
+        "before",
+        alone=True,
+    ),
+    # 2：运城本地，在运城长期生活: a place and 本地 as an item of a requirement list
+    PlaceRule("local_alone", _anchor(rf"本地(?:人)?(?=[{SEPARATORS}]|$)"), "before", alone=True),
+    # 招本地阿姨, 本地师傅优先: 本地 (not a named place, which may be where the work is) and a worker
+    PlaceRule(
+        "local_worker",
+        _anchor(rf"{_WORKER}{_WHO}{_LIST}{_VERDICT}"),
+        "before",
+        between=_OF,
+        local_only=True,
+    ),
+    PlaceRule(
+        "local_worker_limited",
+        _anchor(_WORKER),
+        "before",
+        lead=_lead(rf"{LIMIT}|希望(?:是|为|招|找)?(?:一个|一位|一名)?"),
+        between=_OF,
+        local_only=True,
+    ),
+    # 非本地户籍暂不考虑, 非山东籍勿扰, 不是济南人不要, 非本地勿扰
+    PlaceRule(
+        "outsiders_refused",
+        _anchor(r"非|不是|并非|不属于"),
+        "after",
+        tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作)*{_REFUSAL}"),
+    ),
+    # 不在本市的勿扰, 不住在杭州的不要 (不在上海勿投，需现场办公 is about coming to work)
+    PlaceRule(
+        "absent_refused",
+        _anchor(r"不在|不住在?|没在|没有在|不常住在?|未在"),
+        "after",
+        tail=re.compile(rf"(?:{_ORIGIN}|的|者|人员|居住|常住|生活)+{_REFUSAL}"),
+        clause_veto=_ON_SITE,
+    ),
+    # 居住在潍坊的优先, 常驻本地者优先, 家住济南市区为佳
+    PlaceRule(
+        "residence_preferred",
+        _anchor(
+            r"(?:居住|常驻|常住|定居|家住|住家|住在|户籍|户口)(?<![可能意想愿]..)(?:在|于|地在|地为|地是)?"
+        ),
+        "after",
+        tail=re.compile(rf"(?:市区|市内|城区|本地)?(?:的|者|人员|人|居民|地区|周边)*{_LIST}{_VERDICT}"),
+    ),
+    # 济南本地居住者优先, 在潍坊常住的优先
+    PlaceRule(
+        "residence_named",
+        _anchor(rf"(?:居住|常住|常驻|定居|生活)(?:的|者|人员|居民)+{_VERDICT}"),
+        "before",
+    ),
+    # 倾向于省内候选人, 倾向招聘山东籍, 倾向于山东省内酒店管理工作者
+    PlaceRule(
+        "origin_inclined",
+        _anchor(r"倾向于?(?:招聘?|录用|选择|考虑)?|偏向于?|偏好"),
+        "after",
+        tail=re.compile(rf"(?!的?{_ABOUT_WORK})"),
+    ),
+    # 优先考虑本地人, 优先录用山东籍
+    PlaceRule(
+        "origin_first",
+        _anchor(r"优先(?:考虑|录用|录取|招聘|选择|选用)?"),
+        "after",
+        tail=re.compile(rf"(?:的)?(?:{_ORIGIN}|{_PEOPLE})"),
+    ),
+    # 优先考虑省内 (工作地优先深圳 is where the work is)
+    PlaceRule(
+        "origin_first_bare",
+        _anchor(r"优先(?:考虑|录用|录取|招聘|选用)?"),
+        "after",
+        tail=re.compile(rf"(?=[{SEPARATORS}]|$)"),
+        clause_veto=_WORKPLACE,
+    ),
+    # 想回本地发展的优先, 回潍坊工作者优先
+    PlaceRule(
+        "return_home_preferred",
+        _anchor(r"回(?:到|来|归)?"),
+        "after",
+        tail=re.compile(rf"(?:发展|工作|就业|定居|落户|生活)(?:的|者|人员|人)*{_LIST}{_VERDICT}"),
+    ),
+    # 本地背景者优先, 有上海本地背景
+    PlaceRule(
+        "origin_background_preferred", _anchor(rf"背景{_WHO}{_VERDICT}"), "before", between=_BACKGROUND
+    ),
+    PlaceRule(
+        "origin_background",
+        _anchor(r"背景"),
+        "before",
+        lead=_lead(rf"{LIMIT}|有|具有|具备|拥有"),
+        between=_BACKGROUND,
+    ),
+)
+
+
+def hometown_findings(ctx: Context) -> Iterator[Finding]:
+    """老乡优先 / 家乡人优先 / 回家乡发展的优先: a preference for people from one's own place."""
+    for m in _HOMETOWN.finditer(ctx.text):
+        if not _NOT_ASKED.search(ctx.before(m.start(), 10)):
+            yield Finding(m.start(), m.end(), CATEGORY, "hometown_preferred")
+
+
+_HOMETOWN = re.compile(
+    rf"(?=[老同家本土回])(?:老乡|同乡|家乡人|本乡人|本土人|土生土长){_WHO}{_LIST}{_VERDICT}"
+    rf"|回(?:到|归)?(?:家乡|老家|故乡|原籍|户籍地)(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
+)
