@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import Board, Services, bearer
-from tests.e2e.helpers import axe_violations, large_text, shot, sign_in
+from tests.e2e.helpers import axe_violations, large_text, shot, sign_in, sizes
 
 DEMO_STAFF = {"station": "st-001", "county_adcode": "370102"}
 
@@ -64,7 +64,7 @@ async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
             "aria-pressed", str(large).lower()
         )
         found[name] = await axe_violations(page)
-        body, button = await sizes_of(page)
+        body, button = await sizes(page)
         if body < (18 if large else 16) or button < (60 if large else 44):
             too_small[name] = (body, button)
         await shot(page, screenshots, f"{name}-{mode}")
@@ -72,8 +72,3 @@ async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
     assert {k: v for k, v in found.items() if v} == {}
     assert too_small == {}
 
-
-async def sizes_of(page: Page) -> tuple[float, float]:
-    from tests.e2e.helpers import sizes
-
-    return await sizes(page)

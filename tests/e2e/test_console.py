@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.conftest import PUBLIC_BASE, Board, Services, bearer
 from tests.e2e.helpers import decode_qr, shot, sign_in
@@ -38,7 +38,7 @@ async def until_matched(page: Page, title: str) -> None:
     raise AssertionError(f"{title} never appeared among the matches")
 
 
-def card(page: Page, title: str):  # type: ignore[no-untyped-def]
+def card(page: Page, title: str) -> Locator:
     return page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=title))
 
 

@@ -84,7 +84,11 @@ async def counter(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def register_walk_in(client: httpx.AsyncClient, **fields: str) -> str:
+async def register_walk_in(
+    client: httpx.AsyncClient,
+    purposes: tuple[str, ...] = ("matching", "sensitive_for_priority_help"),
+    **fields: str,
+) -> str:
     """Three screens of the registration form; returns the new seeker's id."""
     screens: list[dict[str, Any]] = [
         {
@@ -99,7 +103,7 @@ async def register_walk_in(client: httpx.AsyncClient, **fields: str) -> str:
             "phone": "13912345678",
         },
         {"kinds": ["job", "gig"], "certificates": ["焊工证"], "pay_unit": "day"},
-        {"purposes": ["matching", "sensitive_for_priority_help"], "method": "in_person_signed"},
+        {"purposes": list(purposes), "method": "in_person_signed"},
     ]
     screens[0].update(fields)
     carried: dict[str, Any] = {}
