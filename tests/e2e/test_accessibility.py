@@ -71,4 +71,3 @@ async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
 
     assert {k: v for k, v in found.items() if v} == {}
     assert too_small == {}
-
