@@ -12,6 +12,8 @@ from typing import Protocol
 
 from services.kit.auth import Principal
 from services.matching.dispatch.models import DispatchPair, DispatchPlan
+from services.matching.referrals.client import PostingsActions, Refused
+from services.matching.referrals.exceptions import PostingsUnreachable
 from services.matching.seekers.deps import Ctx
 
 FINAL = ("booked", "requested", "refused")
@@ -33,6 +35,23 @@ class Booker(Protocol):
     async def book(
         self, token: str, shift_id: uuid.UUID, seeker_id: str, idempotency_key: str
     ) -> BookAnswer: ...
+
+
+class PostingsBooker:
+    """The referrals' typed postings client as a Booker: a refusal or an unreachable service is an answer
+    for that one worker, never an exception that would lose the others'."""
+
+    def __init__(self, actions: PostingsActions) -> None:
+        self.actions = actions
+
+    async def book(self, token: str, shift_id: uuid.UUID, seeker_id: str, idempotency_key: str) -> BookAnswer:
+        try:
+            answer = await self.actions.book(token, shift_id, seeker_id, idempotency_key)
+        except PostingsUnreachable as exc:
+            return BookAnswer("unreachable", exc.code, exc.title, exc.title_zh)
+        if isinstance(answer, Refused):
+            return BookAnswer("refused", answer.code, answer.title, answer.title_zh)
+        return BookAnswer(answer.outcome, engagement_id=answer.engagement_id)
 
 
 def booking_key(plan_id: uuid.UUID, seeker_id: str) -> str:

@@ -1,4 +1,4 @@
-from services.kit.problems import Conflict, Forbidden, InvalidInput, NotFound, ProblemError
+from services.kit.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class StationRequired(Forbidden):
@@ -49,9 +49,3 @@ class NoFreePlace(Conflict):
     code = "no_free_place"
     title = "Every free place of this shift is taken in the plan: name whom to swap with"
     title_zh = "该班次在方案中已满，请指定与谁对调"
-
-
-class BookingUnavailable(ProblemError):
-    status, code = 503, "postings_unreachable"
-    title = "The postings service cannot be reached; nothing was changed"
-    title_zh = "岗位服务无法连接，未做任何更改"

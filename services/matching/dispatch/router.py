@@ -8,10 +8,9 @@ from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.dispatch import board, booking, present, service
-from services.matching.dispatch.deps import BookerDep, SeekerOnly, StationStaff, TokenDep
+from services.matching.dispatch.deps import BookerDep, SeekerOnly, StationStaff
 from services.matching.dispatch.exceptions import (
     AlreadyCheckedIn,
-    BookingUnavailable,
     IneligiblePair,
     NobodyCheckedIn,
     NoFreePlace,
@@ -22,6 +21,7 @@ from services.matching.dispatch.exceptions import (
     StationRequired,
 )
 from services.matching.dispatch.schemas import BoardRead, CheckinCreate, PlanRead, RollRead, SwapCreate
+from services.matching.referrals.deps import TokenDep
 from services.matching.seekers.deps import CtxDep
 from services.matching.seekers.exceptions import ConsentRequired, SeekerNotFound
 from services.matching.seekers.schemas import SEEKER_ID_PATTERN
@@ -152,7 +152,7 @@ async def swap(
     "/plans/{plan_id}/confirm",
     response_model=PlanRead,
     summary="确认: book every assigned worker through the postings service; each worker's result",
-    responses=problems(Forbidden, StationRequired, PlanNotFound, BookingUnavailable),
+    responses=problems(Forbidden, StationRequired, PlanNotFound),
 )
 async def confirm(
     plan_id: uuid.UUID,

@@ -138,6 +138,7 @@ async def propose(ctx: Ctx, principal: Principal, engine: MatchingEngine) -> Dis
         version=1,
     )
     ctx.session.add(plan)
+    await ctx.session.flush()  # the pairs reference it, and no relationship orders the inserts
     for i, (w, pick) in enumerate(zip(ids, found.shift_of, strict=True)):
         shift = shifts[pick] if pick is not None else None
         pair = DispatchPair(
@@ -195,8 +196,7 @@ async def swap(
     target = str(body.shift_id) if body.shift_id else None
     back = str(mover.shift_id) if mover.shift_id else None
     now = ctx.clock.now()
-    who = [mover.seeker_id] + ([other.seeker_id] if other else [])
-    morning = await board.morning(ctx.session, engine, who, county_of(principal), now)
+    morning = await board.morning(ctx.session, engine, list(pairs), county_of(principal), now)
     on_board = {s.shift_id: s for s in morning.shifts}
     for sid, shift_id in ((mover.seeker_id, target), *([(other.seeker_id, back)] if other else [])):
         if shift_id is not None and shift_id not in on_board:

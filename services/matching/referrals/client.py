@@ -162,6 +162,7 @@ class PostingsActions:
             log.info("postings write failed; retrying with the same key", extra={"cause": cause})
             await self._sleep(self._settings.backoff_seconds * attempt)
 
+
 def raise_refused(answer: Answer) -> Done:
     """The answer if it is a `Done`; a refusal raised as our problem (for JSON routes)."""
     if isinstance(answer, Refused):
