@@ -1,0 +1,107 @@
+"""A dispatch morning end to end, both apps in this event loop: six multi-slot gig shifts published at the
+postings service reach the matching engine through the feed; thirty workers check in; 分配 fills every
+place; one place is taken by someone else before 确认; 确认 books everyone else through the postings
+service and says who lost their place; a double click books nobody twice."""
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.conftest import client_for
+from tests.matching.dispatch.morning import MORNING, propose, tick
+from tests.matching.referrals.conftest import postings_app  # noqa: F401
+from tests.matching.serving.conftest import STATION, Token, register
+from tests.matching.serving.test_live import live_matching  # noqa: F401
+from tests.postings.factories import create_employer, create_posting, gig_body, iso, publish
+
+HEADCOUNTS = (3, 3, 4, 4, 5, 5)  # 24 places for 30 workers
+WORKERS = 30
+
+
+@pytest.fixture
+async def apps(postings_app: FastAPI, live_matching: FastAPI) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:  # noqa: F811
+    async with client_for(postings_app) as postings, client_for(live_matching) as matching:
+        yield postings, matching
+
+
+async def publish_shifts(postings: httpx.AsyncClient, owner: dict[str, str]) -> list[str]:
+    """Six instant gigs, each one shift later this morning; returns the shift ids."""
+    employer = await create_employer(postings, owner)
+    shift_ids = []
+    for i, headcount in enumerate(HEADCOUNTS):
+        start = MORNING + timedelta(hours=2 + i)
+        shifts = [
+            {"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=4)), "headcount": headcount}
+        ]
+        body = gig_body(
+            employer["id"], MORNING, headcount=headcount, shifts=shifts, title=f"仓库装卸工 {i + 1}号库"
+        )
+        draft, etag = await create_posting(postings, owner, body)
+        assert (await publish(postings, owner, draft["id"], etag)).status_code == 200
+        shift_ids.append(
+            (await postings.get(f"/v1/postings/{draft['id']}", headers=owner)).json()["shifts"][0]["id"]
+        )
+    return shift_ids
+
+
+async def board_when_full(matching: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, Any]:
+    for _ in range(250):
+        board: dict[str, Any] = (await matching.get("/v1/dispatch/board", headers=staff)).json()
+        if len(board.get("shifts", [])) == len(HEADCOUNTS):
+            return board
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the board never showed every shift: {board}")
+
+
+async def filled(postings: httpx.AsyncClient, owner: dict[str, str], shift_id: str) -> int:
+    response = await postings.get(
+        "/v1/engagements", params={"shift_id": shift_id, "limit": 50}, headers=owner
+    )
+    assert response.status_code == 200, response.text
+    return len(response.json()["items"])
+
+
+async def test_a_morning_is_assigned_confirmed_and_booked_with_a_stolen_place_reported(
+    apps: tuple[httpx.AsyncClient, httpx.AsyncClient], token: Token
+) -> None:
+    postings, matching = apps
+    owner, staff = token("employer", "employer-e1"), token("staff", "staff-li", station=STATION)
+    shift_ids = await publish_shifts(postings, owner)
+    workers = [f"w-{i:02d}" for i in range(WORKERS)]
+    for n, w in enumerate(workers):
+        await register(matching, token, w, north_km=0.1 * n)
+    await tick(matching, staff, *workers)
+    board = await board_when_full(matching, staff)
+    assert [s["reachable"] for s in board["shifts"]] == [WORKERS] * len(HEADCOUNTS)
+
+    plan = await propose(matching, staff)
+    on = Counter(p["shift"]["shift_id"] for p in plan["items"] if p["shift"])
+    assert on == dict(zip(shift_ids, HEADCOUNTS, strict=True))
+    assert plan["no_job"] == WORKERS - sum(HEADCOUNTS)
+
+    stolen = shift_ids[0]
+    outsider = await postings.post(f"/v1/shifts/{stolen}/bookings", headers=token("seeker", "outsider"))
+    assert outsider.status_code == 201, outsider.text
+
+    confirm = f"/v1/dispatch/plans/{plan['id']}/confirm"
+    first, second = await asyncio.gather(
+        matching.post(confirm, headers=staff | {"Idempotency-Key": uuid.uuid4().hex}),
+        matching.post(confirm, headers=staff | {"Idempotency-Key": uuid.uuid4().hex}),
+    )
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    results = {p["seeker_id"]: p["result"] for p in first.json()["items"] if p["shift"]}
+    assert results == {p["seeker_id"]: p["result"] for p in second.json()["items"] if p["shift"]}
+    lost = [w for w, r in results.items() if r["outcome"] != "booked"]
+    assert len(lost) == 1
+    assert results[lost[0]]["outcome"] == "refused"
+    assert results[lost[0]]["code"] == "shift_full"
+    assert next(p for p in first.json()["items"] if p["seeker_id"] == lost[0])["shift"]["shift_id"] == stolen
+    assert [await filled(postings, owner, s) for s in shift_ids] == list(HEADCOUNTS)
+    assert sum(1 for r in results.values() if r["engagement_id"]) == sum(HEADCOUNTS) - 1
