@@ -171,6 +171,7 @@ async def test_a_lost_answer_is_retried_with_the_same_key_and_books_once(
         )
 
     assert response.status_code == 201, response.text
-    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1]
+    assert len(transport.keys) == 2
+    assert transport.keys[0] == transport.keys[1]
     engagements = (await postings.get("/v1/engagements", headers=owner)).json()["items"]
     assert len(engagements) == 1
