@@ -8,6 +8,7 @@ import httpx
 
 from tests.matching.ranking.conftest import shift
 from tests.matching.serving.conftest import Feed
+from tests.postings.factories import create_posting, gig_body, iso, publish
 
 MORNING = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)  # Tuesday 1 December, 05:00 in Shanghai
 
@@ -40,3 +41,20 @@ async def propose(client: httpx.AsyncClient, staff: dict[str, str]) -> dict[str,
 def assigned(plan: dict[str, Any]) -> dict[str, str | None]:
     """seeker → the shift id they are on (None: no job today)."""
     return {p["seeker_id"]: (p["shift"] or {}).get("shift_id") for p in plan["items"]}
+
+
+async def publish_gig(
+    postings: httpx.AsyncClient,
+    owner: dict[str, str],
+    employer_id: str,
+    start: datetime,
+    headcount: int,
+    title: str,
+) -> str:
+    """An instant gig at the postings service with one four-hour shift from `start`; returns the shift id."""
+    shifts = [{"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=4)), "headcount": headcount}]
+    body = gig_body(employer_id, start, headcount=headcount, shifts=shifts, title=title)
+    draft, etag = await create_posting(postings, owner, body)
+    assert (await publish(postings, owner, draft["id"], etag)).status_code == 200
+    read = await postings.get(f"/v1/postings/{draft['id']}", headers=owner)
+    return str(read.json()["shifts"][0]["id"])

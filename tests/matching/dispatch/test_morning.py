@@ -6,49 +6,27 @@ service and says who lost their place; a double click books nobody twice."""
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
-import pytest
-from fastapi import FastAPI
 
-from tests.conftest import client_for
-from tests.matching.dispatch.morning import MORNING, propose, tick
-from tests.matching.referrals.conftest import postings_app  # noqa: F401
+from tests.matching.dispatch.morning import MORNING, propose, publish_gig, tick
 from tests.matching.serving.conftest import STATION, Token, register
-from tests.matching.serving.test_live import live_matching  # noqa: F401
-from tests.postings.factories import create_employer, create_posting, gig_body, iso, publish
+from tests.postings.factories import create_employer
 
 HEADCOUNTS = (3, 3, 4, 4, 5, 5)  # 24 places for 30 workers
 WORKERS = 30
 
 
-@pytest.fixture
-async def apps(postings_app: FastAPI, live_matching: FastAPI) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:  # noqa: F811
-    async with client_for(postings_app) as postings, client_for(live_matching) as matching:
-        yield postings, matching
-
-
 async def publish_shifts(postings: httpx.AsyncClient, owner: dict[str, str]) -> list[str]:
     """Six instant gigs, each one shift later this morning; returns the shift ids."""
     employer = await create_employer(postings, owner)
-    shift_ids = []
-    for i, headcount in enumerate(HEADCOUNTS):
-        start = MORNING + timedelta(hours=2 + i)
-        shifts = [
-            {"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=4)), "headcount": headcount}
-        ]
-        body = gig_body(
-            employer["id"], MORNING, headcount=headcount, shifts=shifts, title=f"仓库装卸工 {i + 1}号库"
-        )
-        draft, etag = await create_posting(postings, owner, body)
-        assert (await publish(postings, owner, draft["id"], etag)).status_code == 200
-        shift_ids.append(
-            (await postings.get(f"/v1/postings/{draft['id']}", headers=owner)).json()["shifts"][0]["id"]
-        )
-    return shift_ids
+    starts = [MORNING + timedelta(hours=2 + i) for i in range(len(HEADCOUNTS))]
+    return [
+        await publish_gig(postings, owner, employer["id"], start, n, f"仓库装卸工 {i + 1}号库")
+        for i, (start, n) in enumerate(zip(starts, HEADCOUNTS, strict=True))
+    ]
 
 
 async def board_when_full(matching: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, Any]:
@@ -105,3 +83,6 @@ async def test_a_morning_is_assigned_confirmed_and_booked_with_a_stolen_place_re
     assert next(p for p in first.json()["items"] if p["seeker_id"] == lost[0])["shift"]["shift_id"] == stolen
     assert [await filled(postings, owner, s) for s in shift_ids] == list(HEADCOUNTS)
     assert sum(1 for r in results.values() if r["engagement_id"]) == sum(HEADCOUNTS) - 1
+    again = await propose(matching, staff)  # those booked are out of the morning's next 分配
+    left = sorted([*lost, *(w for w in workers if w not in results)])
+    assert sorted(p["seeker_id"] for p in again["items"]) == left

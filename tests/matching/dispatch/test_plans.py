@@ -135,3 +135,21 @@ async def test_with_nobody_checked_in_there_is_nothing_to_assign(
     response = await client.post("/v1/dispatch/plans", headers=staff)
     assert response.status_code == 409
     assert response.json()["code"] == "nobody_checked_in"
+
+
+async def test_a_swap_without_a_reason_or_with_unknown_fields_is_refused_at_the_edge(
+    client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
+) -> None:
+    await gig(feed)
+    await register(client, token, "w-1")
+    await tick(client, staff, "w-1")
+    plan = await propose(client, staff)
+    url = f"/v1/dispatch/plans/{plan['id']}/swaps"
+    bodies = [
+        {"seeker_id": "w-1", "shift_id": None},
+        {"seeker_id": "w-1", "shift_id": None, "reason": "x\u0000y"},
+        {"seeker_id": "w-1", "shift_id": None, "reason": "好的理由", "force": True},
+    ]
+    for body in bodies:
+        response = await client.post(url, json=body, headers=staff)
+        assert response.status_code == 422, body
