@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.kit.schemas import CleanText, InputModel, UtcDatetime
 from services.matching.seekers.schemas import SeekerId
@@ -13,6 +13,8 @@ Outcome = Literal["booked", "requested", "refused", "unreachable"]
 
 
 class CheckinCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"seeker_id": "seeker-1"}]})
+
     seeker_id: SeekerId = Field(description="The registered seeker staff tick in")
 
 
@@ -100,6 +102,19 @@ class PlanRead(BaseModel):
 
 
 class SwapCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "seeker_id": "seeker-1",
+                    "shift_id": "0b7c2d9e-8a11-4a53-9d0e-5b7c3f0c7a2e",
+                    "swap_with": "seeker-2",
+                    "reason": "他住得离这个工地更近",
+                }
+            ]
+        }
+    )
+
     seeker_id: SeekerId
     shift_id: uuid.UUID | None = Field(description="The shift to move the worker to; null: no job today")
     swap_with: SeekerId | None = Field(

@@ -1,10 +1,14 @@
 """The board and 分配 through the API, on a feed-driven engine: today's shifts within reach, an
 assignment that keeps the hard rules and headcounts, swaps with reasons."""
 
+import random
 from datetime import timedelta
+from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from tests.fuzzing import mutate
 from tests.matching.dispatch.morning import MORNING, assigned, gig, propose, tick, today
 from tests.matching.ranking.conftest import shift
 from tests.matching.serving.conftest import Feed, Token, register
@@ -153,3 +157,29 @@ async def test_a_swap_without_a_reason_or_with_unknown_fields_is_refused_at_the_
     for body in bodies:
         response = await client.post(url, json=body, headers=staff)
         assert response.status_code == 422, body
+
+
+async def test_mutated_bodies_never_cause_a_500(
+    app: FastAPI, client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
+) -> None:
+    spec = app.openapi()["components"]["schemas"]
+    await gig(feed)
+    await register(client, token, "seeker-1")
+    plan = await propose_after(client, staff, "seeker-1")
+    rng = random.Random(20261206)
+    targets = [
+        ("/v1/dispatch/checkins", spec["CheckinCreate"]["examples"][0]),
+        (f"/v1/dispatch/plans/{plan['id']}/swaps", spec["SwapCreate"]["examples"][0]),
+    ]
+    for url, example in targets:
+        for _ in range(40):
+            body = mutate(example, rng)
+            response = await client.post(url, json=body, headers=staff)
+            assert response.status_code < 500, (url, body, response.text)
+            if response.status_code >= 400:
+                assert response.headers["content-type"] == "application/problem+json"
+
+
+async def propose_after(client: httpx.AsyncClient, staff: dict[str, str], *seeker_ids: str) -> dict[str, Any]:
+    await tick(client, staff, *seeker_ids)
+    return await propose(client, staff)
