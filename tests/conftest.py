@@ -86,12 +86,14 @@ def auth_settings() -> AuthSettings:
 
 @pytest.fixture
 def token(auth_settings: AuthSettings) -> Callable[..., dict[str, str]]:
-    """token(role, sub) → Authorization headers."""
+    """token(role, sub, station=, county=) → Authorization headers (county: the staff county claim)."""
 
-    def make(role: str, sub: str, station: str | None = None, ttl: int = 3600) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {mint_token(auth_settings, role, sub, station_id=station, ttl=ttl)}"
-        }
+    def make(
+        role: str, sub: str, station: str | None = None, ttl: int = 3600, county: str | None = None
+    ) -> dict[str, str]:
+        extra = {"county_adcode": county} if county else None
+        minted = mint_token(auth_settings, role, sub, station_id=station, ttl=ttl, extra=extra)
+        return {"Authorization": f"Bearer {minted}"}
 
     return make
 

@@ -9,7 +9,10 @@ Create Date: 2026-12-06 17:20:00
 - `console_preferences`: 大字模式 and language per staff member (keyed by the token's subject);
 - `seeker_access_grants`: a seeker from outside a station's county reached by an exact lookup (phone
   or ID number) is open to that station until `expires_at`.
-New tables and indexes only: the same on PostgreSQL and SQLite.
+- `seekers.phone_hmac`: the phone's keyed lookup hash (the ID number's already exists), so staff find
+  a seeker by phone without decrypting anything. Rows written before this migration keep NULL until
+  their phone is next set (the key lives in the service's settings, not here).
+New tables, a nullable column and indexes: the same on PostgreSQL and SQLite.
 """
 
 from collections.abc import Sequence
@@ -72,7 +75,15 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table("seekers") as batch:
+        batch.add_column(sa.Column("phone_hmac", sa.String(length=64), nullable=True))
+        batch.create_index(batch.f("ix_seekers_phone_hmac"), ["phone_hmac"])
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("seekers") as batch:
+        batch.drop_index(batch.f("ix_seekers_phone_hmac"))
+        batch.drop_column("phone_hmac")
     op.drop_index("ix_seeker_access_grants_station_seeker", table_name="seeker_access_grants")
     op.drop_table("seeker_access_grants")
     op.drop_table("console_preferences")

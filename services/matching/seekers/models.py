@@ -55,6 +55,7 @@ class Seeker(Base):
     birth_month: Mapped[int] = mapped_column(Integer)
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_masked: Mapped[str | None] = mapped_column(String(11))
+    phone_hmac: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash, for exact lookup
     registered_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     registered_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
     version: Mapped[int] = mapped_column(Integer)

@@ -70,6 +70,7 @@ async def seeker_matches(
     seekers.check_access(principal, seeker_id)
     engine.check(personal=False)
     async with seeker_read(request, principal, seeker_id, "read_matches") as ctx:
+        await seekers.check_reach(ctx, principal, seeker_id)
         now = ctx.clock.now()
         query = await seekers.query_for_ranking(ctx.session, seeker_id, now)
         live = await overrides.live(ctx.session, seeker_id)
@@ -101,6 +102,7 @@ async def explain_match(
     seekers.check_access(principal, seeker_id)
     engine.check()
     async with seeker_read(request, principal, seeker_id, "read_explanation") as ctx:
+        await seekers.check_reach(ctx, principal, seeker_id)
         stored = await reads.posting(ctx.session, posting_id)
         if stored is None:
             raise PostingNotFound()
@@ -161,7 +163,7 @@ async def create_override(
     response: Response,
     idempotency_key: IdempotencyHeader = None,
 ) -> OverrideRead:
-    await seekers.get(ctx, seeker_id, for_update=True)
+    await seekers.get_for(ctx, principal, seeker_id, for_update=True)
     await consents.require(ctx.session, seeker_id, ConsentPurpose.MATCHING)
     if await reads.posting(ctx.session, body.posting_id) is None:
         raise PostingNotFound()
@@ -195,7 +197,7 @@ async def list_overrides(
 async def revoke_override(
     seeker_id: SeekerIdPath, override_id: uuid.UUID, ctx: CtxDep, principal: StaffOnly
 ) -> Response:
-    await seekers.get(ctx, seeker_id)
+    await seekers.get_for(ctx, principal, seeker_id)
     await overrides.revoke(ctx.session, principal, seeker_id, override_id, ctx.clock.now())
     audit.record(ctx, principal, seeker_id, "revoke_override", ["overrides"], ConsentPurpose.MATCHING.value)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
