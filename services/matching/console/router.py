@@ -4,8 +4,8 @@ Each page module has its own router; they are joined here so the console is moun
 
 from fastapi import APIRouter
 
-from services.matching.console import auth_pages, home
+from services.matching.console import auth_pages, dispatch_pages, home
 
 router = APIRouter()
-for part in (auth_pages, home):
+for part in (auth_pages, home, dispatch_pages):
     router.include_router(part.router)

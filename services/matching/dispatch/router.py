@@ -81,12 +81,8 @@ async def list_checkins(ctx: CtxDep, principal: StationStaff) -> RollRead:
     responses=problems(Forbidden, StationRequired, MatchingNotReady),
 )
 async def get_board(ctx: CtxDep, principal: StationStaff, engine: EngineDep) -> BoardRead:
-    station = service.station_of(principal)
-    now = ctx.clock.now()
-    day, _, _ = board.china_day(now)
-    ids = [c.seeker_id for c, _ in await service.roll(ctx, station, day)]
-    morning = await board.morning(ctx.session, engine, ids, service.county_of(principal), now)
-    return present.board_read(station, len(ids), morning)
+    morning, present_count = await service.today_board(ctx, principal, engine)
+    return present.board_read(service.station_of(principal), present_count, morning)
 
 
 @router.post(

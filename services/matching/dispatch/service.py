@@ -24,14 +24,13 @@ from services.matching.dispatch.exceptions import (
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair, DispatchPlan, DispatchSwap
 from services.matching.dispatch.schemas import SwapCreate
 from services.matching.dispatch.solver import fairness, solve
-from services.matching.seekers import consents
+from services.matching.seekers import consents, scope
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.models import Seeker
 from services.matching.seekers.schemas import ConsentPurpose
 from services.matching.serving.engine import MatchingEngine
 
-COUNTY_CLAIM = "county_adcode"
 WORKED = ("booked",)  # outcomes that count as having got work
 TAKEN = ("booked", "requested")  # outcomes that take a worker out of today's next 分配
 
@@ -43,13 +42,13 @@ def station_of(principal: Principal) -> str:
 
 
 def county_of(principal: Principal) -> str | None:
-    county = principal.claims.get(COUNTY_CLAIM)
-    return str(county) if county else None
+    return scope.staff_county(principal)
 
 
 async def check_in(ctx: Ctx, principal: Principal, station_id: str, seeker_id: str, method: str) -> None:
-    """One check-in per seeker per station per China day; the seeker must consent to matching."""
-    await seekers.get(ctx, seeker_id)
+    """One check-in per seeker per station per China day, of a seeker the caller reaches (staff: their
+    station's and county's, as everywhere); the seeker must consent to matching."""
+    await seekers.get_for(ctx, principal, seeker_id)
     await consents.require(ctx.session, seeker_id, ConsentPurpose.MATCHING)
     now = ctx.clock.now()
     day, _, _ = board.china_day(now)
@@ -77,6 +76,25 @@ async def roll(ctx: Ctx, station_id: str, day: date) -> list[tuple[DispatchCheck
         .order_by(DispatchCheckin.checked_in_at, DispatchCheckin.id)
     )
     return [(row[0], row[1]) for row in (await ctx.session.execute(stmt)).all()]
+
+
+async def today_board(ctx: Ctx, principal: Principal, engine: MatchingEngine) -> tuple[board.Morning, int]:
+    """Today's board for the staff member's station, and how many are checked in."""
+    station = station_of(principal)
+    now = ctx.clock.now()
+    day, _, _ = board.china_day(now)
+    ids = [c.seeker_id for c, _ in await roll(ctx, station, day)]
+    return await board.morning(ctx.session, engine, ids, county_of(principal), now), len(ids)
+
+
+async def latest_plan(ctx: Ctx, station_id: str, day: date) -> DispatchPlan | None:
+    stmt = (
+        select(DispatchPlan)
+        .where(DispatchPlan.station_id == station_id, DispatchPlan.day == day)
+        .order_by(DispatchPlan.created_at.desc(), DispatchPlan.id)
+        .limit(1)
+    )
+    return await ctx.session.scalar(stmt)
 
 
 async def days_since_work(ctx: Ctx, seeker_ids: Sequence[str], day: date) -> dict[str, int]:

@@ -74,3 +74,12 @@ async def test_only_staff_of_a_station_see_its_roll(client: httpx.AsyncClient, t
     assert no_station.status_code == 403
     assert no_station.json()["code"] == "station_required"
     assert seeker.status_code == 403
+
+
+async def test_staff_cannot_tick_in_a_seeker_outside_their_station_and_county(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    await register(client, token, "w-1")  # lives in 370102
+    elsewhere = token("staff", "staff-zhang", station="station-zhangqiu-1", county="370114")
+    response = await client.post("/v1/dispatch/checkins", json={"seeker_id": "w-1"}, headers=elsewhere)
+    assert response.status_code == 404

@@ -20,12 +20,15 @@ async def test_the_board_shows_todays_open_shifts_within_reach_with_free_places(
     await register(client, token, "w-1")
     await tick(client, staff, "w-1")
     near = await gig(feed, "仓库装卸工", today(8, headcount=3, filled=1), shift(MORNING + timedelta(days=1)))
-    await gig(feed, "仓库搬运", today(9), km=80.0)  # beyond a 45-minute bus ride
+    in_county = await gig(feed, "仓库搬运", today(9), km=80.0)  # the station's county, beyond a bus ride
+    elsewhere = {"lat": 36.4, "lng": 118.2, "county_adcode": "370305", "address": None}
+    await gig(feed, "仓库搬运", today(9), location=elsewhere)  # another county, and far
     await gig(feed, "仓库装卸", today(4, headcount=2))  # started before 05:00
     board = (await client.get("/v1/dispatch/board", headers=staff)).json()
     assert board["present"] == 1
     assert [(s["posting_id"], s["free"], s["headcount"], s["reachable"]) for s in board["shifts"]] == [
-        (near["id"], 2, 3, 1)
+        (near["id"], 2, 3, 1),
+        (in_county["id"], 2, 2, 0),
     ]
 
 
