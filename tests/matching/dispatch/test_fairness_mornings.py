@@ -30,7 +30,8 @@ async def test_one_place_a_day_rotates_as_days_without_work_grow(
     apps: tuple[httpx.AsyncClient, httpx.AsyncClient], token: Token, clock: ManualClock
 ) -> None:
     postings, matching = apps
-    owner, staff = token("employer", "employer-e1"), token("staff", "staff-li", station=STATION, county="370102")
+    owner = token("employer", "employer-e1")
+    staff = token("staff", "staff-li", station=STATION, county="370102")
     employer = await create_employer(postings, owner)
     await register(matching, token, "near", north_km=1.0)
     await register(matching, token, "far", north_km=-6.0)

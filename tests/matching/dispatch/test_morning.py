@@ -50,7 +50,8 @@ async def test_a_morning_is_assigned_confirmed_and_booked_with_a_stolen_place_re
     apps: tuple[httpx.AsyncClient, httpx.AsyncClient], token: Token
 ) -> None:
     postings, matching = apps
-    owner, staff = token("employer", "employer-e1"), token("staff", "staff-li", station=STATION, county="370102")
+    owner = token("employer", "employer-e1")
+    staff = token("staff", "staff-li", station=STATION, county="370102")
     shift_ids = await publish_shifts(postings, owner)
     workers = [f"w-{i:02d}" for i in range(WORKERS)]
     for n, w in enumerate(workers):
