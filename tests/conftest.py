@@ -15,6 +15,9 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from tests import databases
 
+# The browser suite runs once per `make test`, on its own (`make test-e2e` sets LINGONG_E2E=1).
+collect_ignore_glob = [] if os.environ.get("LINGONG_E2E") == "1" else ["e2e/*"]
+
 SHARED_DATA = Path(
     os.environ.get("LINGONG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )

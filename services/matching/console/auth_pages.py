@@ -28,7 +28,7 @@ from services.matching.console.web import (
 
 router = APIRouter(prefix="/console", route_class=UowPageRoute, include_in_schema=False)
 PageDep = Annotated[Page, Depends(page_for)]
-STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
+STATIC = {"console.css": "text/css", "print.css": "text/css", "console.js": "text/javascript"}
 
 
 def _demo_enabled(request: Request) -> bool:
