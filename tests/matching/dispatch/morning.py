@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from tests.matching.ranking.conftest import shift
-from tests.matching.serving.conftest import Feed
+from tests.matching.serving.conftest import Feed, Token, register
 from tests.postings.factories import create_posting, gig_body, iso, publish
 
 MORNING = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)  # Tuesday 1 December, 05:00 in Shanghai
@@ -58,3 +58,13 @@ async def publish_gig(
     assert (await publish(postings, owner, draft["id"], etag)).status_code == 200
     read = await postings.get(f"/v1/postings/{draft['id']}", headers=owner)
     return str(read.json()["shifts"][0]["id"])
+
+
+async def morning_plan(
+    client: httpx.AsyncClient, token: Token, staff: dict[str, str], *seeker_ids: str
+) -> dict[str, Any]:
+    """These workers registered, ticked in, and 分配 run."""
+    for seeker_id in seeker_ids:
+        await register(client, token, seeker_id)
+    await tick(client, staff, *seeker_ids)
+    return await propose(client, staff)

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 
 from services.matching.referrals.client import PostingsActions
 from services.matching.referrals.config import ReferralSettings
-from tests.matching.dispatch.morning import gig, propose, tick, today
-from tests.matching.serving.conftest import Feed, Token, register
+from tests.matching.dispatch.morning import gig, morning_plan, today
+from tests.matching.serving.conftest import Feed, Token
 
 
 class Postings:
@@ -40,10 +40,7 @@ async def test_an_unreachable_postings_service_is_reported_per_worker_and_a_retr
     app: FastAPI, client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
 ) -> None:
     await gig(feed, "仓库装卸工", today(8, headcount=2))
-    await register(client, token, "w-1")
-    await register(client, token, "w-2")
-    await tick(client, staff, "w-1", "w-2")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1", "w-2")
     postings = Postings()
     await use(app, postings)
     down = await client.post(f"/v1/dispatch/plans/{plan['id']}/confirm", headers=staff)
@@ -62,9 +59,7 @@ async def test_a_confirmed_plan_cannot_be_swapped(
     app: FastAPI, client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
 ) -> None:
     await gig(feed, "仓库装卸工", today(8, headcount=2))
-    await register(client, token, "w-1")
-    await tick(client, staff, "w-1")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1")
     postings = Postings()
     postings.up = True
     await use(app, postings)

@@ -3,13 +3,12 @@ assignment that keeps the hard rules and headcounts, swaps with reasons."""
 
 import random
 from datetime import timedelta
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
 from tests.fuzzing import mutate
-from tests.matching.dispatch.morning import MORNING, assigned, gig, propose, tick, today
+from tests.matching.dispatch.morning import MORNING, assigned, gig, morning_plan, propose, tick, today
 from tests.matching.ranking.conftest import shift
 from tests.matching.serving.conftest import Feed, Token, register
 
@@ -65,10 +64,7 @@ async def test_staff_swap_two_workers_with_a_reason_and_the_swap_is_recorded(
 ) -> None:
     a = (await gig(feed, "仓库装卸工", today(8, headcount=1)))["shifts"][0]["id"]
     b = (await gig(feed, "仓库搬运工", today(9, headcount=1)))["shifts"][0]["id"]
-    await register(client, token, "w-1")
-    await register(client, token, "w-2")
-    await tick(client, staff, "w-1", "w-2")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1", "w-2")
     on = assigned(plan)
     one_on, other = ("w-1", "w-2") if on["w-1"] == a else ("w-2", "w-1")
     response = await client.post(
@@ -87,10 +83,7 @@ async def test_a_swap_onto_a_shift_whose_places_are_all_given_needs_someone_to_s
     client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
 ) -> None:
     only = (await gig(feed, "仓库装卸工", today(8, headcount=1)))["shifts"][0]["id"]
-    await register(client, token, "w-1")
-    await register(client, token, "w-2")
-    await tick(client, staff, "w-1", "w-2")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1", "w-2")
     idle = next(w for w, s in assigned(plan).items() if s is None)
     response = await client.post(
         f"/v1/dispatch/plans/{plan['id']}/swaps",
@@ -122,9 +115,7 @@ async def test_a_plan_is_found_only_by_staff_of_its_station(
     client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
 ) -> None:
     await gig(feed)
-    await register(client, token, "w-1")
-    await tick(client, staff, "w-1")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1")
     mine = await client.get(f"/v1/dispatch/plans/{plan['id']}", headers=staff)
     theirs = await client.get(
         f"/v1/dispatch/plans/{plan['id']}", headers=token("staff", "s-9", station="elsewhere")
@@ -148,9 +139,7 @@ async def test_a_swap_without_a_reason_or_with_unknown_fields_is_refused_at_the_
     client: httpx.AsyncClient, token: Token, staff: dict[str, str], feed: Feed
 ) -> None:
     await gig(feed)
-    await register(client, token, "w-1")
-    await tick(client, staff, "w-1")
-    plan = await propose(client, staff)
+    plan = await morning_plan(client, token, staff, "w-1")
     url = f"/v1/dispatch/plans/{plan['id']}/swaps"
     bodies = [
         {"seeker_id": "w-1", "shift_id": None},
@@ -167,8 +156,7 @@ async def test_mutated_bodies_never_cause_a_500(
 ) -> None:
     spec = app.openapi()["components"]["schemas"]
     await gig(feed)
-    await register(client, token, "seeker-1")
-    plan = await propose_after(client, staff, "seeker-1")
+    plan = await morning_plan(client, token, staff, "seeker-1")
     rng = random.Random(20261206)
     targets = [
         ("/v1/dispatch/checkins", spec["CheckinCreate"]["examples"][0]),
@@ -181,8 +169,3 @@ async def test_mutated_bodies_never_cause_a_500(
             assert response.status_code < 500, (url, body, response.text)
             if response.status_code >= 400:
                 assert response.headers["content-type"] == "application/problem+json"
-
-
-async def propose_after(client: httpx.AsyncClient, staff: dict[str, str], *seeker_ids: str) -> dict[str, Any]:
-    await tick(client, staff, *seeker_ids)
-    return await propose(client, staff)
