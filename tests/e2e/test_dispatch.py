@@ -53,8 +53,8 @@ async def publish(postings: httpx.AsyncClient) -> list[str]:
     return ids
 
 
-async def arrive(matching: httpx.AsyncClient, n: int, seeker_id: str) -> None:
-    """Registered at the station; all but the first two check in by scanning the station's code."""
+async def arrive(matching: httpx.AsyncClient, n: int, seeker_id: str, code: str) -> None:
+    """Registered at the station; all but the first two check in with the code of the station's QR."""
     body: dict[str, Any] = {
         "seeker_id": seeker_id,
         "desired_text": "装卸工",
@@ -68,7 +68,9 @@ async def arrive(matching: httpx.AsyncClient, n: int, seeker_id: str) -> None:
     assert created.status_code == 201, created.text
     if seeker_id not in AT_THE_COUNTER:
         scanned = await matching.post(
-            f"/v1/dispatch/stations/{STATION}/checkins", headers=bearer("seeker", seeker_id)
+            f"/v1/dispatch/stations/{STATION}/checkins",
+            json={"code": code},
+            headers=bearer("seeker", seeker_id),
         )
         assert scanned.status_code == 204, scanned.text
 
@@ -111,8 +113,9 @@ async def test_a_dispatch_morning_is_assigned_swapped_confirmed_and_booked_in_th
         httpx.AsyncClient(base_url=services.matching, timeout=30) as matching,
     ):
         shift_ids = await publish(postings)
+        code = (await matching.get("/v1/dispatch/checkin-code", headers=STAFF)).json()["code"]
         for n, seeker_id in enumerate(WORKERS):
-            await arrive(matching, n, seeker_id)
+            await arrive(matching, n, seeker_id, code)
         await until_on_board(matching, shift_ids)
 
         await sign_in(page)

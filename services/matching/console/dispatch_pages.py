@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from services.kit.problems import ProblemError
 from services.kit.uow import SessionDep
+from services.matching.console import qr
 from services.matching.console.web import Page, UowPageRoute, form_of, redirect, render, staff_page
 from services.matching.dispatch import board, booking, present, service, sheet
-from services.matching.dispatch.deps import get_booker
+from services.matching.dispatch.deps import dispatch_settings, get_booker
 from services.matching.dispatch.schemas import SwapCreate
 from services.matching.seekers.deps import Ctx, get_ctx
 from services.matching.serving.deps import get_engine
@@ -31,6 +32,7 @@ async def _morning_page(page: Page, ctx: Ctx, errors: dict[str, str], status: in
     roll = present.roll_read(station, day, await service.roll(ctx, station, day))
     morning, _ = await service.today_board(ctx, page.staff, get_engine(page.request))
     latest = await service.latest_plan(ctx, station, day)
+    code = service.todays_code(dispatch_settings(page.request), station, ctx.clock.now())
     return render(
         page,
         "dispatch/morning.html",
@@ -38,6 +40,8 @@ async def _morning_page(page: Page, ctx: Ctx, errors: dict[str, str], status: in
         roll=roll,
         board=present.board_read(station, len(roll.items), morning),
         latest=latest,
+        code=code,
+        qr=qr.svg(code.url, page.t("本站今日签到二维码", "This station's check-in code today")),
         errors=errors,
         tail=sheet.tail,
         hours=sheet.hours,

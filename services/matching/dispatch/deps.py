@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 
 from services.kit.auth import Principal, Role, require_roles
 from services.matching.dispatch.booking import Booker, PostingsBooker
+from services.matching.dispatch.config import DispatchSettings, get_dispatch_settings
 from services.matching.referrals.client import PostingsActions
 
 
@@ -15,6 +16,12 @@ def get_booker(request: Request) -> Booker:
     return PostingsBooker(actions)
 
 
+def dispatch_settings(request: Request) -> DispatchSettings:
+    found = getattr(request.app.state, "dispatch_settings", None)
+    return found if isinstance(found, DispatchSettings) else get_dispatch_settings()
+
+
 BookerDep = Annotated[Booker, Depends(get_booker)]
+SettingsDep = Annotated[DispatchSettings, Depends(dispatch_settings)]
 StationStaff = Annotated[Principal, Depends(require_roles(Role.STAFF))]
 SeekerOnly = Annotated[Principal, Depends(require_roles(Role.SEEKER))]

@@ -49,3 +49,9 @@ class NoFreePlace(Conflict):
     code = "no_free_place"
     title = "Every free place of this shift is taken in the plan: name whom to swap with"
     title_zh = "该班次在方案中已满，请指定与谁对调"
+
+
+class WrongCheckinCode(Forbidden):
+    code = "wrong_checkin_code"
+    title = "This is not today's check-in code of this station; scan the code at the station"
+    title_zh = "签到码不对或已过期（每天更换），请在驿站现场扫码"

@@ -8,7 +8,7 @@ from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.dispatch import board, booking, present, service
-from services.matching.dispatch.deps import BookerDep, SeekerOnly, StationStaff
+from services.matching.dispatch.deps import BookerDep, SeekerOnly, SettingsDep, StationStaff
 from services.matching.dispatch.exceptions import (
     AlreadyCheckedIn,
     IneligiblePair,
@@ -19,8 +19,17 @@ from services.matching.dispatch.exceptions import (
     PlanNotFound,
     ShiftNotOnBoard,
     StationRequired,
+    WrongCheckinCode,
 )
-from services.matching.dispatch.schemas import BoardRead, CheckinCreate, PlanRead, RollRead, SwapCreate
+from services.matching.dispatch.schemas import (
+    BoardRead,
+    CheckinCode,
+    CheckinCreate,
+    PlanRead,
+    RollRead,
+    SelfCheckin,
+    SwapCreate,
+)
 from services.matching.referrals.deps import TokenDep
 from services.matching.seekers.deps import CtxDep
 from services.matching.seekers.exceptions import ConsentRequired, SeekerNotFound
@@ -57,11 +66,24 @@ async def staff_check_in(body: CheckinCreate, ctx: CtxDep, principal: StationSta
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     summary="Check oneself in at a station today, after scanning its QR code (the seeker)",
-    responses=problems(Forbidden, SeekerNotFound, ConsentRequired, AlreadyCheckedIn),
+    responses=problems(Forbidden, WrongCheckinCode, SeekerNotFound, ConsentRequired, AlreadyCheckedIn),
 )
-async def self_check_in(station_id: StationPath, ctx: CtxDep, principal: SeekerOnly) -> Response:
+async def self_check_in(
+    station_id: StationPath, body: SelfCheckin, ctx: CtxDep, principal: SeekerOnly, settings: SettingsDep
+) -> Response:
+    service.check_code(settings, station_id, body.code, ctx.clock.now())
     await service.check_in(ctx, principal, station_id, principal.sub, "self")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/checkin-code",
+    response_model=CheckinCode,
+    summary="This station's check-in code today and the address its QR code opens (staff)",
+    responses=problems(Forbidden, StationRequired),
+)
+async def get_checkin_code(ctx: CtxDep, principal: StationStaff, settings: SettingsDep) -> CheckinCode:
+    return service.todays_code(settings, service.station_of(principal), ctx.clock.now())
 
 
 @router.get(

@@ -18,6 +18,21 @@ class CheckinCreate(InputModel):
     seeker_id: SeekerId = Field(description="The registered seeker staff tick in")
 
 
+class SelfCheckin(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "K7QZ2MXA"}]})
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z2-7]{8}$")] = Field(
+        description="Today's check-in code of the station, from its QR code"
+    )
+
+
+class CheckinCode(BaseModel):
+    station_id: str
+    day: date
+    code: str = Field(description="Changes every China day")
+    url: str = Field(description="What the station's QR code opens: the mobile client's check-in")
+
+
 class CheckinRead(BaseModel):
     seeker_id: str
     roll: int = Field(description="The worker's number on this morning's roll, in check-in order")

@@ -1,8 +1,12 @@
 """Check-ins, 分配 (an optimal plan for the morning) and staff swaps. Services flush, never commit."""
 
+import base64
+import hashlib
+import hmac
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import quote
 
 import numpy as np
 from sqlalchemy import func, select
@@ -10,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import Principal
 from services.matching.dispatch import board
+from services.matching.dispatch.config import DispatchSettings
 from services.matching.dispatch.exceptions import (
     AlreadyCheckedIn,
     IneligiblePair,
@@ -20,9 +25,10 @@ from services.matching.dispatch.exceptions import (
     PlanNotFound,
     ShiftNotOnBoard,
     StationRequired,
+    WrongCheckinCode,
 )
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair, DispatchPlan, DispatchSwap
-from services.matching.dispatch.schemas import SwapCreate
+from services.matching.dispatch.schemas import CheckinCode, SwapCreate
 from services.matching.dispatch.solver import fairness, solve
 from services.matching.seekers import consents, scope
 from services.matching.seekers import service as seekers
@@ -31,8 +37,29 @@ from services.matching.seekers.models import Seeker
 from services.matching.seekers.schemas import ConsentPurpose
 from services.matching.serving.engine import MatchingEngine
 
+CODE_LENGTH = 8
 WORKED = ("booked",)  # outcomes that count as having got work
 TAKEN = ("booked", "requested")  # outcomes that take a worker out of today's next 分配
+
+
+def checkin_code(secret: str, station_id: str, day: date) -> str:
+    """The station's check-in code for one China day: 8 characters anyone can type, changing daily."""
+    mac = hmac.new(secret.encode(), f"checkin\x00{station_id}\x00{day.isoformat()}".encode(), hashlib.sha256)
+    return base64.b32encode(mac.digest()).decode()[:CODE_LENGTH]
+
+
+def todays_code(settings: DispatchSettings, station_id: str, now: datetime) -> CheckinCode:
+    """The station's code today and the address its QR code opens."""
+    day, _, _ = board.china_day(now)
+    code = checkin_code(settings.checkin_secret.get_secret_value(), station_id, day)
+    url = f"{settings.checkin_base_url.rstrip('/')}/{quote(station_id)}?code={code}"
+    return CheckinCode(station_id=station_id, day=day, code=code, url=url)
+
+
+def check_code(settings: DispatchSettings, station_id: str, code: str, now: datetime) -> None:
+    expected = todays_code(settings, station_id, now).code
+    if not hmac.compare_digest(code.upper().encode(), expected.encode()):
+        raise WrongCheckinCode()
 
 
 def station_of(principal: Principal) -> str:

@@ -48,16 +48,37 @@ async def test_the_next_china_day_starts_a_new_roll(
     await tick(client, staff, "w-1")
 
 
-async def test_a_worker_checks_in_by_scanning_the_station_code(
+async def test_a_worker_checks_in_with_the_code_the_stations_qr_carries(
     client: httpx.AsyncClient, token: Token, staff: dict[str, str]
 ) -> None:
     me = await register(client, token, "w-1")
-    scanned = await client.post(f"/v1/dispatch/stations/{STATION}/checkins", headers=me)
-    twice = await client.post(f"/v1/dispatch/stations/{STATION}/checkins", headers=me)
+    today = (await client.get("/v1/dispatch/checkin-code", headers=staff)).json()
+    scanned = await client.post(
+        f"/v1/dispatch/stations/{STATION}/checkins", json={"code": today["code"]}, headers=me
+    )
+    twice = await client.post(
+        f"/v1/dispatch/stations/{STATION}/checkins", json={"code": today["code"]}, headers=me
+    )
+    assert today["url"].endswith(f"/{STATION}?code={today['code']}")
     assert scanned.status_code == 204, scanned.text
     assert twice.status_code == 409
     items = (await client.get("/v1/dispatch/checkins", headers=staff)).json()["items"]
     assert [(i["seeker_id"], i["method"]) for i in items] == [("w-1", "self")]
+
+
+async def test_yesterdays_code_or_another_stations_does_not_check_anyone_in(
+    client: httpx.AsyncClient, token: Token, staff: dict[str, str], clock: ManualClock
+) -> None:
+    me = await register(client, token, "w-1")
+    yesterday = (await client.get("/v1/dispatch/checkin-code", headers=staff)).json()["code"]
+    other = token("staff", "staff-x", station="station-other", county="370102")
+    others = (await client.get("/v1/dispatch/checkin-code", headers=other)).json()["code"]
+    clock.advance(timedelta(days=1))
+    old = await client.post(f"/v1/dispatch/stations/{STATION}/checkins", json={"code": yesterday}, headers=me)
+    wrong = await client.post(f"/v1/dispatch/stations/{STATION}/checkins", json={"code": others}, headers=me)
+    assert old.status_code == 403
+    assert old.json()["code"] == "wrong_checkin_code"
+    assert wrong.status_code == 403
 
 
 async def test_an_unregistered_seeker_cannot_be_ticked_in(
