@@ -323,3 +323,13 @@ class PostingIndex:
 
     def row(self, posting_id: str) -> int | None:
         return self.row_of.get(posting_id)
+
+    def rows_with_shifts(self, start: float, end: float) -> I64:
+        """Rows with a bookable shift starting in [start, end) (epoch seconds), in row order."""
+        n = self.cols.n
+        off, cnt = self.cols.a["sh_off"][:n], self.cols.a["sh_cnt"][:n]
+        flat = grid.concat_ranges(off, off + cnt)
+        owner = np.repeat(np.arange(n, dtype=np.int64), cnt)
+        sh = self.shifts.a
+        ok = sh["bookable"][flat] & (sh["start"][flat] >= start) & (sh["start"][flat] < end)
+        return np.unique(owner[ok])

@@ -178,6 +178,19 @@ class Ranker:
         scored = factors.weigh(values, FACTORS, self.weights)
         return self._matches(s, el, values, scored, top_k(scored.total, k))
 
+    def rank_rows(self, query: SeekerQuery, rows: I64, *, now: float | None = None) -> list[Match]:
+        """Every eligible posting among `rows`, scored in full, best first (no top-k cut): the morning
+        dispatch weighs each worker against every shift on a station's board."""
+        s = self.prepare(query, now)
+        if s.too_young or len(rows) == 0:
+            return []
+        el = eligible(self.index, s, rows)
+        if len(el.rows) == 0:
+            return []
+        el, values = self.values(s, el)
+        scored = factors.weigh(values, FACTORS, self.weights)
+        return self._matches(s, el, values, scored, top_k(scored.total, len(el.rows)))
+
     def _matches(
         self, s: Seeker, el: Eligible, values: dict[str, F64], scored: factors.Scored, picks: I64
     ) -> list[Match]:
