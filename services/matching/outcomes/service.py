@@ -5,7 +5,7 @@ Both run the outcome hooks in their own transaction, like the replica's batch do
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,7 @@ async def end(
         raise PlacementNotFound()
     if placement.ended_at is not None:
         raise PlacementEnded()
+    ended_at = ended_at.astimezone(UTC)
     if ended_at < as_utc(placement.placed_at) or ended_at > now:
         raise WorkEndBeforeStart()
     placement.ended_at, placement.end_reason, placement.ended_by = ended_at, reason, principal.sub
