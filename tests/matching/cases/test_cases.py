@@ -269,3 +269,41 @@ async def test_overdue_certifications_are_listed(
 
     assert [(c["id"], c["overdue"]) for c in overdue["items"]] == [(old["id"], ["certification"])]
     assert [c["id"] for c in on_time["items"]] == [fresh["id"]]
+
+
+async def test_the_plan_changes_only_with_the_etag_that_was_read(
+    matching_client: httpx.AsyncClient, token: Token, staff: Headers
+) -> None:
+    await register(matching_client, token, "s-wang")
+    case = await open_case(matching_client, staff, "s-wang")
+    url = f"/v1/cases/{case['id']}"
+    etag = (await matching_client.get(url, headers=staff)).headers["ETag"]
+    change = {"caseworker_sub": "clerk-8", "caseworker_name": "张老师"}
+
+    missing = await matching_client.patch(url, json=change, headers=staff)
+    changed = await matching_client.patch(url, json=change, headers=staff | {"If-Match": etag})
+    stale = await matching_client.patch(url, json={"goal": "先参加培训"}, headers=staff | {"If-Match": etag})
+
+    assert (missing.status_code, changed.status_code, stale.status_code) == (428, 200, 412)
+    assert (changed.json()["caseworker_name"], changed.json()["events"][-1]["kind"]) == (
+        "张老师",
+        "plan_changed",
+    )
+
+
+async def test_cases_are_filtered_by_status_and_group(
+    matching_client: httpx.AsyncClient, token: Token, staff: Headers
+) -> None:
+    await register(matching_client, token, "s-wang")
+    await register(matching_client, token, "s-li")
+    disabled = await open_case(matching_client, staff, "s-wang")
+    veteran = await open_case(matching_client, staff, "s-li", group="veteran")
+    await matching_client.post(f"/v1/cases/{veteran['id']}/certify", headers=staff)
+
+    by_group = await matching_client.get("/v1/cases", params={"group": "disabled"}, headers=staff)
+    by_status = await matching_client.get("/v1/cases", params={"status": "active"}, headers=staff)
+    bad = await matching_client.get("/v1/cases", params={"status": "lost"}, headers=staff)
+
+    assert [c["id"] for c in by_group.json()["items"]] == [disabled["id"]]
+    assert [c["id"] for c in by_status.json()["items"]] == [veteran["id"]]
+    assert bad.status_code == 422
