@@ -49,7 +49,7 @@ def migrate(service: str | None) -> None:
 @click.option("--role", required=True, type=click.Choice(["seeker", "employer", "staff", "admin", "service"]))
 @click.option("--sub", required=True, help="Subject: the user's or system's id")
 @click.option("--station", default=None, help="Station id (staff)")
-@click.option("--county", default=None, help="County adcode (staff: whose disputes they see)")
+@click.option("--county", default=None, help="County adcode (staff: whose seekers and disputes they see)")
 @click.option("--ttl", default=3600 * 8, show_default=True, type=click.IntRange(60, 86400 * 30))
 def dev_token(role: str, sub: str, station: str | None, county: str | None, ttl: int) -> None:
     """A token signed with the embedded default's local key; printed on the last line."""

@@ -19,10 +19,12 @@ lingong is running on the embedded default (SQLite).
   postings service  http://{host}:{pp}   (API docs: http://{host}:{pp}/docs)
   matching service  http://{host}:{mp}   (API docs: http://{host}:{mp}/docs)
 
+Station console (staff): http://{host}:{mp}/console/login  (click 演示登录, or paste a staff token)
+
 Tokens for trying the API (embedded local key; never in production):
   .venv/bin/lingong dev-token --role employer --sub demo-employer
   .venv/bin/lingong dev-token --role seeker   --sub {seeker}   (then GET /v1/seekers/{seeker}/matches)
-  .venv/bin/lingong dev-token --role staff    --sub demo-staff --station st-001
+  .venv/bin/lingong dev-token --role staff    --sub demo-staff --station st-001 --county 370102
   .venv/bin/lingong dev-token --role service  --sub matching
   .venv/bin/lingong dev-token --role admin    --sub demo-admin
 Then: curl -H "Authorization: Bearer $TOKEN" http://{host}:{pp}/v1/postings
