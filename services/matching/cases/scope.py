@@ -1,25 +1,19 @@
 """Which staff may see a county's records: staff of that county (token claim `county_adcode`, else the
 station's county in settings) or of the record's station; admins everything; anyone else gets a 404."""
 
-import re
-
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import QueryableAttribute
 
 from services.kit.auth import Principal, Role
 from services.matching.cases.config import get_cases_settings
-
-COUNTY_CLAIM = "county_adcode"
-_ADCODE = re.compile(r"^\d{6}$")
+from services.matching.seekers import scope as seekers_scope
 
 
 def staff_county(principal: Principal) -> str | None:
-    if principal.role != Role.STAFF:
-        return None
-    claimed = principal.claims.get(COUNTY_CLAIM)
-    if isinstance(claimed, str) and _ADCODE.match(claimed):
+    """The token's county claim (as for seekers), else the station's county in the cases settings."""
+    if (claimed := seekers_scope.staff_county(principal)) is not None:
         return claimed
-    if principal.station_id is None:
+    if principal.role != Role.STAFF or principal.station_id is None:
         return None
     return get_cases_settings().station_counties.get(principal.station_id)
 

@@ -32,8 +32,9 @@ from services.matching.cases.schemas import (
     PlanUpdate,
 )
 from services.matching.seekers import consents
+from services.matching.seekers import service as seekers
+from services.matching.seekers.deps import Ctx as SeekerCtx
 from services.matching.seekers.exceptions import SeekerNotFound
-from services.matching.seekers.models import Seeker
 from services.matching.seekers.schemas import ConsentPurpose
 
 EVIDENCE_FIELD = "case_evidence_number"
@@ -42,6 +43,10 @@ EVIDENCE_FIELD = "case_evidence_number"
 def mask(number: str) -> str:
     """Keep the first two and last two characters: 37****************43."""
     return number[:2] + "*" * (len(number) - 4) + number[-2:]
+
+
+def seeker_ctx(ctx: Ctx) -> SeekerCtx:
+    return SeekerCtx(session=ctx.session, clock=ctx.clock, cipher=ctx.cipher)
 
 
 def today(ctx: Ctx) -> date:
@@ -58,9 +63,7 @@ def touch(ctx: Ctx, case: Case) -> None:
 
 
 async def open_case(ctx: Ctx, principal: Principal, body: CaseCreate) -> Case:
-    seeker = await ctx.session.get(Seeker, body.seeker_id)
-    if seeker is None:
-        raise SeekerNotFound()
+    seeker = await seekers.get_for(seeker_ctx(ctx), principal, body.seeker_id)
     station = body.station_id if principal.role == Role.ADMIN else principal.station_id
     if not scope.may_see(principal, seeker.county_adcode, station):
         raise SeekerNotFound()  # another county's seeker is not shown to exist

@@ -12,6 +12,7 @@ from services.kit.pagination import BadCursor, PageParams, encode_cursor
 from services.matching.cases import scope
 from services.matching.cases.deps import Ctx
 from services.matching.cases.exceptions import DatesOutOfOrder
+from services.matching.cases.service import seeker_ctx
 from services.matching.households import status
 from services.matching.households.exceptions import HouseholdNotFound, MemberElsewhere
 from services.matching.households.models import Household, HouseholdMember, HouseholdSpell
@@ -23,8 +24,7 @@ from services.matching.households.schemas import (
     MemberRead,
     SpellRead,
 )
-from services.matching.seekers.exceptions import SeekerNotFound
-from services.matching.seekers.models import Seeker
+from services.matching.seekers import service as seekers
 
 CLOCK_SKEW = timedelta(minutes=5)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -66,8 +66,7 @@ async def get_for(
 
 
 async def add_member(ctx: Ctx, principal: Principal, household: Household, body: MemberAdd) -> Household:
-    if await ctx.session.get(Seeker, body.seeker_id) is None:
-        raise SeekerNotFound()
+    await seekers.get_for(seeker_ctx(ctx), principal, body.seeker_id)  # 404 beyond the staff's reach
     now = ctx.clock.now()
     if body.consent.agreed_at > now + CLOCK_SKEW:
         raise DatesOutOfOrder("the member's consent cannot be agreed in the future")

@@ -307,3 +307,14 @@ async def test_cases_are_filtered_by_status_and_group(
     assert [c["id"] for c in by_group.json()["items"]] == [disabled["id"]]
     assert [c["id"] for c in by_status.json()["items"]] == [veteran["id"]]
     assert bad.status_code == 422
+
+
+async def test_staff_cannot_open_a_case_for_a_seeker_beyond_their_reach(
+    matching_client: httpx.AsyncClient, token: Token, other_staff: Headers
+) -> None:
+    await register(matching_client, token, "s-wang")  # lives in 历下区
+
+    response = await matching_client.post("/v1/cases", json=case_body("s-wang"), headers=other_staff)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "seeker_not_found"
