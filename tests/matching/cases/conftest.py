@@ -20,6 +20,7 @@ from tests.matching.seekers.conftest import seeker_body
 
 HOME = "370102"  # 历下区, where the seekers live and the postings factories' jobs are
 LIXIA = {"lat": 36.6665, "lng": 117.0764, "county_adcode": HOME}
+SHINAN = {"lat": 36.0671, "lng": 120.3826, "county_adcode": "370202"}  # 青岛 市南区
 Headers = dict[str, str]
 
 
@@ -54,7 +55,7 @@ async def register(
 ) -> Headers:
     """A self-registered seeker in 历下区; with the sensitive-data consent unless told otherwise."""
     me = token("seeker", seeker_id)
-    response = await client.post("/v1/seekers", json=seeker_body(home=LIXIA, **over), headers=me)
+    response = await client.post("/v1/seekers", json=seeker_body(**({"home": LIXIA} | over)), headers=me)
     assert response.status_code == 201, response.text
     if sensitive:
         granted = await client.post(
