@@ -28,6 +28,18 @@ async def _until_status(
         await asyncio.sleep(0.05)
 
 
+async def _hired_case(
+    postings: httpx.AsyncClient, live_matching: httpx.AsyncClient, token: Token, staff: Headers
+) -> dict[str, Any]:
+    """s-wang's case, once the feed has shown the employer accepting the station's referral."""
+    await register(live_matching, token, "s-wang")
+    case = await open_case(live_matching, staff, "s-wang")
+    boss = token("employer", "boss")
+    await accept(postings, boss, (await refer_to_job(postings, boss, staff, "s-wang"))["id"])
+    hired, _ = await _until_status(live_matching, staff, case["id"], "aftercare")
+    return hired
+
+
 async def test_a_referred_seekers_case_moves_to_aftercare_as_employed_when_the_employer_accepts(
     postings: httpx.AsyncClient, live_matching: httpx.AsyncClient, token: Token, staff: Headers
 ) -> None:
@@ -71,11 +83,7 @@ async def test_work_ending_before_the_aftercare_check_reopens_the_case(
     staff: Headers,
     clock: ManualClock,
 ) -> None:
-    await register(live_matching, token, "s-wang")
-    case = await open_case(live_matching, staff, "s-wang")
-    boss = token("employer", "boss")
-    await accept(postings, boss, (await refer_to_job(postings, boss, staff, "s-wang"))["id"])
-    await _until_status(live_matching, staff, case["id"], "aftercare")
+    case = await _hired_case(postings, live_matching, token, staff)
     [placement] = (await live_matching.get("/v1/seekers/s-wang/placements", headers=staff)).json()
 
     clock.advance(timedelta(days=20))
@@ -98,11 +106,7 @@ async def test_after_the_aftercare_check_staff_close_the_case_as_employed(
     staff: Headers,
     clock: ManualClock,
 ) -> None:
-    await register(live_matching, token, "s-wang")
-    case = await open_case(live_matching, staff, "s-wang")
-    boss = token("employer", "boss")
-    await accept(postings, boss, (await refer_to_job(postings, boss, staff, "s-wang"))["id"])
-    await _until_status(live_matching, staff, case["id"], "aftercare")
+    case = await _hired_case(postings, live_matching, token, staff)
     url = f"/v1/cases/{case['id']}/close"
     body = {"reason": "employed", "note": "三个月回访：仍在岗，就业稳定"}
 
