@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from services.matching.console import (
     auth_pages,
+    cases_pages,
     dispatch_pages,
     home,
     print_pages,
@@ -15,5 +16,5 @@ from services.matching.console import (
 )
 
 router = APIRouter()
-for part in (auth_pages, home, register_pages, seekers_pages, print_pages, dispatch_pages):
+for part in (auth_pages, home, register_pages, seekers_pages, print_pages, dispatch_pages, cases_pages):
     router.include_router(part.router)
