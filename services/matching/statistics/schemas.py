@@ -1,0 +1,75 @@
+"""Statistics API schemas, and each table's export columns with their Chinese headings."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from services.kit.schemas import UtcDatetime
+
+Figure = int | str  # a count, or "<5" when it describes fewer than five people
+Source = Literal["live", "snapshot"]
+
+
+class SupplyDemandRow(BaseModel):
+    county_adcode: str
+    county_name: str | None
+    occupation_group: str | None = Field(description="CSCO group (6-29, or 6 at level 1); null: all")
+    occupation_name: str
+    postings: int = Field(description="Open, valid postings with a free place")
+    vacancies: int = Field(description="Their free places")
+    seekers: Figure = Field(description="Seekers with a live profile wanting this work; <5 suppressed")
+    ratio: float | str | None = Field(description="求人倍率 = vacancies / seekers; null when no seekers")
+
+
+class SupplyDemandTable(BaseModel):
+    week: str = Field(examples=["2026-W49"])
+    level: int = Field(description="Occupation classification level: 1 major group, 2 medium group")
+    source: Source = Field(description="live (this week, now) or snapshot (a past week's last state)")
+    as_of: UtcDatetime
+    suppressed_below: int
+    rows: list[SupplyDemandRow]
+
+
+SUPPLY_DEMAND_COLUMNS = (
+    ("county_adcode", "县区代码"),
+    ("county_name", "县区"),
+    ("occupation_group", "职业类别代码"),
+    ("occupation_name", "职业类别"),
+    ("postings", "有效岗位数"),
+    ("vacancies", "岗位空缺数"),
+    ("seekers", "求职人数"),
+    ("ratio", "求人倍率"),
+)
+
+
+class ShortageRow(BaseModel):
+    rank: int
+    occupation_group: str
+    occupation_name: str
+    vacancies: int
+    seekers: Figure
+    gap: Figure = Field(description="vacancies - seekers; suppressed with the seekers")
+    rank_last_period: int | None = Field(description="Rank the week before; null when not listed then")
+    counties_reporting: int = Field(description="Counties of the area where demand exceeds supply")
+
+
+class ShortageTable(BaseModel):
+    week: str
+    last_period: str
+    level: int
+    source: Source
+    as_of: UtcDatetime
+    suppressed_below: int
+    rows: list[ShortageRow]
+
+
+SHORTAGE_COLUMNS = (
+    ("rank", "排名"),
+    ("occupation_group", "职业类别代码"),
+    ("occupation_name", "职业类别"),
+    ("vacancies", "岗位空缺数"),
+    ("seekers", "求职人数"),
+    ("gap", "缺口（需求-供给）"),
+    ("rank_last_period", "上期排名"),
+    ("counties_reporting", "紧缺县区数"),
+)
