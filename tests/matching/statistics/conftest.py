@@ -98,7 +98,9 @@ def feed(stats_app: FastAPI) -> Feed:
     return Feed(stats_app)
 
 
-def shift(posting_id: str, starts: datetime, headcount: int, filled: int, status: str = "open") -> dict[str, Any]:
+def shift(
+    posting_id: str, starts: datetime, headcount: int, filled: int, status: str = "open"
+) -> dict[str, Any]:
     return shift_data(
         uuid.uuid4(),
         uuid.UUID(posting_id),

@@ -25,9 +25,7 @@ async def test_supply_demand_matches_the_hand_computed_scenario(
     assert cells(body, {A, B}) == EXPECTED_A + EXPECTED_B
 
 
-async def test_admin_sees_a_total_row_for_every_county(
-    client: httpx.AsyncClient, as_role: Headers
-) -> None:
+async def test_admin_sees_a_total_row_for_every_county(client: httpx.AsyncClient, as_role: Headers) -> None:
     r = await client.get("/v1/statistics/supply-demand", headers=as_role("admin"))
     totals = [row for row in r.json()["rows"] if row["occupation_group"] is None]
     assert len(totals) == 137
