@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response
 from services.kit.problems import Forbidden, InvalidInput
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
-from services.matching.statistics import service
+from services.matching.statistics import alerts, service
 from services.matching.statistics.deps import ReadingDep
 from services.matching.statistics.exceptions import (
     CountyOutOfScope,
@@ -16,14 +16,16 @@ from services.matching.statistics.exceptions import (
 )
 from services.matching.statistics.exports import EXPORT_RESPONSES, Format, export
 from services.matching.statistics.schemas import (
+    ALERT_COLUMNS,
     SHORTAGE_COLUMNS,
     SUPPLY_DEMAND_COLUMNS,
+    AlertList,
     ShortageTable,
     SupplyDemandTable,
 )
-from services.matching.statistics.weeks import WEEK_PATTERN
+from services.matching.statistics.weeks import WEEK_PATTERN, previous_week, week_of
 
-router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=UnitOfWorkRoute)
+router = APIRouter(prefix="/v1", tags=["statistics"], route_class=UnitOfWorkRoute)
 
 WeekQuery = Annotated[
     str | None, Query(pattern=WEEK_PATTERN, description="ISO week, Beijing time (default: this week)")
@@ -36,7 +38,7 @@ READ_PROBLEMS = problems(
 
 
 @router.get(
-    "/supply-demand",
+    "/statistics/supply-demand",
     response_model=SupplyDemandTable,
     summary="求人倍率: vacancies and seekers by county × occupation group in a week (staff: own county)",
     responses={**READ_PROBLEMS, **EXPORT_RESPONSES},
@@ -61,7 +63,7 @@ async def supply_demand(
 
 
 @router.get(
-    "/shortages",
+    "/statistics/shortages",
     response_model=ShortageTable,
     summary="企业急需紧缺用工: occupations ranked by demand minus supply, with last week's rank",
     responses={**READ_PROBLEMS, **EXPORT_RESPONSES},
@@ -85,5 +87,41 @@ async def shortages(
             "as_of": reading.clock.now(),
             "suppressed_below": reading.below,
             "rows": rows,
+        }
+    )
+
+
+@router.get(
+    "/alerts",
+    response_model=AlertList,
+    summary="Early warning: signals raised now (yellow, orange, red) with the figures behind each",
+    responses={
+        **problems(Forbidden, CountyOutOfScope, NoCountyScope, UnknownCounty, InvalidInput),
+        **EXPORT_RESPONSES,
+    },
+)
+async def list_alerts(
+    reading: ReadingDep,
+    signal: Annotated[alerts.Signal | None, Query(description="Only this signal")] = None,
+    level: Annotated[alerts.Level, Query(description="This level and above")] = alerts.Level.YELLOW,
+    format: FormatQuery = "json",
+) -> AlertList | Response:
+    found = [
+        a
+        for a in await alerts.alerts(reading)
+        if (signal is None or a.signal == signal) and alerts.SEVERITY[a.level] <= alerts.SEVERITY[level]
+    ]
+    rows = alerts.alert_rows(found, reading.below)
+    now = reading.clock.now()
+    if format != "json":
+        return export(format, f"alerts-{now:%Y%m%d}", "预警", ALERT_COLUMNS, rows)
+    week = week_of(now)
+    return AlertList.model_validate(
+        {
+            "as_of": now,
+            "week": week,
+            "last_period": previous_week(week),
+            "suppressed_below": reading.below,
+            "alerts": rows,
         }
     )

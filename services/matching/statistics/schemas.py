@@ -73,3 +73,44 @@ SHORTAGE_COLUMNS = (
     ("rank_last_period", "上期排名"),
     ("counties_reporting", "紧缺县区数"),
 )
+
+
+class AlertRow(BaseModel):
+    signal: Literal["ratio_drop", "layoff_surge", "dispute_rise", "postings_collapse"]
+    signal_name: str
+    level: Literal["yellow", "orange", "red"]
+    level_name: str
+    county_adcode: str | None = Field(description="null: the signal spans several counties")
+    county_name: str | None
+    subject: str | None = Field(description="The occupation group or the employer the signal is about")
+    subject_name: str | None
+    previous: int | float | str | None = Field(
+        description="The figure last period (<5 when it counts few people)"
+    )
+    current: int | float | str
+    change_pct: float | str | None = Field(description="Signed change from previous to current, in %")
+    threshold: float = Field(description="The threshold of this level that the figure reached")
+
+
+class AlertList(BaseModel):
+    as_of: UtcDatetime
+    week: str
+    last_period: str
+    suppressed_below: int
+    alerts: list[AlertRow]
+
+
+ALERT_COLUMNS = (
+    ("signal", "信号代码"),
+    ("signal_name", "预警信号"),
+    ("level", "等级代码"),
+    ("level_name", "预警等级"),
+    ("county_adcode", "县区代码"),
+    ("county_name", "县区"),
+    ("subject", "对象代码"),
+    ("subject_name", "对象"),
+    ("previous", "上期数值"),
+    ("current", "本期数值"),
+    ("change_pct", "变化（%）"),
+    ("threshold", "触发阈值"),
+)
