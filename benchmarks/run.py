@@ -20,6 +20,7 @@ BENCHMARKS = (
     "benchmarks.coder_quality",
     "benchmarks.ranking_quality",
     "benchmarks.matching_speed",
+    "benchmarks.statistics_speed",
 )
 
 
