@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.kit.clock import Clock
 from services.kit.problems import ProblemError
 from services.kit.uow import unit_of_work
+from services.matching.outcomes.hooks import OutcomeHooks
 from services.matching.replica import service
 from services.matching.replica.client import Backoff, PostingsClient, Sleep
 from services.matching.replica.config import ReplicaSettings
@@ -54,6 +55,7 @@ class ReplicaConsumer:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         checkpoint: service.Checkpoint | None = None,
+        hooks: OutcomeHooks | None = None,
     ) -> None:
         self.client = client
         self.sessionmaker = sessionmaker
@@ -66,6 +68,7 @@ class ReplicaConsumer:
         self._rng = rng or random.Random()
         self._backoff = Backoff(settings.backoff_base_seconds, settings.backoff_max_seconds)
         self._checkpoint = checkpoint
+        self._hooks = hooks
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -118,7 +121,12 @@ class ReplicaConsumer:
             return None
         async with unit_of_work(self.sessionmaker) as session:
             result = await service.apply_page(
-                session, self.settings.source, page.events, self.clock.now(), self._checkpoint or _noop
+                session,
+                self.settings.source,
+                page.events,
+                self.clock.now(),
+                self._checkpoint or _noop,
+                self._hooks,
             )
         self.position = max(self.position, max(int(e["seq"]) for e in page.events))
         if result.postings or result.employers:

@@ -8,6 +8,7 @@ import logging
 
 from fastapi import FastAPI
 
+from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings, get_replica_settings
 from services.matching.replica.consumer import ReplicaConsumer
@@ -34,7 +35,9 @@ async def start(app: FastAPI) -> None:
         transport=getattr(state, "postings_transport", None),
     )
     state.postings_client = client
-    state.replica_consumer = ReplicaConsumer(client, state.sessionmaker, state.clock, settings, listeners)
+    state.replica_consumer = ReplicaConsumer(
+        client, state.sessionmaker, state.clock, settings, listeners, hooks=outcome_hooks(app)
+    )
     state.replica_consumer.start()
 
 

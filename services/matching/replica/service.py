@@ -21,6 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import is_postgres
 from services.kit.schemas import MAX_INT
+from services.matching.outcomes import folding as outcomes
+from services.matching.outcomes.config import get_outcome_settings
+from services.matching.outcomes.hooks import OutcomeHooks
+from services.matching.outcomes.schemas import ApplicationSnapshot, EngagementSnapshot
 from services.matching.replica.folding import (
     Rows,
     employer_view,
@@ -64,8 +68,13 @@ SNAPSHOTS: dict[str, type[BaseModel]] = {
     **dict.fromkeys(("shift.created", "shift.updated", "shift.cancelled"), ShiftSnapshot),
     "reliability.employer": EmployerReliabilitySnapshot,
 }
+# Every application.* and engagement.* event carries the record's whole snapshot (outcomes/).
+BY_PREFIX: dict[str, type[BaseModel]] = {
+    "application.": ApplicationSnapshot,
+    "engagement.": EngagementSnapshot,
+}
 # Known to the feed and not needed here: consumed and counted, never dead-lettered.
-IGNORED = ("application.", "engagement.", "dispute.", "rating.", "appeal.", "reliability.worker")
+IGNORED = ("dispute.", "rating.", "appeal.", "reliability.worker")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -106,7 +115,9 @@ def parse(raw: dict[str, Any]) -> Parsed:
         raise Unreadable(_describe(exc, "envelope")) from None
     if event.type.startswith(IGNORED):
         return Parsed(event.seq, event.created_at, None, event.data)
-    model = SNAPSHOTS.get(event.type)
+    model = SNAPSHOTS.get(event.type) or next(
+        (m for prefix, m in BY_PREFIX.items() if event.type.startswith(prefix)), None
+    )
     if model is None:
         raise Unreadable(f"unknown event type {clean(event.type, 60)!r}")
     if event.schema_version not in SCHEMA_VERSIONS:
@@ -157,8 +168,12 @@ async def apply_page(
     events: Iterable[dict[str, Any]],
     now: datetime,
     checkpoint: Checkpoint = _noop,
+    hooks: OutcomeHooks | None = None,
 ) -> BatchResult:
-    """Apply a page of raw feed events; flushes, never commits (the caller's unit of work does)."""
+    """Apply a page of raw feed events; flushes, never commits (the caller's unit of work does).
+
+    Application and engagement events go to the outcome tables, and the outcome hooks run on the
+    signals they raise, in this same transaction."""
     cursor = await lock_cursor(session, source)
     by_seq = {int(e["seq"]): e for e in events}
     parsed: dict[int, Parsed | Unreadable] = {}
@@ -171,18 +186,26 @@ async def apply_page(
     result = BatchResult(cursor=cursor.seq)
     fresh = [seq for seq in parsed if seq > cursor.seq]
     result.skipped = len(parsed) - len(fresh)
+    outcome_items: list[outcomes.Item] = []
     for seq in fresh:
         item = parsed[seq]
         if isinstance(item, Unreadable):
             _dead_letter(session, source, by_seq[seq], str(item), now)
             result.dead_lettered += 1
             continue
-        if _fold(postings, employers, item, now):
+        if isinstance(item.snapshot, ApplicationSnapshot | EngagementSnapshot):
+            outcome_items.append((seq, item.snapshot))
+            result.applied += 1
+        elif _fold(postings, employers, item, now):
             result.applied += 1
         else:
             result.skipped += 1
         result.last_event_at = item.created_at
     await _write(session, postings, employers)
+    settings = hooks.settings if hooks is not None else get_outcome_settings()
+    signals = await outcomes.fold(session, outcome_items, settings, now)
+    if hooks is not None:
+        await hooks.run(session, signals, now)
     await checkpoint(APPLIED)
     if fresh:
         cursor.seq = fresh[-1]

@@ -17,6 +17,7 @@ from services.kit.db import build_engine, build_sessionmaker
 from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
+from services.matching.outcomes.hooks import OutcomeHooks
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
@@ -115,11 +116,19 @@ def make_consumer(
         *,
         checkpoint: Checkpoint | None = None,
         listeners: ReplicaListeners | None = None,
+        hooks: OutcomeHooks | None = None,
         **overrides: Any,
     ) -> ReplicaConsumer:
         settings = replica_settings.model_copy(update=overrides)
         return ReplicaConsumer(
-            client, db, clock, settings, listeners or ReplicaListeners(), sleep=sleeps, checkpoint=checkpoint
+            client,
+            db,
+            clock,
+            settings,
+            listeners or ReplicaListeners(),
+            sleep=sleeps,
+            checkpoint=checkpoint,
+            hooks=hooks,
         )
 
     return make
