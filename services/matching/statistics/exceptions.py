@@ -29,3 +29,15 @@ class WeekNotRecorded(NotFound):
     code = "week_not_recorded"
     title = "No snapshot was taken in that week"
     title_zh = "该周没有统计快照"
+
+
+class InvalidPeriod(InvalidInput):
+    code = "invalid_period"
+    title = "The period must end by today, start in 2020 or later and span at most 366 days"
+    title_zh = "统计区间须不晚于今天、不早于2020年，且不超过366天"
+
+
+class DatesOutOfOrder(InvalidInput):
+    code = "dates_out_of_order"
+    title = "The period's start is after its end"
+    title_zh = "统计区间的开始日期晚于结束日期"

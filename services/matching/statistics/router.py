@@ -1,4 +1,5 @@
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -9,6 +10,8 @@ from services.matching.statistics import alerts, service
 from services.matching.statistics.deps import ReadingDep
 from services.matching.statistics.exceptions import (
     CountyOutOfScope,
+    DatesOutOfOrder,
+    InvalidPeriod,
     InvalidWeek,
     NoCountyScope,
     UnknownCounty,
@@ -17,9 +20,12 @@ from services.matching.statistics.exceptions import (
 from services.matching.statistics.exports import EXPORT_RESPONSES, Format, export
 from services.matching.statistics.schemas import (
     ALERT_COLUMNS,
+    FUNNEL_COLUMNS,
+    PLACEMENT_COLUMNS,
     SHORTAGE_COLUMNS,
     SUPPLY_DEMAND_COLUMNS,
     AlertList,
+    OutcomeTables,
     ShortageTable,
     SupplyDemandTable,
 )
@@ -123,5 +129,55 @@ async def list_alerts(
             "last_period": previous_week(week),
             "suppressed_below": reading.below,
             "alerts": rows,
+        }
+    )
+
+
+@router.get(
+    "/statistics/outcomes",
+    response_model=OutcomeTables,
+    response_model_by_alias=True,
+    summary="Funnel (referrals → applications → accepted/booked → completed → paid) by county and "
+    "station, and the placement rate of each priority group next to everyone's",
+    responses={
+        **problems(
+            Forbidden,
+            CountyOutOfScope,
+            NoCountyScope,
+            UnknownCounty,
+            DatesOutOfOrder,
+            InvalidPeriod,
+            InvalidInput,
+        ),
+        **EXPORT_RESPONSES,
+    },
+)
+async def outcomes(
+    reading: ReadingDep,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="First day, Beijing (default: 29 days ago)")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Last day, Beijing (default: today)")
+    ] = None,
+    table: Annotated[
+        Literal["funnel", "placement"], Query(description="Which table a download holds")
+    ] = "funnel",
+    format: FormatQuery = "json",
+) -> OutcomeTables | Response:
+    start, end, funnel_rows, rate_rows = await service.outcomes(reading, date_from, date_to)
+    if format != "json":
+        name = f"{table}-{start:%Y%m%d}-{end:%Y%m%d}"
+        if table == "funnel":
+            return export(format, name, "就业服务漏斗", FUNNEL_COLUMNS, funnel_rows)
+        return export(format, name, "重点群体就业率", PLACEMENT_COLUMNS, rate_rows)
+    return OutcomeTables.model_validate(
+        {
+            "from": start,
+            "to": end,
+            "as_of": reading.clock.now(),
+            "suppressed_below": reading.below,
+            "funnel": funnel_rows,
+            "placement": rate_rows,
         }
     )

@@ -1,8 +1,9 @@
 """Statistics API schemas, and each table's export columns with their Chinese headings."""
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.kit.schemas import UtcDatetime
 
@@ -113,4 +114,53 @@ ALERT_COLUMNS = (
     ("current", "本期数值"),
     ("change_pct", "变化（%）"),
     ("threshold", "触发阈值"),
+)
+
+
+class FunnelRow(BaseModel):
+    county_adcode: str | None = Field(description="null: the whole area")
+    county_name: str | None
+    station_id: str | None = Field(description="null: the county's total")
+    referrals: Figure = Field(description="Staff referrals: applications and shift bookings by a station")
+    applications: Figure
+    accepted_booked: Figure = Field(description="Applications accepted plus gig shifts booked")
+    completed: Figure = Field(description="Gig shifts worked to the end")
+    paid: Figure = Field(description="Gig shifts the worker confirmed paid")
+
+
+class PlacementRateRow(BaseModel):
+    group: str | None = Field(description="Priority group; null: every seeker")
+    group_name: str
+    seekers: Figure = Field(description="Seekers registered by the period's end in the area")
+    placed: Figure = Field(description="Of them, placed in the period (job accepted or gig paid)")
+    rate_pct: float | str | None
+
+
+class OutcomeTables(BaseModel):
+    date_from: date = Field(alias="from", serialization_alias="from")
+    date_to: date = Field(alias="to", serialization_alias="to")
+    as_of: UtcDatetime
+    suppressed_below: int
+    funnel: list[FunnelRow]
+    placement: list[PlacementRateRow]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+FUNNEL_COLUMNS = (
+    ("county_adcode", "县区代码"),
+    ("county_name", "县区"),
+    ("station_id", "服务站"),
+    ("referrals", "推荐"),
+    ("applications", "申请"),
+    ("accepted_booked", "录用或预订"),
+    ("completed", "完工"),
+    ("paid", "已支付"),
+)
+PLACEMENT_COLUMNS = (
+    ("group", "群体代码"),
+    ("group_name", "群体"),
+    ("seekers", "登记求职人数"),
+    ("placed", "实现就业人数"),
+    ("rate_pct", "就业率（%）"),
 )

@@ -3,19 +3,26 @@ shortage list (企业急需紧缺用工). Raw cells come from `supply`; rows her
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.matching.statistics import present, supply
+from services.matching.statistics import funnel, present, supply
 from services.matching.statistics.deps import Reading
-from services.matching.statistics.exceptions import InvalidWeek, WeekNotRecorded
+from services.matching.statistics.exceptions import (
+    DatesOutOfOrder,
+    InvalidPeriod,
+    InvalidWeek,
+    WeekNotRecorded,
+)
 from services.matching.statistics.models import UNCLASSIFIED
 from services.matching.statistics.supply import Cell
-from services.matching.statistics.weeks import parse_week, previous_week, week_of
+from services.matching.statistics.weeks import BEIJING, parse_week, previous_week, week_of
 
 EARLIEST_YEAR = 2020
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
 
 
 @dataclass(slots=True)
@@ -116,3 +123,30 @@ async def shortages(
     ranked = rank_shortages(current.cells)[:limit]
     rows = [shortage_row(i, s, last_ranks, reading.below) for i, s in enumerate(ranked, 1)]
     return current, before, rows
+
+
+def checked_period(date_from: date | None, date_to: date | None, now: datetime) -> tuple[date, date]:
+    """The days asked for, on the Beijing calendar (default: the 30 days up to today)."""
+    today = now.astimezone(BEIJING).date()
+    end = date_to or today
+    start = date_from or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise DatesOutOfOrder(date_from=str(start), date_to=str(end))
+    if end > today or start.year < EARLIEST_YEAR or (end - start).days >= MAX_DAYS:
+        raise InvalidPeriod(date_from=str(start), date_to=str(end))
+    return start, end
+
+
+async def outcomes(
+    reading: Reading, date_from: date | None, date_to: date | None
+) -> tuple[date, date, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The funnel per county and station and the placement rates, over whole Beijing days."""
+    start, end = checked_period(date_from, date_to, reading.clock.now())
+    period = funnel.Period(_midnight(start), _midnight(end + timedelta(days=1)))
+    counts = await funnel.funnel_counts(reading.session, period, reading.area)
+    rates = await funnel.placement_rates(reading.session, period, reading.area)
+    return start, end, funnel.funnel_rows(counts, reading.below), funnel.rate_rows(rates, reading.below)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), BEIJING).astimezone(UTC)

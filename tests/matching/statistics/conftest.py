@@ -87,10 +87,13 @@ class Feed:
         data["occupation_code"] = code
         data["headcount"] = headcount
         data["location"] = {**data["location"], "county_adcode": county}
+        await self.send("posting.created", data)
+        return posting_id
+
+    async def send(self, type_: str, data: dict[str, Any]) -> None:
         self.seq += 1
         async with unit_of_work(self.app.state.sessionmaker) as session:
-            await apply_page(session, "postings", [event(self.seq, "posting.created", data)], NOW)
-        return posting_id
+            await apply_page(session, "postings", [event(self.seq, type_, data)], NOW)
 
 
 @pytest.fixture
@@ -118,14 +121,17 @@ class Seekers:
     def __init__(self, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
         self.client, self.headers, self.n = client, headers, 0
 
-    async def register(self, county: str, codes: list[str], **extra: Any) -> str:
+    async def register(
+        self, county: str, codes: list[str], sensitive: dict[str, Any] | None = None, **extra: Any
+    ) -> str:
         self.n += 1
+        purposes = ["matching", "sensitive_for_priority_help"] if sensitive else ["matching"]
         body: dict[str, Any] = {
             "seeker_id": f"s-{self.n:03d}",
             "home": {"county_adcode": county},
-            "birth_year": 1990,
+            "birth_year": 1970,
             "birth_month": 5,
-            "consent": {"purposes": ["matching"], "method": "in_person_signed"},
+            "consent": {"purposes": purposes, "method": "in_person_signed"},
             **extra,
         }
         if codes:
@@ -134,6 +140,11 @@ class Seekers:
             body["desired_text"] = "什么活都行"
         r = await self.client.post("/v1/seekers", json=body, headers=self.headers)
         assert r.status_code == 201, r.text
+        if sensitive:
+            put = await self.client.put(
+                f"/v1/seekers/s-{self.n:03d}/sensitive", json=sensitive, headers=self.headers
+            )
+            assert put.status_code == 201, put.text
         return str(r.json()["id"])
 
     async def withdraw(self, seeker_id: str) -> None:
