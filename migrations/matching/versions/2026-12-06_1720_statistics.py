@@ -1,5 +1,5 @@
-"""statistics: posting facts derived from the replica, their cursor, weekly snapshots; a seeker's
-former employer
+"""statistics: posting facts derived from the replica, their cursor, weekly snapshots, wage disputes
+from the feed; a seeker's former employer
 
 Revision ID: c_statistics
 Revises: b2_serving
@@ -59,6 +59,21 @@ def upgrade() -> None:
             "week", "level", "county_adcode", "occupation_group", name=op.f("pk_stat_weekly")
         ),
     )
+    op.create_table(
+        "stat_disputes",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("engagement_id", sa.Uuid(), nullable=False),
+        sa.Column("employer_id", sa.Uuid(), nullable=False),
+        sa.Column("county_adcode", sa.String(length=6), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("resolution", sa.String(length=20), nullable=True),
+        sa.Column("opened_at", TZ, nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("applied_seq", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stat_disputes")),
+    )
+    op.create_index("ix_stat_disputes_opened_at", "stat_disputes", ["opened_at"])
     with op.batch_alter_table("seekers") as batch:
         batch.add_column(sa.Column("former_employer", sa.String(length=100), nullable=True))
 
@@ -66,6 +81,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("seekers") as batch:
         batch.drop_column("former_employer")
+    op.drop_index("ix_stat_disputes_opened_at", table_name="stat_disputes")
+    op.drop_table("stat_disputes")
     op.drop_table("stat_weekly")
     op.drop_table("stat_cursors")
     op.drop_index("ix_stat_postings_open_county_group", table_name="stat_postings")

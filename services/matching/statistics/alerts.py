@@ -2,6 +2,7 @@
 reaches the configured threshold, with the numbers behind it (docs/statistics.md)."""
 
 import unicodedata
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,14 +10,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.kit.clock import as_utc
+from services.matching.replica.models import ReplicaEmployer
 from services.matching.seekers.models import Seeker
 from services.matching.statistics import present, supply
 from services.matching.statistics.config import Thresholds
 from services.matching.statistics.deps import Reading
-from services.matching.statistics.models import UNCLASSIFIED
+from services.matching.statistics.models import UNCLASSIFIED, StatDispute
 from services.matching.statistics.supply import ALL, Cell
 from services.matching.statistics.weeks import previous_week, week_of
 
@@ -178,6 +180,58 @@ async def layoff_surges(reading: Reading, at: datetime) -> list[Alert]:
     return out
 
 
+async def dispute_rises(reading: Reading, at: datetime) -> list[Alert]:
+    """Unpaid-wage disputes opened in the window, by county and by employer, more than the window before.
+
+    Disputes staff found unfounded do not count (the wage had been paid)."""
+    settings = reading.settings
+    window = timedelta(days=settings.dispute_window_days)
+    stmt = select(StatDispute.county_adcode, StatDispute.employer_id, StatDispute.opened_at).where(
+        StatDispute.opened_at >= at - 2 * window,
+        StatDispute.opened_at < at,
+        or_(StatDispute.resolution.is_(None), StatDispute.resolution != "unfounded"),
+    )
+    if reading.area is not None:
+        stmt = stmt.where(StatDispute.county_adcode.in_(sorted(reading.area)))
+    now_n: Counter[tuple[str, str]] = Counter()
+    before_n: Counter[tuple[str, str]] = Counter()
+    for county, employer, opened in await reading.session.execute(stmt):
+        recent = as_utc(opened) >= at - window
+        for bucket in (("county", county), ("employer", str(employer))):
+            (now_n if recent else before_n)[bucket] += 1
+    names = await _employer_names(reading, [k for what, k in now_n if what == "employer"])
+    out = []
+    for (what, key), count in now_n.items():
+        hit = level_for(count, settings.dispute_rise)
+        if hit and count > before_n[(what, key)]:
+            where = key if what == "county" else None
+            name = present.county_name(key) if what == "county" else names.get(key, key)
+            out.append(
+                Alert(
+                    Signal.DISPUTE_RISE,
+                    hit[0],
+                    where,
+                    None if what == "county" else key,
+                    name,
+                    before_n[(what, key)],
+                    count,
+                    _change(before_n[(what, key)], count),
+                    hit[1],
+                    people=True,
+                )
+            )
+    return out
+
+
+async def _employer_names(reading: Reading, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    stmt = select(ReplicaEmployer.id, ReplicaEmployer.name).where(
+        ReplicaEmployer.id.in_([uuid.UUID(i) for i in ids])
+    )
+    return {str(i): n for i, n in await reading.session.execute(stmt)}
+
+
 def _change(before: float, now: float) -> float | None:
     return None if before == 0 else round((now - before) / before * 100.0, 1)
 
@@ -191,6 +245,7 @@ async def alerts(reading: Reading) -> list[Alert]:
         *ratio_drops(reading, now_cells, before),
         *postings_collapses(reading, now_cells, before),
         *await layoff_surges(reading, at),
+        *await dispute_rises(reading, at),
     ]
     return sorted(found, key=lambda a: (SEVERITY[a.level], a.signal.value, a.county or "", a.subject or ""))
 

@@ -55,3 +55,21 @@ class StatWeekly(Base):
     vacancies: Mapped[int] = mapped_column(Integer)
     seekers: Mapped[int] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StatDispute(Base):
+    """A wage dispute as the feed's `dispute.*` events last told it (for the dispute-rise signal)."""
+
+    __tablename__ = "stat_disputes"
+    __table_args__ = (Index("ix_stat_disputes_opened_at", "opened_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    employer_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_adcode: Mapped[str] = mapped_column(String(6))
+    kind: Mapped[str] = mapped_column(String(20))  # wage, cancellation_pay
+    status: Mapped[str] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)
+    applied_seq: Mapped[int] = mapped_column(BigInteger)

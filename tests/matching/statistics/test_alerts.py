@@ -1,5 +1,6 @@
 import csv
 import io
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from services.kit.clock import ManualClock
 from services.matching.statistics.config import StatisticsSettings
 from services.matching.statistics.schemas import ALERT_COLUMNS
 from services.matching.statistics.snapshots import StatisticsTask
+from tests.matching.replica.feeds import employer_data
 from tests.matching.statistics.conftest import NOW, A, B, Feed, Seekers
 
 Headers = Callable[..., dict[str, str]]
@@ -135,3 +137,54 @@ async def test_every_figure_in_the_alerts_csv_equals_the_apis(
 async def test_bad_alert_filters_are_422(client: httpx.AsyncClient, as_role: Headers, query: str) -> None:
     r = await client.get(f"/v1/alerts?{query}", headers=as_role("admin"))
     assert r.status_code == 422
+
+
+def dispute(employer: str, county: str, days_ago: float, resolution: str | None = None) -> dict[str, Any]:
+    opened = (NOW - timedelta(days=days_ago)).isoformat()
+    return {
+        "id": str(uuid.uuid4()),
+        "engagement_id": str(uuid.uuid4()),
+        "employer_id": employer,
+        "county_adcode": county,
+        "station_id": None,
+        "seeker_id": "s-x",
+        "kind": "wage",
+        "amount_due": "180.00",
+        "status": "resolved" if resolution else "open",
+        "resolution": resolution,
+        "note": None,
+        "opened_at": opened,
+        "resolved_at": opened if resolution else None,
+        "resolved_by": "staff-1" if resolution else None,
+        "version": 2 if resolution else 1,
+        "created_at": opened,
+        "updated_at": opened,
+    }
+
+
+async def test_unpaid_wage_disputes_rising_at_a_county_and_an_employer_are_yellow(
+    client: httpx.AsyncClient, feed: Feed, as_role: Headers
+) -> None:
+    boss = str(uuid.uuid4())
+    await feed.send("employer.created", employer_data(uuid.UUID(boss), name="某建筑劳务有限公司"))
+    for days in (9, 10):
+        await feed.send("dispute.opened", dispute(boss, A, days))
+    for i in range(6):
+        await feed.send("dispute.opened", dispute(boss, A, 1 + i / 2))
+    await feed.send("dispute.resolved", dispute(boss, A, 1, resolution="unfounded"))
+    r = await client.get("/v1/alerts?signal=dispute_rise", headers=as_role("staff", A))
+    assert [(a["county_adcode"], a["subject_name"]) for a in r.json()["alerts"]] == [
+        (None, "某建筑劳务有限公司"),
+        (A, "济南市历下区"),
+    ]
+    assert {alerts(r.json())[i][4:] for i in (0, 1)} == {("<5", 6, "<5", 5.0)}
+
+
+async def test_disputes_no_more_than_the_week_before_raise_nothing(
+    client: httpx.AsyncClient, feed: Feed, as_role: Headers
+) -> None:
+    boss = str(uuid.uuid4())
+    for days in (*range(8, 14), *range(0, 6)):
+        await feed.send("dispute.opened", dispute(boss, A, days + 0.5))
+    r = await client.get("/v1/alerts?signal=dispute_rise", headers=as_role("admin"))
+    assert r.json()["alerts"] == []
