@@ -7,7 +7,7 @@ PYTEST_N  ?= 2
 TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: run test test-postgres test-sqlite lint bench install clean lock
+.PHONY: run test test-postgres test-sqlite test-e2e lint bench install clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,12 +36,17 @@ test: $(STAMP) lint
 		echo "PostgreSQL does not answer at $$TEST_DATABASE_URL: running only what SQLite can run."; \
 	fi
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-e2e
 
 test-postgres: $(STAMP)
 	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q
 
 test-sqlite: $(STAMP)
 	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q
+
+# The station console in real Chromium (Playwright; both services under uvicorn on SQLite files).
+test-e2e: $(STAMP)
+	LINGONG_E2E=1 TEST_BACKEND=sqlite $(BIN)/pytest tests/e2e -p no:xdist -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out bench-report.json

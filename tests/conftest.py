@@ -15,6 +15,9 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from tests import databases
 
+# The browser suite runs once per `make test`, on its own (`make test-e2e` sets LINGONG_E2E=1).
+collect_ignore_glob = [] if os.environ.get("LINGONG_E2E") == "1" else ["e2e/*"]
+
 SHARED_DATA = Path(
     os.environ.get("LINGONG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
@@ -86,12 +89,14 @@ def auth_settings() -> AuthSettings:
 
 @pytest.fixture
 def token(auth_settings: AuthSettings) -> Callable[..., dict[str, str]]:
-    """token(role, sub) → Authorization headers."""
+    """token(role, sub, station=, county=) → Authorization headers (county: the staff county claim)."""
 
-    def make(role: str, sub: str, station: str | None = None, ttl: int = 3600) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {mint_token(auth_settings, role, sub, station_id=station, ttl=ttl)}"
-        }
+    def make(
+        role: str, sub: str, station: str | None = None, ttl: int = 3600, county: str | None = None
+    ) -> dict[str, str]:
+        extra = {"county_adcode": county} if county else None
+        minted = mint_token(auth_settings, role, sub, station_id=station, ttl=ttl, extra=extra)
+        return {"Authorization": f"Bearer {minted}"}
 
     return make
 

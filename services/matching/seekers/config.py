@@ -14,6 +14,8 @@ class SeekersSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MATCHING_SEEKERS__", extra="ignore")
 
     id_key: SecretStr = Field(default=SecretStr(DEV_ID_KEY), min_length=32)
+    # How long an exact lookup (phone, ID number) opens a seeker from elsewhere to the station.
+    lookup_grant_hours: int = Field(default=8, ge=1, le=24 * 7)
 
     @property
     def uses_dev_key(self) -> bool:

@@ -21,13 +21,13 @@ class Ctx:
     cipher: FieldCipher
 
 
-def _cipher(request: Request) -> FieldCipher:
+def cipher_of(request: Request) -> FieldCipher:
     cipher = getattr(request.app.state, "seekers_cipher", None)
     return cipher if isinstance(cipher, FieldCipher) else get_cipher()
 
 
 def get_ctx(request: Request, session: SessionDep) -> Ctx:
-    return Ctx(session=session, clock=request.app.state.clock, cipher=_cipher(request))
+    return Ctx(session=session, clock=request.app.state.clock, cipher=cipher_of(request))
 
 
 @asynccontextmanager
@@ -37,7 +37,7 @@ async def audited_read(request: Request) -> AsyncIterator[Ctx]:
     The route class rolls back every GET; a read of sensitive data is recorded, and the record is
     committed before the data leaves, so reads that disclose run here instead."""
     async with unit_of_work(request.app.state.sessionmaker) as session:
-        yield Ctx(session=session, clock=request.app.state.clock, cipher=_cipher(request))
+        yield Ctx(session=session, clock=request.app.state.clock, cipher=cipher_of(request))
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]

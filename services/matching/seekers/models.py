@@ -55,6 +55,7 @@ class Seeker(Base):
     birth_month: Mapped[int] = mapped_column(Integer)
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_masked: Mapped[str | None] = mapped_column(String(11))
+    phone_hmac: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash, for exact lookup
     registered_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     registered_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
     # The last employer the seeker named at registration (optional): the market watch's layoff signal.
@@ -150,3 +151,22 @@ class SeekerChange(Base):
     id: Mapped[int] = mapped_column(SeqPk, primary_key=True, autoincrement=True)
     seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SeekerAccessGrant(Base):
+    """A seeker from outside a station's county, opened to that station by an exact lookup (phone or
+    ID number) until `expires_at`; the lookup itself is in the audit log."""
+
+    __tablename__ = "seeker_access_grants"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    station_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    granted_to_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
+    lookup: Mapped[str] = mapped_column(String(20))  # phone | id_number
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_seeker_access_grants_station_seeker", "station_id", "seeker_id", "expires_at"),
+    )

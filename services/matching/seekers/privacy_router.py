@@ -49,7 +49,7 @@ CREATED: dict[int | str, dict[str, Any]] = {201: {"model": SensitiveRead, "descr
 async def reveal_contact(seeker_id: SeekerIdPath, request: Request, principal: Anyone) -> ContactRead:
     service.check_access(principal, seeker_id)
     async with audited_read(request) as ctx:
-        seeker = await service.get(ctx, seeker_id)
+        seeker = await service.get_for(ctx, principal, seeker_id)
         phone = await service.reveal_phone(ctx, principal, seeker, ConsentPurpose.MATCHING)
     return ContactRead(seeker_id=seeker_id, phone=phone)
 
@@ -97,7 +97,7 @@ async def get_sensitive(
 ) -> SensitiveRead:
     service.check_access(principal, seeker_id)
     async with audited_read(request) as ctx:
-        seeker = await service.get(ctx, seeker_id)
+        seeker = await service.get_for(ctx, principal, seeker_id)
         record = await sensitive.read(ctx, principal, seeker)
     response.headers["ETag"] = sensitive.etag(record)
     return sensitive.to_read(record)
@@ -123,7 +123,7 @@ async def delete_sensitive(seeker_id: SeekerIdPath, ctx: CtxDep, principal: Seek
     responses=problems(Forbidden, SeekerNotFound),
 )
 async def list_consents(seeker_id: SeekerIdPath, ctx: CtxDep, principal: Anyone) -> list[ConsentRead]:
-    service.check_access(principal, seeker_id)
+    await service.check_reach(ctx, principal, seeker_id)
     return [ConsentRead.model_validate(c) for c in await consents.history(ctx.session, seeker_id)]
 
 
@@ -158,7 +158,7 @@ async def grant_consent(
 async def withdraw_consent(
     seeker_id: SeekerIdPath, purpose: ConsentPurpose, ctx: CtxDep, principal: Anyone
 ) -> Response:
-    service.check_access(principal, seeker_id)
+    await service.check_reach(ctx, principal, seeker_id)
     await consents.withdraw(ctx, principal, seeker_id, purpose)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

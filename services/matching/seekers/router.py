@@ -7,7 +7,7 @@ from services.kit.pagination import BadCursor, Page, PageDep, PageTooLarge
 from services.kit.problems import Forbidden, InvalidInput, PreconditionFailed, PreconditionRequired
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
-from services.matching.seekers import privacy_router, service
+from services.matching.seekers import privacy_router, scope, service
 from services.matching.seekers.deps import Anyone, Ctx, CtxDep, SeekerOrAdmin, SeekerSelf, Staff
 from services.matching.seekers.exceptions import (
     ConsentRequired,
@@ -22,6 +22,7 @@ from services.matching.seekers.models import Seeker
 from services.matching.seekers.schemas import (
     SEEKER_ID_PATTERN,
     SeekerCreate,
+    SeekerLookup,
     SeekerRead,
     SeekerSummary,
     SeekerUpdate,
@@ -79,8 +80,20 @@ async def list_seekers(
         str | None, Query(pattern=SEEKER_ID_PATTERN, description="Station that registered them")
     ] = None,
 ) -> Page[SeekerSummary]:
-    rows, cursor = await service.list_(ctx, page, county=county, station=station)
+    rows, cursor = await service.list_(ctx, principal, page, county=county, station=station)
     return Page(items=[SeekerSummary.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/lookup",
+    response_model=list[SeekerSummary],
+    summary="Find a seeker by their exact phone or ID number (staff; audited; opens one from elsewhere to "
+    "the station for a limited time)",
+    responses=problems(Forbidden, InvalidInput),
+)
+async def lookup_seekers(body: SeekerLookup, ctx: CtxDep, principal: Staff) -> list[SeekerSummary]:
+    found = await scope.lookup(ctx, principal, phone=body.phone, id_number=body.id_number)
+    return [SeekerSummary.model_validate(s) for s in found]
 
 
 @router.get(

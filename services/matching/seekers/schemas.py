@@ -15,6 +15,7 @@ from services.kit.schemas import (
     PatchModel,
     UtcDatetime,
 )
+from services.matching.seekers.idnumber import normalise_id_number
 from services.matching.seekers.phone import normalise_phone
 from services.reference.certificates import lookup_certificate
 from services.reference.geo import counties, haversine_km, in_china, nearest_county
@@ -336,6 +337,27 @@ class SeekerSummary(OutputModel):
     kinds: list[Kind]
     created_at: UtcDatetime
     updated_at: UtcDatetime
+
+
+def _id_number(value: object) -> object:
+    return normalise_id_number(value) if isinstance(value, str) else value
+
+
+class SeekerLookup(InputModel):
+    """An exact lookup by staff: a phone or an ID number (never a partial match)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13812341234"}]})
+
+    phone: Phone | None = None
+    id_number: Annotated[
+        str | None, BeforeValidator(_id_number), StringConstraints(pattern=r"^\d{17}[\dX]$")
+    ] = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.phone is None) == (self.id_number is None):
+            raise ValueError("give a phone or an id_number")
+        return self
 
 
 class ConsentRead(OutputModel):

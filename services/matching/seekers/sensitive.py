@@ -95,6 +95,12 @@ async def _id_free(ctx: Ctx, seeker_id: str, lookup: str) -> None:
         raise IdNumberTaken()
 
 
+async def current_etag(ctx: Ctx, seeker_id: str) -> str | None:
+    """The record's ETag (for a replacing write), None when there is none; discloses nothing."""
+    record = await _stored(ctx, seeker_id)
+    return etag(record) if record is not None else None
+
+
 async def put(
     ctx: Ctx, principal: Principal, seeker: Seeker, body: SensitiveIn, if_match: str | None
 ) -> tuple[SeekerSensitive, bool]:

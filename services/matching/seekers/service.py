@@ -17,7 +17,7 @@ from services.kit.pagination import PageParams, encode_cursor
 from services.kit.problems import Forbidden, InvalidInput
 from services.matching.contracts import SeekerQuery
 from services.matching.database import IdempotencyKey
-from services.matching.seekers import audit, changes, consents
+from services.matching.seekers import audit, changes, consents, scope
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.exceptions import (
     ConsentRequired,
@@ -66,8 +66,22 @@ async def get(ctx: Ctx, seeker_id: str, *, for_update: bool = False) -> Seeker:
 
 
 async def get_for(ctx: Ctx, principal: Principal, seeker_id: str, *, for_update: bool = False) -> Seeker:
+    """The seeker if the principal reaches them (`scope`): anyone else's is "not found"."""
     check_access(principal, seeker_id)
-    return await get(ctx, seeker_id, for_update=for_update)
+    stmt = select(Seeker).where(Seeker.id == seeker_id)
+    if (condition := scope.reach(principal, ctx.clock.now())) is not None:
+        stmt = stmt.where(condition)
+    seeker = await ctx.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if seeker is None:
+        raise SeekerNotFound()
+    return seeker
+
+
+async def check_reach(ctx: Ctx, principal: Principal, seeker_id: str) -> None:
+    """Raises `SeekerNotFound` for a seeker out of the principal's reach (no query unless staff)."""
+    check_access(principal, seeker_id)
+    if scope.reach(principal, ctx.clock.now()) is not None:
+        await get_for(ctx, principal, seeker_id)
 
 
 def _who_registers(principal: Principal, body: SeekerCreate) -> tuple[str, str | None]:
@@ -143,6 +157,7 @@ def _apply(ctx: Ctx, seeker: Seeker, changes: dict[str, Any], body: SeekerCreate
                 ctx.cipher.encrypt(value, field=PHONE_FIELD, seeker_id=seeker.id) if value else None
             )
             seeker.phone_masked = mask_phone(value) if value else None
+            seeker.phone_hmac = ctx.cipher.lookup_hash(value, field=PHONE_FIELD) if value else None
         elif name == "availability":
             seeker.availability = [w.model_dump() for w in value]
         elif isinstance(value, list):
@@ -179,10 +194,17 @@ async def update(ctx: Ctx, principal: Principal, seeker: Seeker, body: SeekerUpd
 
 
 async def list_(
-    ctx: Ctx, page: PageParams, *, county: str | None = None, station: str | None = None
+    ctx: Ctx,
+    principal: Principal,
+    page: PageParams,
+    *,
+    county: str | None = None,
+    station: str | None = None,
 ) -> tuple[Sequence[Seeker], str | None]:
-    """Newest first, keyset pages on (created_at, id)."""
+    """Newest first, keyset pages on (created_at, id); staff see only those they reach (`scope`)."""
     stmt = select(Seeker)
+    if (condition := scope.reach(principal, ctx.clock.now())) is not None:
+        stmt = stmt.where(condition)
     if county is not None:
         stmt = stmt.where(Seeker.county_adcode == county)
     if station is not None:

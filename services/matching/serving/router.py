@@ -9,12 +9,11 @@ from services.kit.pagination import BadCursor, Page, PageDep, PageTooLarge
 from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
-from services.matching.seekers import audit, consents
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import CtxDep
 from services.matching.seekers.exceptions import ConsentRequired, SeekerNotFound
-from services.matching.seekers.schemas import SEEKER_ID_PATTERN, ConsentPurpose
-from services.matching.serving import overrides, present, reads
+from services.matching.seekers.schemas import SEEKER_ID_PATTERN
+from services.matching.serving import overrides, present, reads, views
 from services.matching.serving.deps import (
     CandidateReader,
     EngineDep,
@@ -67,22 +66,7 @@ async def seeker_matches(
     kind: Annotated[Kind | None, Query(description="Only jobs or only gigs")] = None,
     top_k: Annotated[int, Query(ge=1, le=TOP_K_MAX, description="How many")] = 20,
 ) -> MatchesRead:
-    seekers.check_access(principal, seeker_id)
-    engine.check(personal=False)
-    async with seeker_read(request, principal, seeker_id, "read_matches") as ctx:
-        now = ctx.clock.now()
-        query = await seekers.query_for_ranking(ctx.session, seeker_id, now)
-        live = await overrides.live(ctx.session, seeker_id)
-        found, personalised = engine.matches(query, top_k, kind, overrides.for_ranking(live), now)
-        stored = await reads.postings(ctx.session, [m.posting_id for m in found])
-    by_posting = {str(o.posting_id): o for o in live}
-    staff = _staff(principal.role)
-    return MatchesRead(
-        seeker_id=seeker_id,
-        personalised=personalised,
-        kind=kind,
-        items=[present.match_read(m, stored.get(m.posting_id), by_posting, staff) for m in found],
-    )
+    return await views.seeker_matches(request, principal, engine, seeker_id, kind, top_k)
 
 
 @router.get(
@@ -101,6 +85,7 @@ async def explain_match(
     seekers.check_access(principal, seeker_id)
     engine.check()
     async with seeker_read(request, principal, seeker_id, "read_explanation") as ctx:
+        await seekers.check_reach(ctx, principal, seeker_id)
         stored = await reads.posting(ctx.session, posting_id)
         if stored is None:
             raise PostingNotFound()
@@ -161,12 +146,7 @@ async def create_override(
     response: Response,
     idempotency_key: IdempotencyHeader = None,
 ) -> OverrideRead:
-    await seekers.get(ctx, seeker_id, for_update=True)
-    await consents.require(ctx.session, seeker_id, ConsentPurpose.MATCHING)
-    if await reads.posting(ctx.session, body.posting_id) is None:
-        raise PostingNotFound()
-    row = await overrides.create(ctx.session, principal, seeker_id, body, ctx.clock.now())
-    audit.record(ctx, principal, seeker_id, "override_matches", ["overrides"], ConsentPurpose.MATCHING.value)
+    row = await views.create_override(ctx, principal, seeker_id, body)
     response.headers["Location"] = f"/v1/seekers/{seeker_id}/overrides"
     return overrides.to_read(row)
 
@@ -195,9 +175,7 @@ async def list_overrides(
 async def revoke_override(
     seeker_id: SeekerIdPath, override_id: uuid.UUID, ctx: CtxDep, principal: StaffOnly
 ) -> Response:
-    await seekers.get(ctx, seeker_id)
-    await overrides.revoke(ctx.session, principal, seeker_id, override_id, ctx.clock.now())
-    audit.record(ctx, principal, seeker_id, "revoke_override", ["overrides"], ConsentPurpose.MATCHING.value)
+    await views.revoke_override(ctx, principal, seeker_id, override_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -14,6 +14,7 @@ from services.kit.clock import ManualClock
 Token = Callable[..., dict[str, str]]
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 STATION = "station-liangshan-1"
+COUNTY = "370832"  # 梁山县, where seeker_body's home is
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -85,7 +86,7 @@ def me(token: Token) -> dict[str, str]:
 
 @pytest.fixture
 def staff(token: Token) -> dict[str, str]:
-    return token("staff", "staff-wang", station=STATION)
+    return token("staff", "staff-wang", station=STATION, county=COUNTY)
 
 
 @pytest.fixture

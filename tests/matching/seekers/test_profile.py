@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.matching.seekers.conftest import STATION, Token, register, seeker_body, staff_consent
+from tests.matching.seekers.conftest import COUNTY, STATION, Token, register, seeker_body, staff_consent
 
 
 async def test_seeker_reads_their_own_profile_at_me(
@@ -43,13 +43,13 @@ async def test_another_seekers_profile_is_404_to_a_seeker(
     assert response.status_code == 404
 
 
-async def test_staff_of_any_station_read_a_profile(
+async def test_staff_of_the_seekers_county_read_a_profile(
     matching_client: httpx.AsyncClient, me: dict[str, str], token: Token
 ) -> None:
     await register(matching_client, me)
 
     response = await matching_client.get(
-        "/v1/seekers/seeker-1", headers=token("staff", "staff-li", station="station-far-away")
+        "/v1/seekers/seeker-1", headers=token("staff", "staff-li", station="station-far-away", county=COUNTY)
     )
 
     assert response.status_code == 200
@@ -196,12 +196,12 @@ async def _register_three(client: httpx.AsyncClient, token: Token, staff: dict[s
     assert (await client.post("/v1/seekers", json=body, headers=staff)).status_code == 201
 
 
-async def test_staff_list_seekers_newest_first_in_minimised_rows(
-    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str]
+async def test_an_admin_lists_seekers_newest_first_in_minimised_rows(
+    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str], admin: dict[str, str]
 ) -> None:
     await _register_three(matching_client, token, staff)
 
-    response = await matching_client.get("/v1/seekers", headers=staff)
+    response = await matching_client.get("/v1/seekers", headers=admin)
 
     items: list[dict[str, Any]] = response.json()["items"]
     assert [i["id"] for i in items] == ["c", "b", "a"]
@@ -209,11 +209,11 @@ async def test_staff_list_seekers_newest_first_in_minimised_rows(
 
 
 async def test_list_filters_by_county(
-    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str]
+    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str], admin: dict[str, str]
 ) -> None:
     await _register_three(matching_client, token, staff)
 
-    response = await matching_client.get("/v1/seekers", params={"county": "370102"}, headers=staff)
+    response = await matching_client.get("/v1/seekers", params={"county": "370102"}, headers=admin)
 
     assert [i["id"] for i in response.json()["items"]] == ["b"]
 
@@ -229,14 +229,14 @@ async def test_list_filters_by_registering_station(
 
 
 async def test_list_pages_follow_the_cursor_to_the_end(
-    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str]
+    matching_client: httpx.AsyncClient, token: Token, staff: dict[str, str], admin: dict[str, str]
 ) -> None:
     await _register_three(matching_client, token, staff)
 
-    first = (await matching_client.get("/v1/seekers", params={"limit": 2}, headers=staff)).json()
+    first = (await matching_client.get("/v1/seekers", params={"limit": 2}, headers=admin)).json()
     second = (
         await matching_client.get(
-            "/v1/seekers", params={"limit": 2, "cursor": first["next_cursor"]}, headers=staff
+            "/v1/seekers", params={"limit": 2, "cursor": first["next_cursor"]}, headers=admin
         )
     ).json()
 

@@ -47,7 +47,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def staff(token: Token) -> dict[str, str]:
-    return token("staff", "staff-li", station=STATION)
+    return token("staff", "staff-li", station=STATION, county="370102")  # HOME's county
 
 
 class Feed:

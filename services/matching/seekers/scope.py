@@ -1,0 +1,107 @@
+"""Which seekers a member of staff reaches, in one place for the API and the console.
+
+Staff list and open the seekers of their station (registered there) and of their county (the token's
+`county_adcode` claim). A seeker from elsewhere is reached only by an exact lookup — their phone or
+ID number, matched through its keyed lookup hash, never by decrypting and scanning — which is written
+to the audit log and opens that seeker to the station for a limited time (MATCHING_SEEKERS__
+LOOKUP_GRANT_HOURS). Anything else is "not found", the same 404 as a seeker who does not exist.
+Admins reach everyone; a seeker reaches only themself (`service.check_access`).
+"""
+
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, false, or_, select
+
+from services.kit.auth import Principal, Role
+from services.matching.seekers import audit
+from services.matching.seekers.config import get_seekers_settings
+from services.matching.seekers.deps import Ctx
+from services.matching.seekers.models import Seeker, SeekerAccessGrant, SeekerSensitive
+
+COUNTY_CLAIM = "county_adcode"
+_ADCODE = re.compile(r"^\d{6}$")
+PHONE_FIELD = "phone"
+ID_FIELD = "id_number"
+
+
+def staff_county(principal: Principal) -> str | None:
+    """The county a staff member serves: the token's `county_adcode` claim."""
+    if principal.role != Role.STAFF:
+        return None
+    claimed = principal.claims.get(COUNTY_CLAIM)
+    return claimed if isinstance(claimed, str) and _ADCODE.match(claimed) else None
+
+
+def grant_holder(principal: Principal) -> str:
+    """Whom a lookup opens a seeker to: the station, or the staff member if the token names none."""
+    return principal.station_id or f"staff:{principal.sub}"
+
+
+def reach(principal: Principal, now: datetime) -> ColumnElement[bool] | None:
+    """A WHERE condition on `Seeker` limiting rows to those the principal reaches (None: no limit)."""
+    if principal.role != Role.STAFF:
+        return None
+    granted = select(SeekerAccessGrant.seeker_id).where(
+        SeekerAccessGrant.station_id == grant_holder(principal), SeekerAccessGrant.expires_at > now
+    )
+    parts: list[ColumnElement[bool]] = [Seeker.id.in_(granted)]
+    if principal.station_id is not None:
+        parts.append(Seeker.registered_by_station == principal.station_id)
+    if (county := staff_county(principal)) is not None:
+        parts.append(Seeker.county_adcode == county)
+    return or_(*parts) if parts else false()
+
+
+def phone_hash(ctx: Ctx, phone: str) -> str:
+    return ctx.cipher.lookup_hash(phone, field=PHONE_FIELD)
+
+
+async def lookup(
+    ctx: Ctx, principal: Principal, *, phone: str | None = None, id_number: str | None = None
+) -> list[Seeker]:
+    """Seekers whose phone or ID number is exactly this (already normalised and checked): each audited,
+    and one outside the staff member's reach opened to their station for a limited time."""
+    if phone is not None:
+        stmt = select(Seeker).where(Seeker.phone_hmac == phone_hash(ctx, phone))
+        field = PHONE_FIELD
+    elif id_number is not None:
+        owner = select(SeekerSensitive.seeker_id).where(
+            SeekerSensitive.id_number_hmac == ctx.cipher.lookup_hash(id_number, field=ID_FIELD)
+        )
+        stmt, field = select(Seeker).where(Seeker.id.in_(owner)), ID_FIELD
+    else:
+        return []
+    found = list((await ctx.session.scalars(stmt.order_by(Seeker.id).limit(20))).all())
+    now = ctx.clock.now()
+    reachable = await _reachable(ctx, principal, [s.id for s in found], now)
+    for seeker in found:
+        audit.record(ctx, principal, seeker.id, "exact_lookup", [field], "matching")
+        if principal.role == Role.STAFF and seeker.id not in reachable:
+            _grant(ctx, principal, seeker.id, field, now)
+    await ctx.session.flush()
+    return found
+
+
+async def _reachable(ctx: Ctx, principal: Principal, ids: Sequence[str], now: datetime) -> set[str]:
+    condition = reach(principal, now)
+    if not ids or condition is None:
+        return set(ids)
+    return set((await ctx.session.scalars(select(Seeker.id).where(Seeker.id.in_(ids), condition))).all())
+
+
+def _grant(ctx: Ctx, principal: Principal, seeker_id: str, field: str, now: datetime) -> None:
+    hours = get_seekers_settings().lookup_grant_hours
+    ctx.session.add(
+        SeekerAccessGrant(
+            id=uuid.uuid4(),
+            seeker_id=seeker_id,
+            station_id=grant_holder(principal),
+            granted_to_sub=principal.sub,
+            lookup=field,
+            granted_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )

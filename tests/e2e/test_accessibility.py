@@ -1,0 +1,79 @@
+"""Every console page, in both sizes: 0 axe-core violations (WCAG 2.0-2.2 A and AA), body text and
+primary buttons at least the sizes 大字模式 promises, and a screenshot for a person to look at."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.e2e.conftest import Board, Services, bearer
+from tests.e2e.helpers import axe_violations, large_text, shot, sign_in
+
+DEMO_STAFF = {"station": "st-001", "county_adcode": "370102"}
+
+
+@pytest.fixture(scope="session")
+def seeker_id(services: Services, board: Board) -> str:
+    """A seeker of the demo station, with the sensitive consent (so every page has something to show)."""
+    body = {
+        "seeker_id": "e2e-seeker",
+        "desired_text": "电焊工",
+        "home": {"county_adcode": "370102"},
+        "birth_year": 1975,
+        "birth_month": 6,
+        "consent": {"purposes": ["matching", "sensitive_for_priority_help"], "method": "in_person_signed"},
+    }
+    with httpx.Client(base_url=services.matching) as api:
+        created = api.post("/v1/seekers", json=body, headers=bearer("staff", "demo-staff", **DEMO_STAFF))
+        assert created.status_code == 201, created.text
+    return "e2e-seeker"
+
+
+def pages(seeker: str, board: Board) -> dict[str, str]:
+    return {
+        "home": "/console/",
+        "seekers": "/console/seekers",
+        "search": "/console/seekers?q=13800000000",
+        "register": "/console/seekers/new",
+        "seeker": f"/console/seekers/{seeker}",
+        "sensitive": f"/console/seekers/{seeker}/sensitive",
+        "consent-slip": f"/console/seekers/{seeker}/consent-slip",
+        "slip-a4": f"/console/seekers/{seeker}/slip?p={board.job_id}&p={board.gig_id}",
+        "slip-receipt": f"/console/seekers/{seeker}/slip?p={board.job_id}&layout=receipt",
+        "poster": f"/console/postings/{board.gig_id}/poster",
+        "not-found": "/console/seekers/nobody-here",
+    }
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
+    page: Page, board: Board, seeker_id: str, screenshots: Path, large: bool
+) -> None:
+    mode = "large" if large else "normal"
+    await page.goto("/console/login")
+    await large_text(page, large)
+    found = {"login": await axe_violations(page)}
+    await shot(page, screenshots, f"login-{mode}")
+    await sign_in(page)
+    await large_text(page, large)
+    too_small = {}
+    for name, path in pages(seeker_id, board).items():
+        await page.goto(path)
+        await expect(page.get_by_role("button", name="大字模式")).to_have_attribute(
+            "aria-pressed", str(large).lower()
+        )
+        found[name] = await axe_violations(page)
+        body, button = await sizes_of(page)
+        if body < (18 if large else 16) or button < (60 if large else 44):
+            too_small[name] = (body, button)
+        await shot(page, screenshots, f"{name}-{mode}")
+
+    assert {k: v for k, v in found.items() if v} == {}
+    assert too_small == {}
+
+
+async def sizes_of(page: Page) -> tuple[float, float]:
+    from tests.e2e.helpers import sizes
+
+    return await sizes(page)

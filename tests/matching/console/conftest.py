@@ -1,0 +1,126 @@
+"""Console fixtures: a browser-like client (cookies kept, no redirects followed) on the matching app."""
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.kit.clock import ManualClock
+from services.kit.settings import AuthSettings
+from services.matching.config import MatchingSettings
+from services.matching.main import create_app as create_matching
+from services.matching.ranking.text import TextEncoder
+from services.matching.referrals.config import ReferralSettings
+from services.matching.replica.config import ReplicaSettings
+from services.postings.config import PostingsSettings
+from services.postings.main import create_app as create_postings
+from tests.conftest import LifespanApp, client_for
+from tests.matching.ranking.conftest import keyword_predictor
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+async def browser(matching_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(matching_app) as client:
+        client.follow_redirects = False
+        yield client
+
+
+async def csrf_of(client: httpx.AsyncClient, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    response = await client.get(path)
+    assert response.status_code == 200, response.text
+    found = CSRF.search(response.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def demo_login(client: httpx.AsyncClient) -> None:
+    token = await csrf_of(client, "/console/login")
+    response = await client.post("/console/login/demo", data={"csrf": token, "next": "/console/"})
+    assert response.status_code == 303, response.text
+
+
+async def post_form(
+    client: httpx.AsyncClient, page: str, action: str, data: dict[str, str]
+) -> httpx.Response:
+    """Post `data` to `action` with the CSRF token of the form on `page`, as a browser would."""
+    return await client.post(action, data={"csrf": await csrf_of(client, page), **data})
+
+
+@pytest.fixture
+async def postings_app(
+    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
+) -> AsyncIterator[FastAPI]:
+    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
+    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
+        yield running
+
+
+@pytest.fixture
+async def live_app(
+    matching_settings: MatchingSettings, clock: ManualClock, postings_app: FastAPI
+) -> AsyncIterator[FastAPI]:
+    """Matching following the real postings app's feed, and writing to it for staff."""
+    app = create_matching(matching_settings, clock)
+    app.state.replica_settings = ReplicaSettings(page_size=50, poll_wait_seconds=2, backoff_base_seconds=0.05)
+    app.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
+    app.state.postings_transport = httpx.ASGITransport(app=postings_app)
+    app.state.text_encoder = TextEncoder(keyword_predictor)
+    async with LifespanApp(app) as running:
+        await running.state.matching_engine.wait_ready(10)
+        yield running
+
+
+@pytest.fixture
+async def counter(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser at the station counter, on the live matching app."""
+    async with client_for(live_app) as client:
+        client.follow_redirects = False
+        yield client
+
+
+async def register_walk_in(client: httpx.AsyncClient, **fields: str) -> str:
+    """Three screens of the registration form; returns the new seeker's id."""
+    screens: list[dict[str, Any]] = [
+        {
+            "desired_text": "电焊工",
+            "county_adcode": "370102",
+            "lat": "36.6512",
+            "lng": "117.1201",
+            "travel_mode": "bus",
+            "max_commute_minutes": "60",
+            "birth_year": "1972",
+            "birth_month": "5",
+            "phone": "13912345678",
+        },
+        {"kinds": ["job", "gig"], "certificates": ["焊工证"], "pay_unit": "day"},
+        {"purposes": ["matching", "sensitive_for_priority_help"], "method": "in_person_signed"},
+    ]
+    screens[0].update(fields)
+    carried: dict[str, Any] = {}
+    response = None
+    for step, screen in enumerate(screens, start=1):
+        carried |= screen
+        response = await client.post(
+            "/console/seekers/new",
+            data={"csrf": await csrf_of(client, "/console/seekers/new"), "step": str(step), **carried},
+        )
+    assert response is not None
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/console/seekers/")[1].split("?")[0]
+
+
+@pytest.fixture
+async def postings(postings_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(postings_app) as client:
+        yield client
+
+
+@pytest.fixture
+def owner(token: Callable[..., dict[str, str]]) -> dict[str, str]:
+    return token("employer", "employer-owner")
