@@ -5,8 +5,15 @@ The registration router comes before the seekers router so `/console/seekers/new
 
 from fastapi import APIRouter
 
-from services.matching.console import auth_pages, home, print_pages, register_pages, seekers_pages
+from services.matching.console import (
+    auth_pages,
+    home,
+    print_pages,
+    register_pages,
+    seekers_pages,
+    statistics_pages,
+)
 
 router = APIRouter()
-for part in (auth_pages, home, register_pages, seekers_pages, print_pages):
+for part in (auth_pages, home, register_pages, seekers_pages, print_pages, statistics_pages):
     router.include_router(part.router)

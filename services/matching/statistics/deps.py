@@ -58,7 +58,7 @@ def area_for(
     return {home}
 
 
-async def _caught_up(request: Request, settings: StatisticsSettings) -> None:
+async def caught_up(request: Request, settings: StatisticsSettings) -> None:
     """Derive what the replica changed since the last round, when it is little (the task does the rest)."""
     if settings.catch_up_on_read == 0:
         return
@@ -93,7 +93,7 @@ async def get_reading(
 ) -> Reading:
     settings = settings_of(request)
     area = area_for(principal, settings, county)
-    await _caught_up(request, settings)
+    await caught_up(request, settings)
     return Reading(session, request.app.state.clock, settings, area)
 
 
