@@ -21,6 +21,7 @@ BENCHMARKS = (
     "benchmarks.ranking_quality",
     "benchmarks.relatedness",
     "benchmarks.matching_speed",
+    "benchmarks.statistics_speed",
 )
 
 

@@ -13,8 +13,9 @@ from services.matching.console import (
     print_pages,
     register_pages,
     seekers_pages,
+    statistics_pages,
 )
 
 router = APIRouter()
-for part in (auth_pages, home, register_pages, seekers_pages, print_pages, dispatch_pages, cases_pages):
+for part in (auth_pages, home, register_pages, seekers_pages, print_pages, dispatch_pages, cases_pages, statistics_pages):
     router.include_router(part.router)

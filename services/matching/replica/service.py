@@ -41,6 +41,8 @@ from services.matching.replica.schemas import (
     PostingSnapshot,
     ShiftSnapshot,
 )
+from services.matching.statistics import disputes
+from services.matching.statistics.disputes import DisputeSnapshot
 
 log = logging.getLogger("lingong.replica")
 
@@ -72,9 +74,10 @@ SNAPSHOTS: dict[str, type[BaseModel]] = {
 BY_PREFIX: dict[str, type[BaseModel]] = {
     "application.": ApplicationSnapshot,
     "engagement.": EngagementSnapshot,
+    "dispute.": DisputeSnapshot,  # statistics/: the dispute-rise signal
 }
 # Known to the feed and not needed here: consumed and counted, never dead-lettered.
-IGNORED = ("dispute.", "rating.", "appeal.", "reliability.worker")
+IGNORED = ("rating.", "appeal.", "reliability.worker")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -187,6 +190,7 @@ async def apply_page(
     fresh = [seq for seq in parsed if seq > cursor.seq]
     result.skipped = len(parsed) - len(fresh)
     outcome_items: list[outcomes.Item] = []
+    dispute_items: list[tuple[int, DisputeSnapshot]] = []
     for seq in fresh:
         item = parsed[seq]
         if isinstance(item, Unreadable):
@@ -196,6 +200,9 @@ async def apply_page(
         if isinstance(item.snapshot, ApplicationSnapshot | EngagementSnapshot):
             outcome_items.append((seq, item.snapshot))
             result.applied += 1
+        elif isinstance(item.snapshot, DisputeSnapshot):
+            dispute_items.append((seq, item.snapshot))
+            result.applied += 1
         elif _fold(postings, employers, item, now):
             result.applied += 1
         else:
@@ -204,6 +211,7 @@ async def apply_page(
     await _write(session, postings, employers)
     settings = hooks.settings if hooks is not None else get_outcome_settings()
     signals = await outcomes.fold(session, outcome_items, settings, now)
+    await disputes.fold(session, dispute_items)
     if hooks is not None:
         await hooks.run(session, signals, now)
     await checkpoint(APPLIED)

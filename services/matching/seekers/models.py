@@ -58,6 +58,9 @@ class Seeker(Base):
     phone_hmac: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash, for exact lookup
     registered_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     registered_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
+    # The last employer the seeker named at registration (optional): the market watch's layoff signal.
+    # Never shown to employers.
+    former_employer: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

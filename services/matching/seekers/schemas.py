@@ -92,6 +92,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 DesiredText = Annotated[str, StringConstraints(min_length=1, max_length=200), CleanText, OneLine]
 Address = Annotated[str, StringConstraints(min_length=1, max_length=200), CleanText, OneLine]
+FormerEmployer = Annotated[str, StringConstraints(min_length=2, max_length=100), CleanText, OneLine]
 OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
 Phone = Annotated[str, BeforeValidator(_phone), StringConstraints(pattern=r"^1[3-9]\d{9}$")]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
@@ -247,6 +248,11 @@ class SeekerCreate(_ProfileFields):
         default=None, description="Staff only: the station registering (defaults to the token's station)"
     )
     consent: ConsentIn | None = Field(default=None, description="Required: must include `matching`")
+    former_employer: FormerEmployer | None = Field(
+        default=None,
+        description="Optional: the employer the seeker last worked for (a layoff signal for the market "
+        "watch; counted in aggregate only, never shown to employers)",
+    )
 
     @model_validator(mode="after")
     def _wants_something(self) -> Self:
@@ -314,6 +320,7 @@ class SeekerRead(BaseModel):
     age: int
     phone: str | None = Field(description="Always masked: 138****1234")
     registered_by_station: str | None
+    former_employer: str | None = Field(description="As given at registration; never shown to employers")
     consents: list[ConsentPurpose] = Field(description="Purposes with an active consent")
     version: int
     created_at: UtcDatetime

@@ -247,6 +247,7 @@ async def to_read(ctx: Ctx, seeker: Seeker, now: datetime) -> SeekerRead:
         age=age_at(seeker.birth_year, seeker.birth_month, now),
         phone=seeker.phone_masked,
         registered_by_station=seeker.registered_by_station,
+        former_employer=seeker.former_employer,
         consents=sorted(active),
         version=seeker.version,
         created_at=seeker.created_at,

@@ -87,7 +87,7 @@ async def test_events_the_replica_does_not_need_are_consumed_without_dead_letter
 ) -> None:
     feed = ScriptedFeed(
         [
-            event(1, "dispute.opened", {"id": str(uuid.uuid4())}),
+            event(1, "appeal.decided", {"id": str(uuid.uuid4())}),
             event(2, "rating.created", {"id": str(uuid.uuid4())}),
             event(3, "reliability.worker", {"seeker_id": "s1"}),
         ]
