@@ -17,5 +17,14 @@ from services.matching.console import (
 )
 
 router = APIRouter()
-for part in (auth_pages, home, register_pages, seekers_pages, print_pages, dispatch_pages, cases_pages, statistics_pages):
+for part in (
+    auth_pages,
+    home,
+    register_pages,
+    seekers_pages,
+    print_pages,
+    dispatch_pages,
+    cases_pages,
+    statistics_pages,
+):
     router.include_router(part.router)
