@@ -31,6 +31,11 @@ def local_time(days: int, hour: int, minute: int = 0, second: int = 0) -> str:
     return when.isoformat()
 
 
+def local_date(days: int) -> str:
+    """ISO 8601 date `days` after the example day."""
+    return (example_day() + timedelta(days=days)).isoformat()
+
+
 def dated_examples(build: Callable[[], list[Example]]) -> Callable[[dict[str, Any]], None]:
     """A `json_schema_extra` that builds the examples each time the schema is generated."""
 

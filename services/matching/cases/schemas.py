@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from services.kit.examples import dated_examples, local_date
 from services.kit.schemas import CleanText, InputModel, OneLine, OutputModel, UtcDatetime
 
 SEEKER_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
@@ -67,8 +68,8 @@ class Evidence(InputModel):
 
 class CaseCreate(InputModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+        json_schema_extra=dated_examples(
+            lambda: [
                 {
                     "seeker_id": "seeker-3701-0042",
                     "group": "disabled",
@@ -76,10 +77,10 @@ class CaseCreate(InputModel):
                     "caseworker_sub": "clerk-7",
                     "caseworker_name": "李老师",
                     "goal": "三个月内在家附近找到坐着做的工作",
-                    "next_contact_on": "2026-12-10",
+                    "next_contact_on": local_date(4),
                 }
             ]
-        }
+        )
     )
 
     seeker_id: Annotated[str, StringConstraints(pattern=SEEKER_ID)]
