@@ -48,6 +48,11 @@ async def test_the_banners_seeker_sees_postings_of_the_occupation_they_want_firs
         if await _replica_cursor(live_matching, token) >= head.json()["next"]:
             break
         await asyncio.sleep(0.1)
+    for _ in range(1200):  # the coder trains in the background first: slow on a loaded machine
+        status = await live_matching.get("/v1/matching/status", headers=token("service", "m"))
+        if status.json()["state"] == "ready":
+            break
+        await asyncio.sleep(0.1)
     me = token("seeker", demo_id(0))
 
     matches = await live_matching.get(f"/v1/seekers/{demo_id(0)}/matches", params={"top_k": 5}, headers=me)
