@@ -1,6 +1,7 @@
 """Every console page, in both sizes: 0 axe-core violations (WCAG 2.0-2.2 A and AA), body text and
 primary buttons at least the sizes 大字模式 promises, and a screenshot for a person to look at."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -24,13 +25,36 @@ def seeker_id(services: Services, board: Board) -> str:
         "birth_month": 6,
         "consent": {"purposes": ["matching", "sensitive_for_priority_help"], "method": "in_person_signed"},
     }
-    with httpx.Client(base_url=services.matching) as api:
+    with httpx.Client(base_url=services.matching, timeout=30) as api:
         created = api.post("/v1/seekers", json=body, headers=bearer("staff", "demo-staff", **DEMO_STAFF))
         assert created.status_code == 201, created.text
     return "e2e-seeker"
 
 
-def pages(seeker: str, board: Board) -> dict[str, str]:
+@pytest.fixture(scope="session")
+def case_id(services: Services, seeker_id: str) -> str:
+    """A case (帮扶台账) for the demo station's seeker, with one contact in its log."""
+    body = {
+        "seeker_id": seeker_id,
+        "group": "disabled",
+        "evidence": {"type": "残疾人证", "number": "37010219750601104X42"},
+        "caseworker_sub": "demo-staff",
+        "caseworker_name": "李老师",
+        "goal": "三个月内在家附近找到坐着做的工作",
+    }
+    staff = bearer("staff", "demo-staff", **DEMO_STAFF)
+    with httpx.Client(base_url=services.matching, timeout=30) as api:
+        created = api.post("/v1/cases", json=body, headers=staff)
+        assert created.status_code == 201, created.text
+        case = str(created.json()["id"])
+        now = datetime.now(UTC).isoformat()
+        contact = {"at": now, "kind": "guidance", "channel": "station", "outcome": "reached"}
+        logged = api.post(f"/v1/cases/{case}/contacts", json=contact, headers=staff)
+        assert logged.status_code == 201, logged.text
+    return case
+
+
+def pages(seeker: str, board: Board, case: str) -> dict[str, str]:
     return {
         "home": "/console/",
         "seekers": "/console/seekers",
@@ -43,12 +67,14 @@ def pages(seeker: str, board: Board) -> dict[str, str]:
         "slip-receipt": f"/console/seekers/{seeker}/slip?p={board.job_id}&layout=receipt",
         "poster": f"/console/postings/{board.gig_id}/poster",
         "not-found": "/console/seekers/nobody-here",
+        "cases": "/console/cases",
+        "case": f"/console/cases/{case}",
     }
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
-    page: Page, board: Board, seeker_id: str, screenshots: Path, large: bool
+    page: Page, board: Board, seeker_id: str, case_id: str, screenshots: Path, large: bool
 ) -> None:
     mode = "large" if large else "normal"
     await page.goto("/console/login")
@@ -58,7 +84,7 @@ async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
     await sign_in(page)
     await large_text(page, large)
     too_small = {}
-    for name, path in pages(seeker_id, board).items():
+    for name, path in pages(seeker_id, board, case_id).items():
         await page.goto(path)
         await expect(page.get_by_role("button", name="大字模式")).to_have_attribute(
             "aria-pressed", str(large).lower()

@@ -1,6 +1,7 @@
 """Cases follow the feed: a placement moves an open case to after-care (closure reason `employed`);
 the end of that work before the after-care check reopens it. Runs inside the outcome's transaction."""
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.cases import calendar
 from services.matching.cases.config import CasesSettings
-from services.matching.cases.models import Case, CaseEvent
+from services.matching.cases.models import OPEN_STATUSES, Case, CaseContact, CaseEvent
 from services.matching.cases.service import add_months
 from services.matching.outcomes.hooks import Handler, Signal
 from services.matching.outcomes.models import Placement
@@ -22,8 +23,10 @@ def handler(settings: CasesSettings) -> Handler:
         for signal in signals:
             if signal.kind == "placed":
                 await _placed(session, signal, settings, now)
-            else:
+            elif signal.kind == "work_ended":
                 await _work_ended(session, signal, now)
+            else:
+                await _referred(session, signal, now)
 
     return on_outcomes
 
@@ -54,6 +57,29 @@ async def _placed(session: AsyncSession, signal: Signal, settings: CasesSettings
         now,
         f"{what}: posting {signal.posting_id}; after-care check {case.aftercare_due}",
     )
+
+
+async def _referred(session: AsyncSession, signal: Signal, now: datetime) -> None:
+    """A station's referral lands in the case's log by itself (an offer for the minimums)."""
+    case = await _open_case(session, signal.seeker_id, OPEN_STATUSES)
+    if case is None:
+        return
+    session.add(
+        CaseContact(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"lingong:case-referral:{case.id}:{signal.record_id}"),
+            case_id=case.id,
+            at=signal.at,
+            kind="referral",
+            channel="station",
+            outcome="pending",
+            posting_id=signal.posting_id,
+            note="gig booking" if signal.placement_kind == "gig" else "job application",
+            by=signal.by or FEED,
+            created_at=now,
+        )
+    )
+    case.version += 1
+    case.updated_at = now
 
 
 async def _work_ended(session: AsyncSession, signal: Signal, now: datetime) -> None:

@@ -2,6 +2,8 @@
 log, and closing it with a reason of the 就业援助 rules (the same service functions as `/v1/cases`)."""
 
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,6 +12,7 @@ from pydantic import ValidationError
 from services.kit.pagination import PageParams
 from services.kit.problems import ProblemError
 from services.matching.cases import service, views
+from services.matching.cases.calendar import CHINA
 from services.matching.cases.deps import audited_read
 from services.matching.cases.schemas import CLOSE_REASONS, CaseClose
 from services.matching.console.web import Page, PageRoute, form_of, redirect, render, staff_page
@@ -18,6 +21,49 @@ router = APIRouter(prefix="/console/cases", route_class=PageRoute, include_in_sc
 StaffPage = Annotated[Page, Depends(staff_page)]
 PAGE_SIZE = 50
 
+LABELS = {
+    # groups
+    "older_worker": ("大龄", "Older worker"),
+    "disabled": ("残疾人", "Disabled"),
+    "long_term_unemployed": ("长期失业", "Long-term unemployed"),
+    "zero_employment_household": ("零就业家庭成员", "Zero-employment household"),
+    "low_income": ("低保家庭", "Low-income household"),
+    "poverty_alleviation": ("脱贫劳动力/防返贫监测", "Poverty alleviation"),
+    "veteran": ("退役军人", "Veteran"),
+    "unemployed_graduate": ("离校未就业高校毕业生", "Unemployed graduate"),
+    # statuses
+    "pending": ("待认定", "Pending"),
+    "active": ("帮扶中", "Active"),
+    "aftercare": ("就业回访期", "After-care"),
+    "closed": ("已结案", "Closed"),
+    # actions and contacts
+    "guidance": ("职业指导", "Guidance"),
+    "job_offer": ("岗位推荐", "Job offer"),
+    "training": ("技能培训", "Training"),
+    "public_welfare_post": ("公益性岗位安置", "Public-welfare post"),
+    "entrepreneurship": ("创业服务", "Entrepreneurship"),
+    "other": ("其他", "Other"),
+    "contact": ("联系", "Contact"),
+    "referral": ("推荐投递", "Referral"),
+    "training_lead": ("培训信息", "Training lead"),
+    "aftercare_check": ("稳岗回访", "After-care check"),
+    "phone": ("电话", "Phone"),
+    "visit": ("上门", "Visit"),
+    "station": ("到站", "At the station"),
+    "app": ("线上", "Online"),
+    "message": ("短信", "Message"),
+    "reached": ("已联系上", "Reached"),
+    "not_reached": ("未联系上", "Not reached"),
+    "accepted": ("接受", "Accepted"),
+    "declined": ("拒绝", "Declined"),
+    # history
+    "opened": ("建档", "Opened"),
+    "certified": ("认定", "Certified"),
+    "plan_changed": ("计划调整", "Plan changed"),
+    "work_changed": ("变更就业", "Work changed"),
+    "reopened": ("重新帮扶", "Reopened"),
+    "employed": ("实现就业", "Employed"),
+}
 REASONS = {
     "employed": ("就业稳定（回访期满）", "Employed, stable after the after-care check"),
     "self_employed": ("自主创业或灵活就业", "Self-employed or flexible work"),
@@ -30,6 +76,19 @@ REASONS = {
 assert set(REASONS) == set(CLOSE_REASONS)
 
 
+def _helpers(page: Page) -> dict[str, Callable[..., str]]:
+    """Chinese (or English) words for the stored codes, and times in China time."""
+
+    def label(code: str) -> str:
+        words = LABELS.get(code) or REASONS.get(code)
+        return page.t(*words) if words else code
+
+    def local(when: datetime) -> str:
+        return when.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+    return {"label": label, "local": local}
+
+
 @router.get("")
 async def list_cases(
     page: StaffPage,
@@ -40,7 +99,7 @@ async def list_cases(
     filters = views.Filters(status=status, overdue=True if overdue else None)
     async with audited_read(page.request) as ctx:
         items, _ = await views.page(ctx, page.staff, filters, PageParams(limit=PAGE_SIZE, after=None))
-    return render(page, "cases/list.html", cases=items, overdue=overdue, status=status)
+    return render(page, "cases/list.html", 200, cases=items, overdue=overdue, status=status, **_helpers(page))
 
 
 async def _detail(
@@ -50,7 +109,9 @@ async def _detail(
     async with audited_read(page.request) as ctx:
         case = await views.full(ctx, page.staff, await service.get_for(ctx, page.staff, case_id))
     reasons = [(code, page.t(*REASONS[code])) for code in CLOSE_REASONS]
-    return render(page, "cases/detail.html", status, case=case, reasons=reasons, notice=notice)
+    return render(
+        page, "cases/detail.html", status, case=case, reasons=reasons, notice=notice, **_helpers(page)
+    )
 
 
 @router.get("/{case_id}")

@@ -76,7 +76,9 @@ async def recompute(
 
 def handler(settings: CasesSettings) -> Handler:
     async def on_outcomes(session: AsyncSession, signals: Sequence[Signal], now: datetime) -> None:
-        seekers = {s.seeker_id: s.kind for s in signals}
+        seekers = {s.seeker_id for s in signals if s.kind in ("placed", "work_ended")}
+        if not seekers:
+            return
         rows = await session.scalars(
             select(Household)
             .join(HouseholdMember, HouseholdMember.household_id == Household.id)

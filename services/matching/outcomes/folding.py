@@ -8,13 +8,13 @@ source row) and yields a `placed` signal.
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.outcomes.config import OutcomeSettings
-from services.matching.outcomes.hooks import Signal
+from services.matching.outcomes.hooks import Signal, SignalKind
 from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement, Placement
 from services.matching.outcomes.schemas import ApplicationSnapshot, EngagementSnapshot
 from services.matching.replica.models import ReplicaPosting
@@ -45,10 +45,13 @@ async def fold(
     )
     signals: list[Signal] = []
     for seq, snap in items:
+        new = snap.id not in apps and snap.id not in gigs
         if isinstance(snap, ApplicationSnapshot):
             placed = _fold_application(session, apps, snap, seq, codes)
         else:
             placed = _fold_engagement(session, gigs, snap, seq, codes)
+        if new and _by_station(snap):
+            signals.append(_referred(snap))
         if placed and snap.id not in placed_before:  # paid again after a dispute: still one placement
             placed_before.add(snap.id)
             signals.append(_place(session, snap, settings))
@@ -177,10 +180,34 @@ def _place(session: AsyncSession, snap: Snapshot, settings: OutcomeSettings) -> 
     return signal_of(placement, "placed", at)
 
 
-def signal_of(placement: Placement, kind: Literal["placed", "work_ended"], at: datetime) -> Signal:
+def _by_station(snap: Snapshot) -> bool:
+    """Staff applied for the seeker, or booked a gig without an application (a booking request's
+    engagement is not a second referral)."""
+    if snap.source != "station":
+        return False
+    return isinstance(snap, ApplicationSnapshot) or snap.application_id is None
+
+
+def _referred(snap: Snapshot) -> Signal:
+    return Signal(
+        kind="referred",
+        seeker_id=snap.seeker_id,
+        record_id=snap.id,
+        placement_id=None,
+        placement_kind="gig" if isinstance(snap, EngagementSnapshot) or snap.shift_id else "job",
+        posting_id=snap.posting_id,
+        county_adcode=snap.county_adcode,
+        station_id=snap.station_id,
+        at=snap.created_at,
+        by=snap.referred_by,
+    )
+
+
+def signal_of(placement: Placement, kind: SignalKind, at: datetime) -> Signal:
     return Signal(
         kind=kind,
         seeker_id=placement.seeker_id,
+        record_id=placement.source_id,
         placement_id=placement.id,
         placement_kind="gig" if placement.kind == "gig" else "job",
         posting_id=placement.posting_id,

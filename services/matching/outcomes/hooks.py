@@ -17,19 +17,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.outcomes.config import OutcomeSettings, get_outcome_settings
 
+SignalKind = Literal["placed", "work_ended", "referred"]
+
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """`placed`: a seeker started work (job accepted, gig paid); `work_ended`: that placement ended."""
+    """`placed`: a seeker started work (job accepted, gig paid); `work_ended`: that placement ended;
+    `referred`: staff applied or booked for the seeker (an application or booking made by a station).
 
-    kind: Literal["placed", "work_ended"]
+    `record_id` is the application's or engagement's id; `placement_id` is set for placed / work_ended."""
+
+    kind: SignalKind
     seeker_id: str
-    placement_id: uuid.UUID
+    record_id: uuid.UUID
+    placement_id: uuid.UUID | None
     placement_kind: Literal["job", "gig"]
     posting_id: uuid.UUID
     county_adcode: str
     station_id: str | None
     at: datetime
+    by: str | None = None  # the referring staff member (referred)
 
 
 Handler = Callable[[AsyncSession, Sequence[Signal], datetime], Awaitable[None]]

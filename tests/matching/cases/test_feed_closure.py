@@ -56,6 +56,10 @@ async def test_a_referred_seekers_case_moves_to_aftercare_as_employed_when_the_e
     assert employed["aftercare_due"] is not None
     assert employed["events"][-1]["kind"] == "employed"
     assert employed["events"][-1]["by"] == "feed"
+    assert [(c["kind"], c["outcome"], c["by"]) for c in employed["contacts"]] == [
+        ("referral", "pending", "clerk-7")
+    ]
+    assert employed["minimums"]["job_offers"]["done"] == 1
     assert seconds < 5
 
 

@@ -24,7 +24,7 @@ async def _rows(db: Db, model: type) -> list:  # type: ignore[type-arg]
         return list((await session.scalars(select(model))).all())
 
 
-async def test_a_referred_accepted_application_is_stored_with_its_station_and_places_the_seeker(
+async def test_a_referred_accepted_application_is_stored_with_its_station_and_signals_referral_and_placement(
     postings, feed_client: PostingsClient, make_consumer: MakeConsumer, token: Token, db: Db
 ) -> None:
     boss = token("employer", "boss")
@@ -50,7 +50,10 @@ async def test_a_referred_accepted_application_is_stored_with_its_station_and_pl
     assert row.accepted_at is not None
     [placement] = await _rows(db, Placement)
     assert (placement.seeker_id, placement.kind, placement.ends_at) == ("s-wang", "job", None)
-    assert [(s.kind, s.seeker_id, s.placement_kind) for s in heard] == [("placed", "s-wang", "job")]
+    assert [(s.kind, s.seeker_id, s.placement_kind, s.by) for s in heard] == [
+        ("referred", "s-wang", "job", "clerk-7"),
+        ("placed", "s-wang", "job", None),
+    ]
 
 
 async def test_a_paid_gig_engagement_is_stored_with_its_amount_and_places_the_worker_for_a_while(
