@@ -97,6 +97,14 @@ class CaseCreate(InputModel):
 
 
 class PlanUpdate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(
+            lambda: [
+                {"goal": "先参加两周的保洁技能培训，再推荐家附近的岗位", "next_contact_on": local_date(7)}
+            ]
+        )
+    )
+
     caseworker_sub: Sub | None = None
     caseworker_name: Line | None = None
     goal: Note | None = None
@@ -104,13 +112,34 @@ class PlanUpdate(InputModel):
 
 
 class ActionCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(
+            lambda: [{"kind": "training", "due_on": local_date(14), "note": "报名社区家政服务培训班"}]
+        )
+    )
+
     kind: ActionKind
     due_on: date
     note: Note | None = None
 
 
 class ContactCreate(InputModel):
-    at: AwareDatetime
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(
+            lambda: [
+                {
+                    "kind": "job_offer",
+                    "channel": "station",
+                    "outcome": "declined",
+                    "decline_reason": "离家太远，要照顾老人",
+                    "note": "下次推荐步行范围内的岗位",
+                    "next_contact_on": local_date(3),
+                }
+            ]
+        )
+    )
+
+    at: AwareDatetime | None = Field(default=None, description="When it happened (default: now)")
     kind: ContactKind
     channel: Channel
     outcome: ContactOutcome
@@ -121,6 +150,12 @@ class ContactCreate(InputModel):
 
 
 class CaseClose(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reason": "moved_away", "note": "已随子女迁往青岛居住，转介当地服务站"}]
+        }
+    )
+
     reason: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     note: Note
 

@@ -174,16 +174,17 @@ async def add_action(ctx: Ctx, principal: Principal, case: Case, body: ActionCre
 async def add_contact(ctx: Ctx, principal: Principal, case: Case, body: ContactCreate) -> CaseContact:
     _writable(case)
     now = ctx.clock.now()
-    if body.at > now + timedelta(minutes=5) or calendar.china_date(body.at) < case.requested_on:
+    at = body.at or now
+    if at > now + timedelta(minutes=5) or calendar.china_date(at) < case.requested_on:
         raise DatesOutOfOrder("a contact is logged after it happened, and not before the case was opened")
-    if body.next_contact_on is not None and body.next_contact_on < calendar.china_date(body.at):
+    if body.next_contact_on is not None and body.next_contact_on < calendar.china_date(at):
         raise DatesOutOfOrder("next_contact_on cannot be before the contact")
     if (body.outcome == ContactOutcome.DECLINED) != (body.decline_reason is not None):
         raise DeclineReasonMismatch()
     contact = CaseContact(
         id=uuid.uuid4(),
         case_id=case.id,
-        at=body.at.astimezone(UTC),
+        at=at.astimezone(UTC),
         kind=body.kind.value,
         channel=body.channel.value,
         outcome=body.outcome.value,

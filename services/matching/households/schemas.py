@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import CleanText, InputModel, OneLine, OutputModel, UtcDatetime
 
 SEEKER_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
@@ -28,6 +29,17 @@ class MemberConsent(InputModel):
 
 
 class MemberAdd(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(
+            lambda: [
+                {
+                    "seeker_id": "seeker-3701-0042",
+                    "consent": {"method": "in_person_signed", "agreed_at": local_time(-1, 9, 30)},
+                }
+            ]
+        )
+    )
+
     seeker_id: Annotated[str, StringConstraints(pattern=SEEKER_ID)]
     consent: MemberConsent = Field(description="The member's own consent to be counted in the household")
 

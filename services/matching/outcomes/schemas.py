@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import MAX_INT, InputModel, OutputModel, UtcDatetime
 
 SubText = Annotated[str, Field(max_length=200)]
@@ -74,6 +75,12 @@ class PlacementRead(OutputModel):
 
 class PlacementEnd(InputModel):
     """Staff record that the work ended (the feed does not say when a job ends)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=dated_examples(
+            lambda: [{"ended_at": local_time(-1, 17, 30), "reason": "contract_ended"}]
+        )
+    )
 
     ended_at: AwareDatetime
     reason: Annotated[str, Field(pattern=r"^(contract_ended|quit|dismissed|other)$")]

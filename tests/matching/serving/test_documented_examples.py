@@ -118,6 +118,12 @@ ELSEWHERE: dict[tuple[str, str], str] = {
         "/v1/dispatch/stations/{station_id}/checkins",
     ): "tests/matching/dispatch/test_documented_examples.py",
     ("POST", "/v1/dispatch/plans/{plan_id}/swaps"): "tests/matching/dispatch/test_documented_examples.py",
+    ("PATCH", "/v1/cases/{case_id}"): "tests/matching/cases/test_documented_examples.py",
+    ("POST", "/v1/cases/{case_id}/actions"): "tests/matching/cases/test_documented_examples.py",
+    ("POST", "/v1/cases/{case_id}/contacts"): "tests/matching/cases/test_documented_examples.py",
+    ("POST", "/v1/cases/{case_id}/close"): "tests/matching/cases/test_documented_examples.py",
+    ("POST", "/v1/households/{household_id}/members"): "tests/matching/cases/test_documented_examples.py",
+    ("POST", "/v1/placements/{placement_id}/end"): "tests/matching/cases/test_documented_examples.py",
 }
 
 
