@@ -24,9 +24,9 @@ ADULT_AGE = 18
 # 40 up a minimum reaches out to older workers (4050 policies, 大龄也可) and is left alone.
 OLDER_WORKERS_AGE = 40
 # The statutory retirement ages: men 60 (63 under the 2025 reform), women 50 or 55 (and 60 for some posts).
-# A range from the working age up to one of them is the whole working life, not a ceiling: 60 or 63 for
-# everyone, 50 or 55 only where the range is the women's (女18-50岁); for men 50 is a ceiling. From 65 up
-# a limit is about re-hired retirees and is no ceiling either.
+# A range from the working age (or a limit alone, whose floor is the legal working age) up to one of them
+# is the whole working life, not a ceiling: 60 or 63 for everyone, 50 or 55 only where it is the women's
+# (女18-50岁); for men 50 is a ceiling. From 65 up a limit is about re-hired retirees and is no ceiling.
 RETIREMENT_AGES = frozenset({60, 63})
 WOMEN_RETIREMENT_AGES = frozenset({50, 55})
 RETIREES_AGE = 65
@@ -281,13 +281,13 @@ def _forbidden_work(ctx: Context) -> bool:
 
 
 def _working_life(ctx: Context, bound: AgeBound) -> bool:
-    """16-60岁 / 女18至55周岁 / 65周岁以下: the lawful working ages, or a limit for re-hired retirees."""
+    """16-60岁 / 60周岁以下 / 女18至55周岁 / 65周岁以下: the working life, or a limit for re-hired retirees."""
     assert bound.hi is not None
     if bound.lo is not None and bound.lo > ADULT_AGE:
         return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
     if bound.hi >= RETIREES_AGE:
         return True
-    if bound.lo is None or bound.lo < MIN_WORKING_AGE:
+    if bound.lo is not None and bound.lo < MIN_WORKING_AGE:
         return False
     if bound.hi in WOMEN_RETIREMENT_AGES:
         return bool(_WOMEN_BEFORE.search(ctx.before(bound.start, 6)))
