@@ -281,7 +281,7 @@ def _forbidden_work(ctx: Context) -> bool:
 
 
 def _working_life(ctx: Context, bound: AgeBound) -> bool:
-    """16-60岁 / 60周岁以下 / 女18至55周岁 / 65周岁以下: the working life, or a limit for re-hired retirees."""
+    """16-60岁 / 60周岁以下 / 女18至55周岁 / 65周岁以下: the working life, or a limit for retirees."""
     assert bound.hi is not None
     if bound.lo is not None and bound.lo > ADULT_AGE:
         return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
@@ -351,7 +351,8 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "youth_preferred",
         "age",
-        rf"(?:年轻|青年)(?:人|女性|男性|女孩|女生|男生|小伙子?|妈妈|宝妈)?(?:{PREFER})",
+        rf"(?:年轻|青年|年纪轻|岁数小)(?:一)?(?:点|些)?(?:的)?(?:人|女性|男性|女孩|女生|男生|小伙子?|妈妈|宝妈)?"
+        rf"(?:{PREFER})",
     ),
     rule(
         "older_rejected",
@@ -362,7 +363,7 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "youth_rejected",
         "age",
-        rf"年轻(?:的|人|者|人员|小伙子?|姑娘)?(?:{_TURNED_AWAY})",
+        rf"(?:年轻(?:的|人|者|人员|小伙子?|姑娘)?|(?:年龄|年纪|岁数)(?:偏小|太小|过小|小)的?)(?:{_TURNED_AWAY})",
     ),
     rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可)(?:太|过)?大"),
     rule(
@@ -371,7 +372,7 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "born_after",
         "age",
-        r"(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:及|或|以)?(?:以后|之后|后)(?:出生|生)",
+        r"(?:19|20)?[0-9]{2}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:及|或|以)?(?:以后|之后|后)(?:出生|生(?![产活意效成长]))",
     ),
     rule(
         "youth_only",

@@ -42,7 +42,9 @@ _BACKGROUND = re.compile(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?$")
 _WORKER = alternation(
     "阿姨 大姐 姐姐 大叔 大哥 师傅 宝妈 小伙 姑娘 工人 员工 女工 男工 司机 保姆 保洁 厨师 普工 钟点工".split()
 )
-_REFUSAL = rf"(?:{REJECT_AFTER}|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+_REFUSAL = (
+    rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+)
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
 _LIST = r"(?:[或及和、/][^,;。]{0,12}?)?"
 # Nearby words that say the place is not asked for (不要求本地户口), offered (可解决户口), welcomed
