@@ -48,7 +48,7 @@ _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐�
 # 有孩子、能长期做的优先: a status in a list of wishes that ends in 优先.
 _IN_A_LIST = r"(?:[^,;。]{0,8}?|[、或及和/][^,;。]{0,20}?)"
 # 员工子女优先入读 / 有孩子的家庭优先购买: a benefit for the family, not a condition for the worker.
-_BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享受|购买|参加|报名")
+_BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享|购买|参加|报名|请假|休假|调休|申请|选择|安排|照顾")
 
 FAMILY_RULES: tuple[Rule, ...] = (
     rule(

@@ -156,6 +156,8 @@ FAMILY_STATUS: list[Case] = [
     ("有家庭责任感", PASS, None),
     ("一胎生产经验", PASS, None),
     ("有家庭医生服务", PASS, None),
+    ("有孩子的员工可以优先请假", PASS, None),
+    ("家有小孩的同事可优先选择早班", PASS, None),
     ("有家庭观念，孝顺父母", PASS, None),
     ("家庭稳定幸福是我们的追求", PASS, None),
     ("员工子女优先入读合作幼儿园", PASS, None),
