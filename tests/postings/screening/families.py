@@ -248,6 +248,7 @@ AGE_COLLOQUIAL: list[Case] = [
     ("不满十六周岁的不要", PASS, None),
     ("团队都是20多岁的年轻人", PASS, None),
     ("三十以上的人一起团建", PASS, None),
+    ("转正员工及其未满18岁的子女享受商业保险", PASS, None),
     ("十一点下班，统一管理", PASS, None),
     ("工资5000-8000，包吃住", PASS, None),
 ]
