@@ -43,6 +43,7 @@ ORIGIN: list[Case] = [
     ("不招河南人", P, "hukou_region"),
     ("要求烟台户口", P, "hukou_region"),
     ("只收云南老乡", P, "hukou_region"),
+    ("要求是本地人", P, "hukou_region"),
     # negative forms
     ("非本地户籍暂不考虑", P, "hukou_region"),
     ("非山东籍勿扰", P, "hukou_region"),
@@ -122,6 +123,10 @@ ORIGIN: list[Case] = [
     ("山东人民出版社", PASS, None),
     ("上海人寿保险", PASS, None),
     ("招聘北京司机", PASS, None),
+    ("招聘深圳人工智能工程师", PASS, None),
+    ("招北京人文讲师", PASS, None),
+    ("招聘天津人员若干", PASS, None),
+    ("无需是本地人", PASS, None),
     ("回复及时者优先", PASS, None),
     ("对各地求职者一视同仁，山东人、外地人都欢迎", PASS, None),
     ("能适应省内出差优先", PASS, None),
