@@ -85,9 +85,14 @@ _CEILINGS = (
         ),
         may_be_a_minimum=False,
     ),
-    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁|多岁)")),
+    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁|多岁|几岁)")),
     AgePattern(re.compile(r"[0-9][0-9](?:左右|上下|出头)"), True),
-    AgePattern(re.compile(rf"[0-9][0-9](?:左右|上下|出头)(?:的|者)?(?={PREFER}|{_TURNED_AWAY})")),
+    AgePattern(
+        re.compile(
+            rf"[0-9][0-9](?:左右|上下|出头)(?:的|者)?(?:大姐|阿姨|大哥|大叔|师傅|人员?|女性|男性)?"
+            rf"(?={PREFER}|{_TURNED_AWAY})"
+        )
+    ),
     AgePattern(re.compile(rf"(?:年龄|年纪)(?:上限|最大|最高)[:为]?{_AGE}(?:{_UNIT})?")),
 )
 _MINIMUMS = (
@@ -109,7 +114,7 @@ _SERVED_BEFORE = re.compile(
 )
 # …or that describe the team or a result (团队平均年龄28岁, 看起来年轻十岁).
 _DESCRIBING_BEFORE = re.compile(
-    r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去|都是|均为|大多|多为|大部分|我们)的?(?:是|在)?$"
+    r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去|都是|均为|大多|多为|大部分|我们|一群|一帮|一支)的?(?:是|在)?$"
 )
 # 主要客户为25-40岁女性: the customers' ages.
 _SERVED_LEAD = re.compile(
@@ -366,7 +371,7 @@ AGE_RULES: tuple[Rule, ...] = (
         "age",
         rf"(?:年轻(?:的|人|者|人员|小伙子?|姑娘)?|(?:年龄|年纪|岁数)(?:偏小|太小|过小|小)的?)(?:{_TURNED_AWAY})",
     ),
-    rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可)(?:太|过)?大"),
+    rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可|别)(?:太|过)?大"),
     rule(
         "elderly_rejected", "age", rf"(?:中老年|中年|老年人|大龄|高龄|超龄)(?:人|者|人员)?(?:{REJECT_AFTER})"
     ),
