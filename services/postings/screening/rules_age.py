@@ -24,9 +24,9 @@ ADULT_AGE = 18
 # 40 up a minimum reaches out to older workers (4050 policies, 大龄也可) and is left alone.
 OLDER_WORKERS_AGE = 40
 # The statutory retirement ages: men 60 (63 under the 2025 reform), women 50 or 55 (and 60 for some posts).
-# A range from the working age up to one of them is the whole working life, not a ceiling: 60 or 63 for
-# everyone, 50 or 55 only where the range is the women's (女18-50岁); for men 50 is a ceiling. From 65 up
-# a limit is about re-hired retirees and is no ceiling either.
+# A range from the working age (or a limit alone, whose floor is the legal working age) up to one of them
+# is the whole working life, not a ceiling: 60 or 63 for everyone, 50 or 55 only where it is the women's
+# (女18-50岁); for men 50 is a ceiling. From 65 up a limit is about re-hired retirees and is no ceiling.
 RETIREMENT_AGES = frozenset({60, 63})
 WOMEN_RETIREMENT_AGES = frozenset({50, 55})
 RETIREES_AGE = 65
@@ -85,9 +85,14 @@ _CEILINGS = (
         ),
         may_be_a_minimum=False,
     ),
-    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁|多岁)")),
+    AgePattern(re.compile(rf"[0-9][0-9](?:{_UNIT}(?:左右|上下|出头)|来岁|多岁|几岁)")),
     AgePattern(re.compile(r"[0-9][0-9](?:左右|上下|出头)"), True),
-    AgePattern(re.compile(rf"[0-9][0-9](?:左右|上下|出头)(?:的|者)?(?={PREFER}|{_TURNED_AWAY})")),
+    AgePattern(
+        re.compile(
+            rf"[0-9][0-9](?:左右|上下|出头)(?:的|者)?(?:大姐|阿姨|大哥|大叔|师傅|人员?|女性|男性)?"
+            rf"(?={PREFER}|{_TURNED_AWAY})"
+        )
+    ),
     AgePattern(re.compile(rf"(?:年龄|年纪)(?:上限|最大|最高)[:为]?{_AGE}(?:{_UNIT})?")),
 )
 _MINIMUMS = (
@@ -109,7 +114,7 @@ _SERVED_BEFORE = re.compile(
 )
 # …or that describe the team or a result (团队平均年龄28岁, 看起来年轻十岁).
 _DESCRIBING_BEFORE = re.compile(
-    r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去|都是|均为|大多|多为|大部分|我们)的?(?:是|在)?$"
+    r"(?:平均|团队|同事|年轻|减龄|显小|看起来|看上去|都是|均为|大多|多为|大部分|我们|一群|一帮|一支)的?(?:是|在)?$"
 )
 # 主要客户为25-40岁女性: the customers' ages.
 _SERVED_LEAD = re.compile(
@@ -117,7 +122,8 @@ _SERVED_LEAD = re.compile(
     r"|(?:^|[,.:;、]|专|主要|帮助|服务|致力于)为$"
 )
 _SERVED_AFTER = re.compile(
-    r"的?(?:儿童|孩子|小孩|宝宝|幼儿|婴|学生|学员|青少年|小朋友|少儿|患者|老人|老年|客户|用户|人群|群体|顾客|会员|消费者|退休)"
+    r"的?(?:儿童|孩子|小孩|宝宝|幼儿|婴|学生|学员|青少年|小朋友|少儿|患者|老人|老年|客户|用户|人群|群体|顾客|会员|消费者|退休"
+    r"|子女|父母|家属)"
 )
 # 不招16岁以下 / 未满18周岁勿扰 set a minimum age, which is lawful.
 _REJECTION_BEFORE = re.compile(rf"(?:{REJECT_BEFORE}|严禁|禁止|不得|杜绝|不允许)[^,;。]{{0,4}}$")
@@ -281,13 +287,13 @@ def _forbidden_work(ctx: Context) -> bool:
 
 
 def _working_life(ctx: Context, bound: AgeBound) -> bool:
-    """16-60岁 / 女18至55周岁 / 65周岁以下: the lawful working ages, or a limit for re-hired retirees."""
+    """16-60岁 / 60周岁以下 / 女18至55周岁 / 65周岁以下: the working life, or a limit for retirees."""
     assert bound.hi is not None
     if bound.lo is not None and bound.lo > ADULT_AGE:
         return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
     if bound.hi >= RETIREES_AGE:
         return True
-    if bound.lo is None or bound.lo < MIN_WORKING_AGE:
+    if bound.lo is not None and bound.lo < MIN_WORKING_AGE:
         return False
     if bound.hi in WOMEN_RETIREMENT_AGES:
         return bool(_WOMEN_BEFORE.search(ctx.before(bound.start, 6)))
@@ -351,7 +357,8 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "youth_preferred",
         "age",
-        rf"(?:年轻|青年)(?:人|女性|男性|女孩|女生|男生|小伙子?|妈妈|宝妈)?(?:{PREFER})",
+        rf"(?:年轻|青年|年纪轻|岁数小)(?:一)?(?:点|些)?(?:的)?(?:人|女性|男性|女孩|女生|男生|小伙子?|妈妈|宝妈)?"
+        rf"(?:{PREFER})",
     ),
     rule(
         "older_rejected",
@@ -362,16 +369,16 @@ AGE_RULES: tuple[Rule, ...] = (
     rule(
         "youth_rejected",
         "age",
-        rf"年轻(?:的|人|者|人员|小伙子?|姑娘)?(?:{_TURNED_AWAY})",
+        rf"(?:年轻(?:的|人|者|人员|小伙子?|姑娘)?|(?:年龄|年纪|岁数)(?:偏小|太小|过小|小)的?)(?:{_TURNED_AWAY})",
     ),
-    rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可)(?:太|过)?大"),
+    rule("not_too_old", "age", r"(?:年龄|年纪|岁数)(?:不要|不能|不宜|不可|别)(?:太|过)?大"),
     rule(
         "elderly_rejected", "age", rf"(?:中老年|中年|老年人|大龄|高龄|超龄)(?:人|者|人员)?(?:{REJECT_AFTER})"
     ),
     rule(
         "born_after",
         "age",
-        r"(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:及|或|以)?(?:以后|之后|后)(?:出生|生)",
+        r"(?:19|20)?[0-9]{2}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:及|或|以)?(?:以后|之后|后)(?:出生|生(?![产活意效成长]))",
     ),
     rule(
         "youth_only",

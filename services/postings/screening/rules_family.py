@@ -23,12 +23,13 @@ from services.postings.screening.patterns import (
 
 CATEGORY = "marital_childbirth"
 _COUNT = r"(?:[0-9]|一|两|二|三)?(?:个|名)?"
-_KIDS = "孩子|小孩|子女|宝宝|儿女|娃|孩"
+_KIDS = "孩子|小孩|子女|宝宝|儿女|娃|孩|胎"
 _KID = f"(?:{_KIDS})"
 # Every alternative starts with a plain character (a trie of the words), so the engine skips ahead.
 _MARRIED_WORDS = product(
     "|已|已经|有",
-    "结婚|结过婚|结婚了|结过婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆",
+    "结婚|结过婚|结婚了|结过婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆"
+    "|有家有口",
 )
 _MARRIED = rf"{alternation(_MARRIED_WORDS)}(?![证照纪礼假登典宴责观])"
 _HAVE = "有|育有|生过|已生|生完|家有|带过"
@@ -36,18 +37,18 @@ _HAS_KIDS = (
     rf"{alternation(product('|已|已经|家里|家中', _HAVE))}{_COUNT}{_KID}(?:以上)?"
     rf"|{alternation(_KIDS.split('|'))}(?:已经?|都)?"
     r"(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
-    r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈"
+    r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈|(?:有人|老人)帮?带孩子|孩子有人带"
 )
 _STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)|有稳定的家庭(?![责观])"
 # The look-ahead names every first character: one class test per position before the alternation is tried.
-_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃二三一两婚])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
+_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃胎二三一两婚老])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
 # Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.
 _MARRIED_ALONE = rf"(?:已经?(?:结过?婚|成家)了?(?:立业)?|{_STABLE})"
 _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐姐|大姐|阿姨|员工|求职者)*"
 # 有孩子、能长期做的优先: a status in a list of wishes that ends in 优先.
-_IN_A_LIST = r"(?:[、或及和/][^,;。]{0,20}?)?"
+_IN_A_LIST = r"(?:[^,;。]{0,8}?|[、或及和/][^,;。]{0,20}?)"
 # 员工子女优先入读 / 有孩子的家庭优先购买: a benefit for the family, not a condition for the worker.
-_BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享受|购买|参加|报名")
+_BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享|购买|参加|报名|请假|休假|调休|申请|选择|安排|照顾")
 
 FAMILY_RULES: tuple[Rule, ...] = (
     rule(

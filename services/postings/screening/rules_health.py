@@ -117,7 +117,7 @@ DISABILITY_RULES: tuple[Rule, ...] = (
     rule(
         "body_defect_listed",
         "disability",
-        rf"{_BODY}(?:健康|健全|良好|状况良好)?[,、]?(?:无|没有)[^,;。]{{0,6}}?(?:缺陷|残疾|残缺|畸形)",
+        rf"{_BODY}(?:健康|健全|良好|状况良好|端正|正常)?[,、]?(?:无|没有)[^,;。]{{0,6}}?(?:缺陷|残疾|残缺|畸形)",
         vetoes=[in_equality_statement],
     ),
     rule(

@@ -20,6 +20,7 @@ from services.postings.screening.patterns import (
     REJECT_AFTER,
     REJECT_BEFORE,
     SEPARATORS,
+    STRICT_LIMIT,
     starts_clause,
 )
 from services.postings.screening.rules_age import after_list_marker
@@ -31,7 +32,7 @@ LOCAL = tuple("本地 当地 本市 本省 本县 本区 本镇 本村 省内 �
 ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
 _ORIGIN = (
-    r"(?:人员|人(?![员力事才群流气寿民口大们])|籍(?!贯)|"
+    r"(?:人员|人(?![员力事才群流气寿民口大们工际文资性格品生体物像脸心身手数次均造行])|籍(?!贯)|"
     + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
 )
 _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才)*"
@@ -42,7 +43,14 @@ _BACKGROUND = re.compile(r"(?:人的?|的)?(?:生活|成长|家庭|出身)?$")
 _WORKER = alternation(
     "阿姨 大姐 姐姐 大叔 大哥 师傅 宝妈 小伙 姑娘 工人 员工 女工 男工 司机 保姆 保洁 厨师 普工 钟点工".split()
 )
-_REFUSAL = rf"(?:{REJECT_AFTER}|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+# A limit on who is hired (只招, 限, 要求是 …), not a hiring verb: 招聘天津人员 names where the work is.
+_MUST = (
+    rf"{STRICT_LIMIT}|(?<![不无非])(?:(?:要求|必须|需要?|须|最好|应)(?:是|为)|要求|必须)|{REJECT_BEFORE}"
+    r"|倾向于?|偏向于?|偏好|希望(?:是|为|招|找)?"
+)
+_REFUSAL = (
+    rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+)
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
 _LIST = r"(?:[或及和、/][^,;。]{0,12}?)?"
 # Nearby words that say the place is not asked for (不要求本地户口), offered (可解决户口), welcomed
@@ -214,7 +222,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "origin_limited",
         _anchor(rf"{_ORIGIN}{_WHO}"),
         "before",
-        lead=_lead(rf"{LIMIT}|{REJECT_BEFORE}|倾向于?|偏向于?|偏好|希望(?:是|为|招|找)?"),
+        lead=_lead(_MUST),
     ),
     # 1、东北人，能吃苦 / 山东籍: the group standing alone as an item of a requirement list
     PlaceRule(
