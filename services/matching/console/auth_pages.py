@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 
 from services.kit.auth import Role, mint_token
 from services.kit.uow import SessionDep
-from services.matching.console import prefs
+from services.matching.console import geomap, prefs
 from services.matching.console.web import (
     ANON_LANG_COOKIE,
     ANON_LARGE_COOKIE,
@@ -120,6 +120,12 @@ async def set_preferences(request: Request, page: PageDep, session: SessionDep) 
         page.cookies[ANON_LANG_COOKIE] = lang
     page.prefs = chosen
     return redirect(page, safe_next((form.get("next") or ["/console/"])[0]))
+
+
+@router.get("/static/shandong-map.svg")
+async def shandong_map() -> Response:
+    """The offline map the registration form's point picker shows."""
+    return Response(geomap.svg(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
 
 @router.get("/static/{name}")

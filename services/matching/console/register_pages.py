@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from services.kit.problems import ProblemError
 from services.kit.uow import unit_of_work
+from services.matching.console import geomap
 from services.matching.console import register_form as rf
 from services.matching.console.web import Page, PageRoute, form_of, redirect, render, staff_page
 from services.matching.seekers import consents, sensitive
@@ -72,6 +73,8 @@ async def new_step(request: Request, page: StaffPage) -> Response:
     step = int(rf.one(form, "step")) if rf.one(form, "step") in ("1", "2", "3") else 1
     if rf.one(form, "back") and step > 1:
         return _screen(page, step - 1, form, {})
+    if "map.x" in form:
+        return _picked(page, form)
     errors = rf.check(form, step, page.lang)
     if errors:
         return _screen(page, rf.first_step_with(errors), form, errors, 422)
@@ -85,6 +88,16 @@ async def new_step(request: Request, page: StaffPage) -> Response:
         errors = rf.errors_of(exc, page.lang)
         return _screen(page, rf.first_step_with(errors), form, errors, 422)
     return redirect(page, f"/console/seekers/{seeker.id}?changed=1")
+
+
+def _picked(page: Page, form: rf.Form) -> Response:
+    """A click on the map: its point and county fill screen 1, which is shown again."""
+    picked = geomap.click_to_home(rf.one(form, "map.x"), rf.one(form, "map.y"))
+    if picked is None:
+        return _screen(page, 1, form, {"lat": rf.message("lat", page.lang)}, 422)
+    chosen = {k: list(v) for k, v in form.items() if k not in ("map.x", "map.y")}
+    chosen["lat"], chosen["lng"], chosen["county_adcode"] = [picked[0]], [picked[1]], [picked[2]]
+    return _screen(page, 1, chosen, {})
 
 
 @router.get("/{seeker_id}/consent-slip")

@@ -1,6 +1,6 @@
 """The pure parts of the console's forms: what the search box reads, and the registration body."""
 
-from services.matching.console import register_form, search
+from services.matching.console import geomap, register_form, search
 
 
 def test_a_phone_typed_with_spaces_is_an_exact_phone_lookup() -> None:
@@ -53,3 +53,13 @@ def test_screen_one_reports_only_its_own_fields() -> None:
     errors = register_form.check({"desired_text": ["保洁"], "pay_amount": ["-5"]}, 1, "zh")
 
     assert set(errors) == {"county_adcode", "birth_year", "birth_month"}
+
+
+def test_a_click_on_the_map_is_the_point_and_county_under_it() -> None:
+    x, y = geomap.frame().xy(36.6512, 117.1201)  # 济南 历下区
+
+    lat, lng, county = geomap.click_to_home(str(x), str(y)) or ("", "", "")
+
+    assert abs(float(lat) - 36.6512) < 0.02
+    assert abs(float(lng) - 117.1201) < 0.02
+    assert county == "370102"

@@ -4,6 +4,7 @@ import httpx
 
 from services.kit.auth import mint_token
 from services.kit.settings import AuthSettings
+from services.matching.console import geomap
 from tests.matching.console.conftest import csrf_of, demo_login, post_form
 
 
@@ -116,3 +117,19 @@ async def test_the_stylesheet_is_served_from_the_package(browser: httpx.AsyncCli
 
     assert response.status_code == 200
     assert "--button-height" in response.text
+
+
+async def test_a_click_on_the_offline_map_fills_in_the_county(browser: httpx.AsyncClient) -> None:
+    await demo_login(browser)
+    x, y = geomap.frame().xy(36.6512, 117.1201)
+
+    response = await post_form(
+        browser,
+        "/console/seekers/new",
+        "/console/seekers/new",
+        {"step": "1", "map.x": str(x), "map.y": str(y)},
+    )
+
+    assert response.status_code == 200
+    assert 'value="370102" selected' in response.text
+    assert (await browser.get("/console/static/shandong-map.svg")).headers["content-type"] == "image/svg+xml"
