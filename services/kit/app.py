@@ -86,7 +86,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.token_verifier = TokenVerifier(settings.auth, clock=app.state.clock)
     app.state.idempotency_model = idempotency_model
     app.state.metrics = Metrics(name)
     install_problem_handlers(app)

@@ -24,6 +24,9 @@ class AuthSettings(BaseModel):
     mode: str = Field(default="local", pattern="^(local|jwks)$")
     local_key: SecretStr = SecretStr(DEV_SIGNING_KEY)
     jwks_url: str | None = None
+    jwks_max_age_seconds: int = Field(default=600, ge=60, le=86400)
+    jwks_min_refresh_seconds: int = Field(default=60, ge=1, le=3600)
+    jwks_timeout_seconds: float = Field(default=5, gt=0, le=60)
     issuer: str = "lingong-dev"
     audience: str = "lingong"
     leeway_seconds: int = Field(default=30, ge=0, le=300)
