@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
@@ -14,14 +15,14 @@ from services.matching.replica.config import ReplicaSettings
 from services.matching.serving import loading
 from services.postings import main as postings_main
 from services.postings.config import PostingsSettings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp
 from tests.kit.identity import AUDIENCE, ISSUER, IdentityProvider, SigningKey
 from tests.matching.ranking.conftest import keyword_predictor
 from tests.postings.conftest import app, client, postings_settings
 
 __all__ = ["app", "client", "postings_settings"]
 
-ServiceClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+ServiceApp = Callable[..., AbstractAsyncContextManager[FastAPI]]
 
 
 @pytest.fixture
@@ -48,15 +49,15 @@ def jwks_auth(identity: IdentityProvider) -> AuthSettings:
 
 
 @pytest.fixture
-def service_client(
+def service_app(
     make_database: Callable[[str], Awaitable[str]], clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> ServiceClient:
-    """service_client(service, **settings) → a client of that service's app, lifespan running."""
+) -> ServiceApp:
+    """service_app(service, **settings) → that service's app on a database of its own, lifespan running."""
 
     monkeypatch.setattr(loading, "default_encoder", lambda: TextEncoder(keyword_predictor))
 
     @asynccontextmanager
-    async def make(service: str, **fields: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async def make(service: str, **fields: Any) -> AsyncIterator[FastAPI]:
         url = await make_database(service)
         if service == "postings":
             app = postings_main.create_app(
@@ -66,7 +67,13 @@ def service_client(
             app = matching_main.create_app(MatchingSettings(database_url=url, **fields), clock)
             app.state.replica_settings = ReplicaSettings(enabled=False)
             app.state.text_encoder = TextEncoder(keyword_predictor)
-        async with LifespanApp(app) as running, client_for(running) as client:
-            yield client
+        async with LifespanApp(app) as running:
+            yield running
 
     return make
+
+
+def client_at(app: FastAPI, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A client of `app` whose requests come from `address`."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30)

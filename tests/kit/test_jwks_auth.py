@@ -8,17 +8,18 @@ import jwt
 import pytest
 
 from services.kit.clock import ManualClock
-from services.kit.settings import AuthSettings
-from tests.kit.conftest import ServiceClient
+from services.kit.settings import AuthSettings, RateLimitSettings
+from tests.kit.conftest import ServiceApp, client_at
 from tests.kit.identity import IdentityProvider, SigningKey, claims
 
 
 @pytest.fixture
 async def jwks_client(
-    service_client: ServiceClient, jwks_auth: AuthSettings, identity: IdentityProvider, key_a: SigningKey
+    service_app: ServiceApp, jwks_auth: AuthSettings, identity: IdentityProvider, key_a: SigningKey
 ) -> AsyncIterator[httpx.AsyncClient]:
     identity.published = [key_a]
-    async with service_client("postings", auth=jwks_auth) as client:
+    no_limits = RateLimitSettings(enabled=False)  # the flood below would otherwise meet the 401 limit
+    async with service_app("postings", auth=jwks_auth, rate_limit=no_limits) as app, client_at(app) as client:
         yield client
 
 
