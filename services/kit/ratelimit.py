@@ -25,9 +25,10 @@ from limits.aio.strategies import (
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.kit.auth import Principal, authenticate
+from services.kit.metrics import StatusWatch
 from services.kit.problems import PROBLEM_MEDIA_TYPE, ProblemError, Unauthorized
 from services.kit.settings import RateLimitRule, RateLimitSettings
 
@@ -178,17 +179,10 @@ class RateLimitMiddleware:
         if not after:
             await self.app(scope, receive, send)
             return
-        status = 0
-
-        async def watching_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, watching_send)
+        response = StatusWatch(send)
+        await self.app(scope, receive, response.send)
         for rule in after:
-            if status in rule.statuses:
+            if response.status in rule.statuses:
                 await limiter.record(rule, str(keys[rule.scope]))
 
 

@@ -53,9 +53,10 @@ def _clean(value: str) -> str:
         raise ValueError("control characters (such as NUL) are not allowed")
     if _BIDI.search(value):
         raise ValueError("bidirectional control characters (U+202A-202E, U+2066-2069) are not allowed")
-    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
+    value = _INVISIBLE.sub("", value)
     if _COMBINING_RUN.search(value):
         raise ValueError("too many combining marks on one character")
+    value = unicodedata.normalize("NFC", value)
     value = "".join(_fold_compatible(c) for c in value)
     if _mixes_scripts(value):
         raise ValueError("a word mixes Latin, Cyrillic or Greek letters that look alike")

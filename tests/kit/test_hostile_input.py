@@ -63,18 +63,6 @@ def _stored(name: str, created: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["王\u202e明焊工", "焊工\u2066abc\u2069", "\u200f焊工"],
-    ids=["bidi-override", "bidi-isolate", "right-to-left-mark"],
-)
-async def test_bidirectional_controls_are_refused(service: Service, text: str) -> None:
-    name, client, who = service
-    response = await client.post(WRITES[name], json=_with_text(name, text), headers=who)
-
-    assert response.status_code == 422
-
-
-@pytest.mark.parametrize(
     ("text", "stored"),
     [
         ("王\u200b明焊工", "王明焊工"),
@@ -96,10 +84,24 @@ async def test_invisible_and_compatibility_characters_are_normalised(
 
 @pytest.mark.parametrize(
     "text",
-    ["Сhen焊工", "Wеlding 焊工", "a\u0301\u0301\u0301\u0301\u0301"],
-    ids=["cyrillic-in-latin", "cyrillic-e", "combining-flood"],
+    [
+        "王\u202e明焊工",
+        "焊工\u2066abc\u2069",
+        "\u200f焊工",
+        "Сhen焊工",
+        "Wеlding 焊工",
+        "a\u0301\u0301\u0301\u0301",
+    ],
+    ids=[
+        "bidi-override",
+        "bidi-isolate",
+        "right-to-left-mark",
+        "cyrillic-c",
+        "cyrillic-e",
+        "combining-flood",
+    ],
 )
-async def test_look_alike_letters_and_combining_floods_are_refused(service: Service, text: str) -> None:
+async def test_text_that_would_mislead_staff_is_refused(service: Service, text: str) -> None:
     name, client, who = service
     response = await client.post(WRITES[name], json=_with_text(name, text), headers=who)
 
