@@ -42,7 +42,7 @@ from services.kit.clock import ManualClock
 from services.kit.db import build_engine, build_sessionmaker
 from services.kit.migrate import upgrade
 from services.kit.problems import ProblemError
-from services.kit.settings import AuthSettings
+from services.kit.settings import AuthSettings, RateLimitSettings
 from services.kit.uow import unit_of_work
 from services.matching.config import MatchingSettings
 from services.matching.contracts import SeekerQuery
@@ -66,6 +66,7 @@ from services.postings.main import create_app as create_postings
 T = TypeVar("T")
 TOP_K = 20
 LOG_LEVEL = "WARNING"  # the services log one access line per request at INFO
+NO_LIMITS = RateLimitSettings(enabled=False)  # measured here: serving, not the abuse limits
 STAFF = Principal(sub="bench-staff", role=Role.STAFF, station_id="bench-station")
 
 
@@ -337,7 +338,7 @@ def seeker_matches(
         head = asyncio.run(_write_display_rows(url, shown, now, seed))
         setup["display_rows"] = time.perf_counter() - started - sum(setup.values())
 
-        settings = MatchingSettings(database_url=url, log_level=LOG_LEVEL)
+        settings = MatchingSettings(database_url=url, log_level=LOG_LEVEL, rate_limit=NO_LIMITS)
         app = create_matching(settings, ManualClock(now))
         app.state.replica_settings = ReplicaSettings(enabled=False)
         engine = MatchingEngine.prebuilt(ranker, stored)
@@ -521,10 +522,16 @@ def feed_lag(
         auth = AuthSettings()
         servers = Servers()
         try:
-            p_settings = PostingsSettings(database_url=p_url, auth=auth, log_level=LOG_LEVEL)
+            p_settings = PostingsSettings(
+                database_url=p_url, auth=auth, log_level=LOG_LEVEL, rate_limit=NO_LIMITS
+            )
             p_port = servers.serve(create_postings(p_settings, ManualClock(now), background=False))
             m_settings = MatchingSettings(
-                database_url=m_url, postings_url=f"http://127.0.0.1:{p_port}", auth=auth, log_level=LOG_LEVEL
+                database_url=m_url,
+                postings_url=f"http://127.0.0.1:{p_port}",
+                auth=auth,
+                log_level=LOG_LEVEL,
+                rate_limit=NO_LIMITS,
             )
             app = create_matching(m_settings, ManualClock(now))
             replica = ReplicaSettings(enabled=True, poll_wait_seconds=poll_wait_seconds)

@@ -16,6 +16,7 @@ import httpx
 
 from services.kit.auth import mint_token
 from services.kit.migrate import upgrade
+from services.kit.settings import RateLimitSettings
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app
 
@@ -74,7 +75,8 @@ async def _feed_lag(
 
 
 async def measure(database_url: str, n: int = 200) -> dict[str, Any]:
-    settings = PostingsSettings(database_url=database_url)
+    # Throughput of one employer: the abuse limits (docs/security.md) would cut it at 120 writes a minute.
+    settings = PostingsSettings(database_url=database_url, rate_limit=RateLimitSettings(enabled=False))
     app = create_app(settings, background=False)
     employer = {"Authorization": f"Bearer {mint_token(settings.auth, 'employer', 'bench')}"}
     service = {"Authorization": f"Bearer {mint_token(settings.auth, 'service', 'bench')}"}

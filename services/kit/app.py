@@ -17,6 +17,7 @@ from services.kit.idempotency import IdempotencyRecordMixin
 from services.kit.logging import RequestContextMiddleware, configure_logging
 from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
 from services.kit.problems import Problem, install_problem_handlers
+from services.kit.ratelimit import AbuseLimiter, RateLimitMiddleware
 from services.kit.settings import ServiceSettings
 
 StartHook = Callable[[FastAPI], Awaitable[None]]
@@ -70,6 +71,8 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = build_engine(settings)
         app.state.sessionmaker = build_sessionmaker(app.state.engine)
+        if settings.rate_limit.enabled:
+            app.state.rate_limiter = AbuseLimiter(settings.rate_limit)
         for hook in on_start:
             await hook(app)
         try:
@@ -78,6 +81,8 @@ def create_service_app(
             for hook in reversed(on_stop):
                 await hook(app)
             await app.state.engine.dispose()
+            if settings.rate_limit.enabled:
+                await app.state.rate_limiter.close()
 
     app = FastAPI(
         title=title,
@@ -88,7 +93,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.token_verifier = TokenVerifier(settings.auth, clock=app.state.clock)
     app.state.idempotency_model = idempotency_model
     app.state.metrics = Metrics(name)
     install_problem_handlers(app)
@@ -97,6 +102,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware, service=name, quiet_routes=frozenset(quiet_routes))
     keep_examples_current(app)

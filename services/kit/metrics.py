@@ -7,6 +7,19 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class StatusWatch:
+    """Wraps an ASGI `send` to remember the status the response started with."""
+
+    def __init__(self, send: Send, default: int = 0) -> None:
+        self.status = default
+        self._send = send
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)
+
+
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
@@ -36,17 +49,11 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        response = StatusWatch(send, default=500)
         try:
-            await self.app(scope, receive, send_status)
+            await self.app(scope, receive, response.send)
         finally:
+            status = response.status
             route = getattr(scope.get("route"), "path", "unmatched")
             method = scope.get("method", "")
             m = self.metrics

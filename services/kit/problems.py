@@ -220,4 +220,5 @@ def problem_responses(*errors: type[ProblemError]) -> dict[int | str, dict[str, 
             codes.append(err.code)
         entry["description"] = ", ".join(codes)
     out.setdefault(422, {"model": Problem, "description": "validation_failed"})
+    out.setdefault(429, {"model": Problem, "description": "rate_limited"})
     return out

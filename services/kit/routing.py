@@ -8,6 +8,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from services.kit import idempotency
+from services.kit.auth import authenticate
 from services.kit.db import WRITER
 from services.kit.problems import ProblemError
 from services.kit.uow import SESSION_SCOPE_KEY, commit, rollback
@@ -16,13 +17,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def _principal_key(request: Request) -> str | None:
+async def _principal_key(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
     try:
-        principal = request.app.state.token_verifier.verify(token.strip())
+        principal = await authenticate(request, token.strip())
     except ProblemError:
         return None  # the route's own auth dependency answers 401
     return str(principal.key)
@@ -58,7 +59,7 @@ class UnitOfWorkRoute(APIRoute):
         self, request: Request, session: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]
     ) -> Response:
         key = request.headers.get(IDEMPOTENCY_HEADER)
-        principal = _principal_key(request) if key is not None and request.method == "POST" else None
+        principal = await _principal_key(request) if key is not None and request.method == "POST" else None
         if key is None or principal is None:
             return await handler(request)
         state = request.app.state

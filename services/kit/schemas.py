@@ -16,12 +16,51 @@ MAX_BIGINT = 2**63 - 1
 MAX_INT = 2**31 - 1
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Bidirectional controls reorder what staff see (an override can make "ABC" read "CBA").
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that make two equal-looking strings differ; removed rather than refused.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\u3164\uffa0\U000e0000-\U000e007f]")
+_COMBINING_RUN = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{4,}")
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _fold_compatible(char: str) -> str:
+    """NFKC for letters and digits whose compatible form is ASCII (Ｗｅｌｄ, 𝐀, ﬁ, １２); others as typed.
+
+    Full NFKC would also turn Chinese full-width punctuation (，：（）) into ASCII, which is not safe.
+    """
+    if not unicodedata.category(char).startswith(("L", "Nd")):
+        return char
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if folded != char and folded.isascii() and folded.isalnum() else char
+
+
+def _script(char: str) -> str | None:
+    name = unicodedata.name(char, "")
+    return next((s for s in _CONFUSABLE_SCRIPTS if name.startswith(s)), None)
+
+
+def _mixes_scripts(value: str) -> bool:
+    """A word mixing Latin, Cyrillic and Greek letters (Сhen with a Cyrillic С) is a spoof."""
+    for word in re.findall(r"[^\W\d_]+", value):
+        if len({_script(c) for c in word if c.isalpha()} - {None}) > 1:
+            return True
+    return False
 
 
 def _clean(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("control characters (such as NUL) are not allowed")
-    return unicodedata.normalize("NFC", value).strip()
+    if _BIDI.search(value):
+        raise ValueError("bidirectional control characters (U+202A-202E, U+2066-2069) are not allowed")
+    value = _INVISIBLE.sub("", value)
+    if _COMBINING_RUN.search(value):
+        raise ValueError("too many combining marks on one character")
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(_fold_compatible(c) for c in value)
+    if _mixes_scripts(value):
+        raise ValueError("a word mixes Latin, Cyrillic or Greek letters that look alike")
+    return value.strip()
 
 
 def _one_line(value: str) -> str:

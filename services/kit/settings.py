@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,9 @@ class AuthSettings(BaseModel):
     mode: str = Field(default="local", pattern="^(local|jwks)$")
     local_key: SecretStr = SecretStr(DEV_SIGNING_KEY)
     jwks_url: str | None = None
+    jwks_max_age_seconds: int = Field(default=600, ge=60, le=86400)
+    jwks_min_refresh_seconds: int = Field(default=60, ge=1, le=3600)
+    jwks_timeout_seconds: float = Field(default=5, gt=0, le=60)
     issuer: str = "lingong-dev"
     audience: str = "lingong"
     leeway_seconds: int = Field(default=30, ge=0, le=300)
@@ -35,6 +39,48 @@ class HttpSettings(BaseModel):
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+
+class RateLimitRule(BaseModel):
+    """One abuse limit: requests matching `methods` and `path`, counted per `scope`, at most `limit`.
+
+    With `statuses`, only answers with one of them are counted (e.g. 401 for refused credentials).
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
+    limit: str = Field(pattern=r"^\d{1,6}\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day)s?$")
+    scope: Literal["principal", "address"]
+    methods: list[str] = Field(default_factory=list, max_length=10)
+    path: str = Field(default="", max_length=200)
+    statuses: list[int] = Field(default_factory=list, max_length=10)
+
+
+_WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+_CHECKIN = r"/engagements/[^/]+/check-(in|out)$"
+_MATCHES = r"^/v1/(seekers/[^/]+/matches|postings/[^/]+/candidates|matches/explain)$"
+
+DEFAULT_RATE_LIMITS = [
+    RateLimitRule(name="refused_credentials", limit="30/minute", scope="address", statuses=[401]),
+    RateLimitRule(name="writes", limit="120/minute", scope="principal", methods=_WRITES),
+    RateLimitRule(name="writes_by_address", limit="1200/minute", scope="address", methods=_WRITES),
+    RateLimitRule(name="checkin_codes", limit="10/minute", scope="principal", path=_CHECKIN),
+    RateLimitRule(name="checkin_codes_by_address", limit="120/minute", scope="address", path=_CHECKIN),
+    RateLimitRule(name="match_queries", limit="60/minute", scope="principal", path=_MATCHES),
+    RateLimitRule(name="match_queries_by_address", limit="1200/minute", scope="address", path=_MATCHES),
+]
+
+
+class RateLimitSettings(BaseModel):
+    """Abuse limits: in memory by default; `storage_url=redis://host:6379/0` shares them across workers."""
+
+    enabled: bool = True
+    storage_url: str = Field(default="memory://", pattern=r"^(async\+)?(memory|redis|rediss)://")
+    key_prefix: str = Field(default="lingong", pattern=r"^[A-Za-z0-9_.:-]{1,100}$")
+    strategy: Literal["moving-window", "sliding-window-counter", "fixed-window"] = "moving-window"
+    storage_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
+    fallback_seconds: float = Field(default=30, ge=1, le=3600)
+    exempt_roles: list[str] = Field(default_factory=lambda: ["service"])
+    rules: list[RateLimitRule] = Field(default_factory=lambda: list(DEFAULT_RATE_LIMITS), max_length=100)
 
 
 class ServiceSettings(BaseSettings):
@@ -50,6 +96,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     auth: AuthSettings = AuthSettings()
     http: HttpSettings = HttpSettings()
+    rate_limit: RateLimitSettings = RateLimitSettings()
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,106 @@
+"""Rotating the data key: every ID number and phone re-encrypted, in batches, resumably, while serving."""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from services.matching.config import MatchingSettings
+from services.matching.keyring.rotation import rotate
+from services.matching.seekers.crypto import FieldCipher
+from services.matching.seekers.models import Seeker, SeekerSensitive
+from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, phone, ring
+from tests.matching.seekers.conftest import grant, id_number, put_sensitive, register
+
+Token = Callable[..., dict[str, str]]
+
+
+async def _values(app: FastAPI) -> list[bytes]:
+    async with app.state.sessionmaker() as session:
+        phones = (await session.execute(select(Seeker.phone_cipher))).scalars().all()
+        ids = (await session.execute(select(SeekerSensitive.id_number_cipher))).scalars().all()
+    return [v for v in [*phones, *ids] if v is not None]
+
+
+async def _opened_by_the_new_key_alone(app: FastAPI) -> list[str]:
+    only_new = FieldCipher(NEW)
+    async with app.state.sessionmaker() as session:
+        seekers = (await session.execute(select(Seeker.id, Seeker.phone_cipher).order_by(Seeker.id))).all()
+    return [only_new.decrypt(c, field="phone", seeker_id=i) for i, c in seekers if c is not None]
+
+
+async def test_rotation_reencrypts_every_stored_value_under_the_new_key(
+    matching_app: FastAPI, stored: list[str]
+) -> None:
+    progress = await rotate(matching_app.state.sessionmaker, ring(), batch_size=2)
+
+    assert progress.rewritten == 2 * SEEKERS
+    assert all(ring().is_current(v) for v in await _values(matching_app))
+    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
+
+
+async def test_a_second_rotation_finds_nothing_to_do(matching_app: FastAPI, stored: list[str]) -> None:
+    await rotate(matching_app.state.sessionmaker, ring())
+
+    again = await rotate(matching_app.state.sessionmaker, ring())
+
+    assert again.rewritten == 0
+
+
+async def test_the_service_answers_and_lookups_match_while_rotating(
+    matching_app: FastAPI, matching_client: httpx.AsyncClient, stored: list[str], token: Token
+) -> None:
+    late = token("seeker", "seeker-late")
+    await register(matching_client, late)
+    await grant(matching_client, late, "seeker-late", "sensitive_for_priority_help")
+    rotation = asyncio.create_task(rotate(matching_app.state.sessionmaker, ring(), batch_size=1, pause=0.02))
+    phones, taken = [], []
+    while not rotation.done():
+        n = len(phones) % SEEKERS
+        me = token("seeker", f"seeker-{n}")
+        contact = await matching_client.get(f"/v1/seekers/seeker-{n}/contact", headers=me)
+        phones.append((contact.status_code, contact.json()["phone"] == phone(n)))
+        same_id = id_number(seq=f"{n + 1:03d}")
+        duplicate = await put_sensitive(matching_client, late, "seeker-late", id_number=same_id)
+        taken.append(duplicate.status_code)
+    await rotation
+
+    assert len(phones) >= 3
+    assert set(phones) == {(200, True)}
+    assert set(taken) == {409}
+
+
+async def test_a_rotation_killed_midway_resumes_and_finishes(
+    matching_app: FastAPI, stored: list[str], matching_settings: MatchingSettings
+) -> None:
+    env = os.environ | {
+        "MATCHING_DATABASE_URL": matching_settings.database_url,
+        "MATCHING_SEEKERS__ID_KEY": NEW,
+        "MATCHING_KEYRING__PREVIOUS_ID_KEYS": json.dumps([OLD]),
+        "MATCHING_KEYRING__LOOKUP_KEY": OLD,
+        "MATCHING_KEYRING__BATCH_SIZE": "1",
+        "MATCHING_KEYRING__PAUSE_SECONDS": "0.5",
+    }
+    command = [sys.executable, "-m", "services.matching.keyring"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        done = sum(ring().is_current(v) for v in await _values(matching_app))
+        if done >= 2:
+            break
+        await asyncio.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=20)
+    midway = sum(ring().is_current(v) for v in await _values(matching_app))
+    unpaused = env | {"MATCHING_KEYRING__PAUSE_SECONDS": "0"}
+    second = subprocess.run(command, env=unpaused, capture_output=True, timeout=120, check=True)
+
+    assert 0 < midway < 2 * SEEKERS
+    assert json.loads(second.stdout)["rewritten"] == 2 * SEEKERS - midway
+    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
