@@ -42,6 +42,7 @@ def pages(seeker: str, board: Board) -> dict[str, str]:
         "slip-a4": f"/console/seekers/{seeker}/slip?p={board.job_id}&p={board.gig_id}",
         "slip-receipt": f"/console/seekers/{seeker}/slip?p={board.job_id}&layout=receipt",
         "poster": f"/console/postings/{board.gig_id}/poster",
+        "statistics": "/console/statistics",
         "not-found": "/console/seekers/nobody-here",
     }
 
