@@ -66,6 +66,7 @@ def pages(seeker: str, board: Board, case: str) -> dict[str, str]:
         "slip-a4": f"/console/seekers/{seeker}/slip?p={board.job_id}&p={board.gig_id}",
         "slip-receipt": f"/console/seekers/{seeker}/slip?p={board.job_id}&layout=receipt",
         "poster": f"/console/postings/{board.gig_id}/poster",
+        "statistics": "/console/statistics",
         "not-found": "/console/seekers/nobody-here",
         "cases": "/console/cases",
         "case": f"/console/cases/{case}",

@@ -36,7 +36,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("posting_id", name=op.f("pk_stat_postings")),
     )
     op.create_index(
-        "ix_stat_postings_open_county_group", "stat_postings", ["open", "county_adcode", "occupation_group"]
+        "ix_stat_postings_demand",
+        "stat_postings",
+        ["open", "county_adcode", "occupation_group", "free_places", "valid_until"],
     )
     op.create_table(
         "stat_cursors",
@@ -85,5 +87,5 @@ def downgrade() -> None:
     op.drop_table("stat_disputes")
     op.drop_table("stat_weekly")
     op.drop_table("stat_cursors")
-    op.drop_index("ix_stat_postings_open_county_group", table_name="stat_postings")
+    op.drop_index("ix_stat_postings_demand", table_name="stat_postings")
     op.drop_table("stat_postings")

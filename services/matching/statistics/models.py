@@ -15,8 +15,16 @@ class StatPosting(Base):
     """What one replica posting adds to the demand side, derived from its latest snapshot."""
 
     __tablename__ = "stat_postings"
+    # Covering, in GROUP BY order: the table is one index scan, never a lookup per posting.
     __table_args__ = (
-        Index("ix_stat_postings_open_county_group", "open", "county_adcode", "occupation_group"),
+        Index(
+            "ix_stat_postings_demand",
+            "open",
+            "county_adcode",
+            "occupation_group",
+            "free_places",
+            "valid_until",
+        ),
     )
 
     posting_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

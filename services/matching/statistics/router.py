@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -7,7 +7,7 @@ from services.kit.problems import Forbidden, InvalidInput
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.statistics import alerts, service
-from services.matching.statistics.deps import ReadingDep
+from services.matching.statistics.deps import Reading, ReadingDep
 from services.matching.statistics.exceptions import (
     CountyOutOfScope,
     DatesOutOfOrder,
@@ -43,6 +43,17 @@ READ_PROBLEMS = problems(
 )
 
 
+def _about(reading: Reading, period: service.Period, level: int) -> dict[str, Any]:
+    """What a weekly table says about itself."""
+    return {
+        "week": period.week,
+        "level": level,
+        "source": period.source,
+        "as_of": reading.clock.now(),
+        "suppressed_below": reading.below,
+    }
+
+
 @router.get(
     "/statistics/supply-demand",
     response_model=SupplyDemandTable,
@@ -56,16 +67,9 @@ async def supply_demand(
     if format != "json":
         name = f"supply-demand-{period.week}-L{level}"
         return export(format, name, "求人倍率", SUPPLY_DEMAND_COLUMNS, rows)
-    return SupplyDemandTable.model_validate(
-        {
-            "week": period.week,
-            "level": level,
-            "source": period.source,
-            "as_of": reading.clock.now(),
-            "suppressed_below": reading.below,
-            "rows": rows,
-        }
-    )
+    table = SupplyDemandTable.model_validate(_about(reading, period, level) | {"rows": rows})
+    # Checked once here and written straight out: the table has thousands of rows.
+    return Response(table.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -85,15 +89,7 @@ async def shortages(
     if format != "json":
         return export(format, f"shortages-{period.week}-L{level}", "紧缺职业", SHORTAGE_COLUMNS, rows)
     return ShortageTable.model_validate(
-        {
-            "week": period.week,
-            "last_period": before,
-            "level": level,
-            "source": period.source,
-            "as_of": reading.clock.now(),
-            "suppressed_below": reading.below,
-            "rows": rows,
-        }
+        _about(reading, period, level) | {"last_period": before, "rows": rows}
     )
 
 

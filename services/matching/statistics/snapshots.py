@@ -4,6 +4,7 @@ the last round of a week leaves that week's figures behind ("last period" for sh
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,11 +19,10 @@ from services.matching.statistics.weeks import week_of
 LEVELS = (1, 2)
 
 
-async def write_week(session: AsyncSession, now: datetime) -> int:
-    """Replace the current week's snapshot with the cells as they are now; flushes."""
+async def week_rows(session: AsyncSession, now: datetime) -> list[dict[str, Any]]:
+    """This week's cells at both levels as they are now, ready to store."""
     week = week_of(now)
-    await session.execute(delete(StatWeekly).where(StatWeekly.week == week))
-    rows = [
+    return [
         {
             "week": week,
             "level": level,
@@ -36,10 +36,14 @@ async def write_week(session: AsyncSession, now: datetime) -> int:
         for level in LEVELS
         for cell in await supply.live(session, now, level, None)
     ]
+
+
+async def store_week(session: AsyncSession, week: str, rows: list[dict[str, Any]]) -> None:
+    """Replace a week's snapshot; flushes."""
+    await session.execute(delete(StatWeekly).where(StatWeekly.week == week))
     if rows:
         await session.execute(insert(StatWeekly), rows)
     await session.flush()
-    return len(rows)
 
 
 @dataclass(slots=True)
@@ -61,11 +65,21 @@ class StatisticsTask(PeriodicTask[Round]):
         self.clock = clock
 
     async def run_once(self) -> Round:
+        """Short transactions (one per batch of facts, one to store): no write lock held over a scan."""
         now = self.clock.now()
+        derived = done = await self._derive(now)
+        while done == facts.BATCH:  # a backlog: one batch per transaction, so writers can interleave
+            done = await self._derive(now)
+            derived += done
+        async with self.sessionmaker() as session:
+            rows = await week_rows(session, now)
         async with unit_of_work(self.sessionmaker) as session:
-            derived = await facts.catch_up(session, now)
-            cells = await write_week(session, now)
-        return Round(derived, cells)
+            await store_week(session, week_of(now), rows)
+        return Round(derived, len(rows))
+
+    async def _derive(self, now: datetime) -> int:
+        async with unit_of_work(self.sessionmaker) as session:
+            return await facts.catch_up(session, now, facts.BATCH)
 
     def report(self, result: Round) -> None:
         if result.derived:

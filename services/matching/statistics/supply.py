@@ -1,12 +1,13 @@
 """The supply-demand cells (county × occupation group): live from the posting facts and the seekers,
 or as a week's snapshot kept them. Raw counts; suppression is applied when they are shown."""
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -88,25 +89,47 @@ async def _demand(
 
 def seeker_groups(codes: Iterable[str], level: int) -> set[str]:
     """The groups a seeker counts in: each group of the occupations they name, or unclassified."""
-    groups = {at_level(occupation_group(code), level) for code in codes}
+    groups = {_group(code, level) for code in codes}
     groups.discard(UNCLASSIFIED)
     return groups or {UNCLASSIFIED}
 
 
+_GROUPS: dict[tuple[str, int], str] = {}
+
+
+def _group(code: str, level: int) -> str:
+    key = (code, level)
+    found = _GROUPS.get(key)
+    if found is None:
+        found = _GROUPS[key] = at_level(occupation_group(code), level)
+    return found
+
+
 def active_seekers(area: Collection[str] | None) -> list[ColumnElement[bool]]:
     """Seekers with a live profile who want work: registered, their matching consent active."""
-    live = select(SeekerConsent.seeker_id).where(
-        SeekerConsent.purpose == ConsentPurpose.MATCHING.value, SeekerConsent.withdrawn_at.is_(None)
+    live = (
+        select(SeekerConsent.id)
+        .where(
+            SeekerConsent.seeker_id == Seeker.id,
+            SeekerConsent.purpose == ConsentPurpose.MATCHING.value,
+            SeekerConsent.withdrawn_at.is_(None),
+        )
+        .exists()
     )
-    return [Seeker.id.in_(live), *_area(Seeker.county_adcode, area)]
+    return [live, *_area(Seeker.county_adcode, area)]
 
 
 async def _supply(session: AsyncSession, cells: Cells, level: int, area: Collection[str] | None) -> None:
-    stmt = select(Seeker.county_adcode, Seeker.occupation_codes).where(*active_seekers(area))
-    for county, codes in await session.execute(stmt):
-        cells.get(county, ALL).seekers += 1
-        for group in seeker_groups(codes or (), level):
-            cells.get(county, group).seekers += 1
+    # The codes come as JSON text and are decoded here: the ORM's JSON type costs more than the count.
+    codes_text = cast(Seeker.occupation_codes, String)
+    stmt = select(Seeker.county_adcode, codes_text).where(*active_seekers(area))
+    counts: Counter[tuple[str, str]] = Counter()
+    for county, raw in await session.execute(stmt):
+        counts[(county, ALL)] += 1
+        for group in seeker_groups(json.loads(raw) if raw else (), level):
+            counts[(county, group)] += 1
+    for (county, group), n in counts.items():
+        cells.get(county, group).seekers = n
 
 
 async def live(session: AsyncSession, now: datetime, level: int, area: Collection[str] | None) -> list[Cell]:

@@ -3,6 +3,7 @@ apply (as the feed consumer does), seekers registered through the API, tokens wi
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,6 +58,15 @@ async def client(stats_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def task(stats_app: FastAPI) -> StatisticsTask:
     task: StatisticsTask = stats_app.state.statistics_task
     return task
+
+
+@asynccontextmanager
+async def last_week(clock: ManualClock, task: StatisticsTask) -> AsyncIterator[None]:
+    """What the block does happens a week ago, and that week's snapshot is taken after it."""
+    clock.set(NOW - timedelta(days=7))
+    yield
+    await task.run_once()
+    clock.set(NOW)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from services.matching.statistics.config import StatisticsSettings
 from services.matching.statistics.schemas import ALERT_COLUMNS
 from services.matching.statistics.snapshots import StatisticsTask
 from tests.matching.replica.feeds import employer_data
-from tests.matching.statistics.conftest import NOW, A, B, Feed, Seekers
+from tests.matching.statistics.conftest import NOW, A, B, Feed, Seekers, last_week
 
 Headers = Callable[..., dict[str, str]]
 KEYS = ("signal", "level", "county_adcode", "subject", "previous", "current", "change_pct", "threshold")
@@ -30,42 +30,30 @@ def few_seekers_count(stats_app: FastAPI) -> None:
     stats_app.state.statistics_settings = StatisticsSettings(ratio_drop_min_seekers=5)
 
 
-async def ratio_falls_in_b(feed: Feed, seekers: Seekers, task: StatisticsTask, clock: ManualClock) -> None:
+@pytest.fixture
+async def ratio_fell_in_b(feed: Feed, seekers: Seekers, task: StatisticsTask, clock: ManualClock) -> None:
     """Five seekers in B; last week 20 places (求人倍率 4.0), now 12 (2.4): a 40 % fall."""
-    clock.set(NOW - timedelta(days=7))
-    for _ in range(5):
-        await seekers.register(B, [WAREHOUSE])
-    before = await feed.post(B, WAREHOUSE, 20)
-    await task.run_once()
-    clock.set(NOW)
+    async with last_week(clock, task):
+        for _ in range(5):
+            await seekers.register(B, [WAREHOUSE])
+        before = await feed.post(B, WAREHOUSE, 20)
     await feed.post(B, WAREHOUSE, 20, id=before, status="closed")
     await feed.post(B, WAREHOUSE, 12)
 
 
-@pytest.mark.usefixtures("few_seekers_count")
+@pytest.mark.usefixtures("few_seekers_count", "ratio_fell_in_b")
 async def test_a_county_ratio_falling_40_percent_is_orange(
-    client: httpx.AsyncClient,
-    feed: Feed,
-    seekers: Seekers,
-    task: StatisticsTask,
-    clock: ManualClock,
-    as_role: Headers,
+    client: httpx.AsyncClient, as_role: Headers
 ) -> None:
-    await ratio_falls_in_b(feed, seekers, task, clock)
     r = await client.get("/v1/alerts?signal=ratio_drop", headers=as_role("admin"))
     assert r.status_code == 200, r.text
     assert alerts(r.json()) == [("ratio_drop", "orange", B, None, 4.0, 2.4, -40.0, 35.0)]
 
 
+@pytest.mark.usefixtures("ratio_fell_in_b")
 async def test_a_ratio_fall_among_fewer_seekers_than_the_floor_raises_nothing(
-    client: httpx.AsyncClient,
-    feed: Feed,
-    seekers: Seekers,
-    task: StatisticsTask,
-    clock: ManualClock,
-    as_role: Headers,
+    client: httpx.AsyncClient, as_role: Headers
 ) -> None:
-    await ratio_falls_in_b(feed, seekers, task, clock)
     r = await client.get("/v1/alerts", headers=as_role("admin"))
     assert alerts(r.json()) == []
 
@@ -73,10 +61,8 @@ async def test_a_ratio_fall_among_fewer_seekers_than_the_floor_raises_nothing(
 async def test_open_postings_collapsing_in_an_occupation_is_red(
     client: httpx.AsyncClient, feed: Feed, task: StatisticsTask, clock: ManualClock, as_role: Headers
 ) -> None:
-    clock.set(NOW - timedelta(days=7))
-    ids = [await feed.post(A, BUILDING, 1) for _ in range(20)]
-    await task.run_once()
-    clock.set(NOW)
+    async with last_week(clock, task):
+        ids = [await feed.post(A, BUILDING, 1) for _ in range(20)]
     for posting in ids[:14]:
         await feed.post(A, BUILDING, 1, id=posting, status="closed")
     r = await client.get("/v1/alerts", headers=as_role("staff", A))

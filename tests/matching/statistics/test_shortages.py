@@ -1,12 +1,11 @@
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from services.kit.clock import ManualClock
 from services.matching.statistics.snapshots import StatisticsTask
-from tests.matching.statistics.conftest import NOW, A, Feed, Seekers
+from tests.matching.statistics.conftest import A, Feed, Seekers, last_week
 from tests.matching.statistics.scenario import BUILDING, build
 
 Headers = Callable[..., dict[str, str]]
@@ -19,10 +18,8 @@ def rows(body: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 async def last_week_building_shortage(feed: Feed, task: StatisticsTask, clock: ManualClock) -> None:
     """Week 49: one 6-29 job with 30 places and nobody seeking: the snapshot ranks 6-29 first. Closed now."""
-    clock.set(NOW - timedelta(days=7))
-    posting = await feed.post(A, BUILDING, 30)
-    await task.run_once()
-    clock.set(NOW)
+    async with last_week(clock, task):
+        posting = await feed.post(A, BUILDING, 30)
     await feed.post(A, BUILDING, 30, id=posting, status="closed")
 
 
