@@ -372,4 +372,6 @@ def hometown_findings(ctx: Context) -> Iterator[Finding]:
 _HOMETOWN = re.compile(
     rf"(?=[老同家本土回])(?:老乡|同乡|家乡人|本乡人|本土人|土生土长){_WHO}{_LIST}{_VERDICT}"
     rf"|回(?:到|归)?(?:家乡|老家|故乡|原籍|户籍地)(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
+    # 想回来发展的优先: coming back is coming home (老员工回来工作 has no wish before it)
+    rf"|(?<=[想愿意要算望备])回来(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
 )
