@@ -304,6 +304,13 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "residence_alone", _anchor(rf"{_RESIDE}{_RESIDENT}?(?=[{SEPARATORS}]|$)"), "before", alone=True
     ),
     PlaceRule("residence_limited", _anchor(rf"{_RESIDE}{_RESIDENT}"), "before", lead=_lead(_MUST)),
+    # 需要已在青岛居住, 必须在本市常住 (需常驻深圳 / 需在深圳工作 are about the work)
+    PlaceRule(
+        "residence_required",
+        _anchor(r"(?<![不无])(?:需要?|须|必须|要求|应)(?:是|已经?|目前|现)?(?:在|于)"),
+        "after",
+        tail=re.compile(r"(?:市区|城区|区|本地|当地)?(?:居住|常住)(?!证)"),
+    ),
     # 有天津房产证或居住证者优先 / 需持有杭州居住证: a residence permit or a home in the place
     PlaceRule("permit_preferred", _anchor(rf"{_PERMIT}(?:者|的)?{_LIST}{_VERDICT}"), "before", between=_OF),
     PlaceRule(
