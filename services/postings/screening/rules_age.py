@@ -30,6 +30,15 @@ OLDER_WORKERS_AGE = 40
 RETIREMENT_AGES = frozenset({60, 63})
 WOMEN_RETIREMENT_AGES = frozenset({50, 55})
 RETIREES_AGE = 65
+# A licence is had at 18 at the earliest, so 21-60岁 next to 3年以上驾龄 asks for the driving years, not an
+# age: a floor of 18 + the years of driving required, up to about the retirement age, is no age limit.
+LICENCE_AGE = 18
+_NEAR_RETIREMENT = range(59, 64)
+_DRIVING_YEARS = re.compile(
+    r"(?P<a>[0-9]{1,2}|[一二两三四五六七八九十])年(?:及|或)?(?:以上)?(?:的)?(?:实际)?驾龄"
+    r"|驾龄(?:要求)?(?:需|须|必须)?(?:在|满|达到|不少于|不低于)?(?P<b>[0-9]{1,2}|[一二两三四五六七八九十])年"
+)
+_WORD_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 _WOMEN_BEFORE = re.compile(r"(?:女|女性|女士|女工|女生)[:]?(?:年龄)?[:]?$")
 
 _PREFIX = (
@@ -286,11 +295,22 @@ def _forbidden_work(ctx: Context) -> bool:
     return False
 
 
+def _driving_years(ctx: Context) -> set[int]:
+    """The years of driving the text asks for (3年以上驾龄, 驾龄满三年)."""
+    found = set()
+    for m in _DRIVING_YEARS.finditer(ctx.text):
+        years = m.group("a") or m.group("b")
+        found.add(int(years) if years.isdigit() else _WORD_NUMBERS[years])
+    return found
+
+
 def _working_life(ctx: Context, bound: AgeBound) -> bool:
     """16-60岁 / 60周岁以下 / 女18至55周岁 / 65周岁以下: the working life, or a limit for retirees."""
     assert bound.hi is not None
     if bound.lo is not None and bound.lo > ADULT_AGE:
-        return False  # 21-65岁: a minimum above 18 needs a reason whatever the top
+        # 21-65岁: a minimum above 18 needs a reason whatever the top, unless it is the driving years'
+        near_top = bound.hi in _NEAR_RETIREMENT or bound.hi >= RETIREES_AGE
+        return near_top and bound.lo - LICENCE_AGE in _driving_years(ctx)
     if bound.hi >= RETIREES_AGE:
         return True
     if bound.lo is not None and bound.lo < MIN_WORKING_AGE:

@@ -22,6 +22,8 @@ _NEGATED = (
 _DISEASE_QUALIFIER = r"(?:任何|各类|各种|一切|患有|急慢性|急性|慢性|重大|严重)?(?:的)?"
 # 无精神病及传染病 / 无高血压、心脏病、传染病: the pathogen ends a list that one negation governs.
 _LISTED = r"(?:[^,;。无]{1,10}?(?:及|和|或|与|、|/|以及))?"
+# 无犯罪记录传染性疾病 / 无不良嗜好传染病: list items typed with no joiner between them.
+_RUN_ON = r"(?:[^,;。无]{0,6}?(?:记录|嗜好|案底|劣迹|纹身|文身|病史|疾病|不良))?"
 
 # Disease control and care are the job of doctors and nurses (负责传染病防治; 慢性非传染性疾病管理).
 _HEALTH_WORK_AFTER = near_after(
@@ -48,7 +50,7 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
         "pathogen_excluded",
         "pathogen_carrier",
         _PATHOGEN,
-        before=rf"{_NEGATED}{_LISTED}{_DISEASE_QUALIFIER}",
+        before=rf"{_NEGATED}(?:{_LISTED}|{_RUN_ON}){_DISEASE_QUALIFIER}",
         vetoes=[_HEALTH_WORK_AFTER, near_before(r"慢性非$", 5), in_equality_statement],
     ),
     rule(
@@ -144,7 +146,8 @@ _HEARING = r"听力障碍|听力缺陷|听力异常|听障|耳聋|聋哑|耳背"
 _SPEECH = r"口吃|结巴|语言障碍"
 _MIND = r"精神病史|精神病|精神疾病|精神障碍|癫痫|羊癫疯"
 _IMPLANT = r"钢钉|钢板|钢针"
-_ONE_IMPAIRMENT = alternation("|".join((_COLOUR, _HEARING, _SPEECH, _MIND)).split("|"))
+_VISION = r"高度近视|近视|弱视|斜视|夜盲症|夜盲|视力障碍|视力缺陷"
+_ONE_IMPAIRMENT = alternation("|".join((_COLOUR, _HEARING, _SPEECH, _MIND, _VISION)).split("|"))
 _IMPAIRMENT = rf"{_ONE_IMPAIRMENT}(?:[、/和及或]?{_ONE_IMPAIRMENT})*"
 _WORK_NEEDS = (
     (
@@ -160,6 +163,12 @@ _WORK_NEEDS = (
     (
         re.compile(_SPEECH),
         re.compile(r"电话|客服|话务|主播|直播|讲解|播音|主持|销售|授课|教师|老师|培训|前台|接待"),
+    ),
+    (
+        re.compile(rf"{_VISION}|裸眼|视力"),
+        re.compile(
+            r"驾驶|司机|飞行|航空|乘务|安检|消防|警|射击|狙击|船员|列车|铁路|高空|塔吊|吊车|叉车|精密|显微"
+        ),
     ),
     (
         re.compile(_MIND),
@@ -187,6 +196,13 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
         "impairment_rejected",
         "impairment",
         rf"{_IMPAIRMENT}(?:者|患者|人员|的人|的)?(?:{REJECT_AFTER})",
+        vetoes=[_work_needs_it, in_equality_statement],
+    ),
+    # 裸眼视力达到4.8 / 裸眼视力不低于1.0: an uncorrected-vision standard shuts out anyone short-sighted
+    rule(
+        "uncorrected_vision",
+        "impairment",
+        r"(?:双眼|单眼)?裸眼视力[^,;。]{0,8}?(?:[345]\.[0-9]|[01]\.[0-9])(?:及|或)?(?:以上)?",
         vetoes=[_work_needs_it, in_equality_statement],
     ),
     rule(

@@ -63,7 +63,11 @@ _NOT_ASKED = re.compile(
 _OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
 _HEADER = re.compile(r"(?:要求|条件|户籍|籍贯)[:]?$")
 _EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分")
-# 不在上海勿投，需现场办公: about coming to the workplace, not where one is from.
+# 没有性别歧视 says nothing about origin: an equality word covers the place only in the place's own
+# comma part, or where the clause names origin (不分地域).
+_ORIGIN_TOPIC = re.compile(r"地域|户籍|户口|籍贯|地区|出身|来自|哪里|外地|省份|老乡")
+_PART_END = re.compile(r"[,;。!?\n]")
+# 河南的勿扰 said of coming to work (能到现场的, 不能来面试的勿扰) is a condition on the work.
 _ON_SITE = re.compile(r"现场|到岗|坐班|驻场|办公|上班|面试|线下|到店|到公司")
 _WORKPLACE = re.compile(r"工作地|地点|城市|办公|base|驻地|坐标|项目|资产|门店|分公司|调配|派驻|外派")
 # 定居珠海或长期在珠海发展者优先 / 本地或可驻场者优先: an alternative anyone may meet.
@@ -140,6 +144,7 @@ class PlaceRule:
     clause_veto: re.Pattern[str] | None = None  # words anywhere in the clause that make it no limit
     local_only: bool = False  # only 本地/当地 … fill the place slot
     alone: bool = False  # the span must open a clause or a list item (1、东北人，…), or follow 要求：
+    not_lead: re.Pattern[str] | None = None  # must not end right before the span (我人不在长沙: the employer)
 
     def __call__(self, ctx: Context) -> Iterator[Finding]:
         for m in self.anchor.finditer(ctx.text):
@@ -175,7 +180,7 @@ class PlaceRule:
 
     def _vetoed(self, ctx: Context, start: int, end: int) -> bool:
         clause = ctx.clause(start)
-        if _NOT_ASKED.search(ctx.before(start, 10)) or _EQUALITY.search(clause):
+        if _NOT_ASKED.search(ctx.before(start, 10)) or _equality(ctx, start, clause):
             return True
         if _OPEN_ALTERNATIVE.search(ctx.text, start, end) or _OFFERED_AFTER.match(ctx.text, end):
             return True
@@ -185,7 +190,21 @@ class PlaceRule:
             or _HEADER.search(ctx.before(start, 4))
         ):
             return True
+        if self.not_lead is not None and self.not_lead.search(ctx.before(start, 4)):
+            return True
         return self.clause_veto is not None and bool(self.clause_veto.search(clause))
+
+
+def _equality(ctx: Context, start: int, clause: str) -> bool:
+    """An equal-opportunity statement that covers origin: in the place's comma part, or about origin."""
+    if not _EQUALITY.search(clause):
+        return False
+    if _ORIGIN_TOPIC.search(clause):
+        return True
+    text = ctx.text
+    begin = max((m.end() for m in _PART_END.finditer(text, 0, start)), default=0)
+    end = _PART_END.search(text, start)
+    return bool(_EQUALITY.search(text, begin, end.start() if end else len(text)))
 
 
 def _anchor(pattern: str) -> re.Pattern[str]:
@@ -202,6 +221,10 @@ _ABOUT_WORK = (
     r"(?:经验|经历|项目|市场|客户|业务|出差|工作|分公司|门店|区域|范围|周边|高校|院校|大学|学校|企业|公司|资源"
     r"|行业|品牌|渠道|门店|办事处|总部|用户|政策)"
 )
+
+_RESIDE = r"(?:居住|常驻|常住|定居)"
+_RESIDENT = r"(?:的)?(?:人才|人员|者|人士|居民)"
+_PERMIT = rf"(?:居住证|暂住证|房产证|不动产证|房产|自有住房|住房)(?=[{SEPARATORS}]|$|[者的或和及]|优先)"
 
 PLACE_RULES: tuple[PlaceRule, ...] = (
     # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
@@ -256,13 +279,16 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "after",
         tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作)*{_REFUSAL}"),
     ),
-    # 不在本市的勿扰, 不住在杭州的不要 (不在上海勿投，需现场办公 is about coming to work)
+    # 不在本市的勿扰, 不住在杭州的不要, 本人不在合肥请勿投, 如果不在南昌就先不要联系: a refusal keyed on
+    # not being in the place (不能到杭州面试的勿扰 / 需现场办公 are conditions on the work and pass)
     PlaceRule(
         "absent_refused",
         _anchor(r"不在|不住在?|没在|没有在|不常住在?|未在"),
         "after",
-        tail=re.compile(rf"(?:{_ORIGIN}|的|者|人员|居住|常住|生活)+{_REFUSAL}"),
-        clause_veto=_ON_SITE,
+        tail=re.compile(
+            rf"(?:{_ORIGIN}|的|者|人员|朋友|求职者|居住|常住|生活|的话)*,?(?:就|则|请|暂时|暂|先|那|也)*{_REFUSAL}"
+        ),
+        not_lead=re.compile(r"(?:我|我们|老板|公司|我司|本店|店长|主管|领导)人?(?:目前|现在|暂时)?$"),
     ),
     # 居住在潍坊的优先, 常驻本地者优先, 家住济南市区为佳
     PlaceRule(
@@ -272,6 +298,27 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         ),
         "after",
         tail=re.compile(rf"(?:市区|市内|城区|本地)?(?:的|者|人员|人|居民|地区|周边)*{_LIST}{_VERDICT}"),
+    ),
+    # 1、杭州本地居住，… / 要求昆明本地常驻人员: residence in the place as a requirement item
+    PlaceRule(
+        "residence_alone", _anchor(rf"{_RESIDE}{_RESIDENT}?(?=[{SEPARATORS}]|$)"), "before", alone=True
+    ),
+    PlaceRule("residence_limited", _anchor(rf"{_RESIDE}{_RESIDENT}"), "before", lead=_lead(_MUST)),
+    # 需要已在青岛居住, 必须在本市常住 (需常驻深圳 / 需在深圳工作 are about the work)
+    PlaceRule(
+        "residence_required",
+        _anchor(r"(?<![不无])(?:需要?|须|必须|要求|应)(?:是|已经?|目前|现)?(?:在|于)"),
+        "after",
+        tail=re.compile(r"(?:市区|城区|区|本地|当地)?(?:居住|常住)(?!证)"),
+    ),
+    # 有天津房产证或居住证者优先 / 需持有杭州居住证: a residence permit or a home in the place
+    PlaceRule("permit_preferred", _anchor(rf"{_PERMIT}(?:者|的)?{_LIST}{_VERDICT}"), "before", between=_OF),
+    PlaceRule(
+        "permit_required",
+        _anchor(_PERMIT),
+        "before",
+        lead=_lead(rf"{_MUST}|(?:需|须|要|必须)?(?:具备|持有|持|拥有|具有|有)"),
+        between=_OF,
     ),
     # 济南本地居住者优先, 在潍坊常住的优先
     PlaceRule(
@@ -332,4 +379,6 @@ def hometown_findings(ctx: Context) -> Iterator[Finding]:
 _HOMETOWN = re.compile(
     rf"(?=[老同家本土回])(?:老乡|同乡|家乡人|本乡人|本土人|土生土长){_WHO}{_LIST}{_VERDICT}"
     rf"|回(?:到|归)?(?:家乡|老家|故乡|原籍|户籍地)(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
+    # 想回来发展的优先: coming back is coming home (老员工回来工作 has no wish before it)
+    rf"|(?<=[想愿意要算望备])回来(?:发展|工作|就业|定居)(?:的|者|人员|人)*{_LIST}{_VERDICT}"
 )
