@@ -11,6 +11,8 @@ import nats
 import pytest
 
 from services.kit.clock import ManualClock
+from services.matching.config import MatchingSettings
+from services.matching.main import create_app as create_matching
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from services.matching.replica.jetstream import JetStreamFeed
@@ -18,6 +20,7 @@ from services.matching.replica.listeners import ReplicaListeners
 from services.postings.feed import service as feed
 from services.postings.relay.config import RelaySettings
 from services.postings.relay.relay import FeedRelay
+from tests.conftest import LifespanApp
 from tests.jetstream import NATS_URL, Db, Event, outbox_db, relay_settings, stream_name, write_events
 from tests.matching.replica.feeds import employer_data, posting_data, replica_postings, stored_cursor
 
@@ -134,3 +137,28 @@ async def test_relay_and_consumer_killed_twenty_times_leave_the_replica_equal_to
     assert (cursor.seq, cursor.events) == (head, len(events))  # every event applied, each once
     assert {pid: row.version for pid, row in rows.items()} == final
     assert await _stream_seqs(stream_name) == list(range(head - len(events) + 1, head + 1))  # none twice
+
+
+async def test_a_matching_service_set_to_jetstream_follows_the_stream(
+    outbox_db: Db,
+    db: Db,
+    clock: ManualClock,
+    relay_settings: RelaySettings,
+    stream_name: str,
+    matching_settings: MatchingSettings,
+) -> None:
+    events, final = scripted(50)
+    await write_events(outbox_db, clock, events)
+    relay = FeedRelay(outbox_db, relay_settings)
+    relay.start()
+    app = create_matching(matching_settings, clock)
+    app.state.replica_settings = replica_settings_for(stream_name)
+    try:
+        async with LifespanApp(app):
+            async with outbox_db() as session:
+                await _caught_up(db, await feed.last_seq(session), timeout=20)
+    finally:
+        await relay.stop()
+
+    rows = await replica_postings(db)
+    assert {pid: row.version for pid, row in rows.items()} == final
