@@ -226,7 +226,5 @@ def relay(url: str | None, stream: str | None) -> None:
 
     settings = get_settings()
     overrides = {k: v for k, v in {"url": url, "stream": stream}.items() if v is not None}
-    try:
-        asyncio.run(run_standalone(settings.relay.model_copy(update=overrides), settings.database_url))
-    except KeyboardInterrupt:
-        click.echo("relay stopped", err=True)
+    asyncio.run(run_standalone(settings.relay.model_copy(update=overrides)))
+    click.echo("relay stopped", err=True)

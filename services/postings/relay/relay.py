@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import re
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -106,6 +107,7 @@ class FeedRelay:
         self._rng = rng or random.Random()
         self._task: asyncio.Task[None] | None = None
         self._nc: NATS | None = None
+        self._seen = 0  # the notifier's generation when the outbox was last read
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -139,6 +141,7 @@ class FeedRelay:
     async def relay_batch(self, js: JetStreamContext) -> int:
         """Publish the next batch of outbox events after `position`; how many were read."""
         after = self.position or 0
+        self._seen = self.notifier.generation if self.notifier is not None else 0  # before the read
         async with self.sessionmaker() as session:
             rows = await feed.read_after(session, after, self.settings.batch_size)
             messages = [(row.seq, *message(row, self.settings.subject_prefix)) for row in rows]
@@ -175,7 +178,7 @@ class FeedRelay:
         if self.notifier is None:
             await self._sleep(self.settings.idle_seconds)
         else:
-            await self.notifier.wait(self.notifier.generation, self.settings.idle_seconds)
+            await self.notifier.wait(self._seen, self.settings.idle_seconds)  # commit since the read: at once
 
     async def _back_off(self, exc: Exception) -> None:
         self.failures += 1
@@ -186,15 +189,24 @@ class FeedRelay:
         await self._sleep(delay)
 
 
-async def run_standalone(settings: RelaySettings, database_url: str) -> None:
-    """`lingong relay`: the relay on its own, on the postings database, until interrupted."""
+async def run_standalone(settings: RelaySettings) -> None:
+    """`lingong relay`: the relay on its own, on the postings database, until SIGINT or SIGTERM."""
     from services.kit.db import build_engine, build_sessionmaker
+    from services.kit.logging import configure_logging
     from services.postings.config import get_settings
 
-    engine = build_engine(get_settings().model_copy(update={"database_url": database_url}))
+    service = get_settings()
+    configure_logging(service.log_level, service.log_json)
+    engine = build_engine(service)
     relay = FeedRelay(build_sessionmaker(engine), settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    relay.start()
+    log.info("feed relay running", extra={"stream": settings.stream})
     try:
-        await relay.run()
+        await stopping.wait()
     finally:
         await relay.stop()
         await engine.dispose()
