@@ -214,3 +214,17 @@ def rank(postings_csv: Path, seekers_csv: Path, top_k: int, out: TextIO) -> None
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@main.command()
+@click.option("--url", default=None, help="NATS server (default: POSTINGS_RELAY__URL)")
+@click.option("--stream", default=None, help="JetStream stream (default: POSTINGS_RELAY__STREAM)")
+def relay(url: str | None, stream: str | None) -> None:
+    """Relay the postings outbox to NATS JetStream until interrupted (resumes where the stream ends)."""
+    from services.postings.config import get_settings
+    from services.postings.relay.relay import run_standalone
+
+    settings = get_settings()
+    overrides = {k: v for k, v in {"url": url, "stream": stream}.items() if v is not None}
+    asyncio.run(run_standalone(settings.relay.model_copy(update=overrides)))
+    click.echo("relay stopped", err=True)

@@ -49,3 +49,10 @@ class PeriodicTask(Generic[R]):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+def raise_if_cancelled() -> None:
+    """Re-raise a cancellation some library swallowed (nats-py does, around flushes and publishes)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

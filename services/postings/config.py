@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, SecretStr, StringConstraints
 from pydantic_settings import SettingsConfigDict
 
 from services.kit.settings import ServiceSettings
+from services.postings.relay.config import RelaySettings
 
 DEV_CODE_SECRET = "lingong-embedded-dev-checkin-code-secret-change-me"
 
@@ -53,6 +54,7 @@ class PostingsSettings(ServiceSettings):
     import_max_rows: int = Field(default=200_000, ge=1)
     minimum_wage_file: Path | None = None
     lifecycle: LifecycleSettings = LifecycleSettings()
+    relay: RelaySettings = RelaySettings()
 
 
 @lru_cache

@@ -25,6 +25,7 @@ from services.postings.notifications.router import router as notifications_route
 from services.postings.notifications.sender import LogSender, Sender
 from services.postings.postings.router import router as postings_router
 from services.postings.ratings.router import router as ratings_router
+from services.postings.relay import lifecycle as relay_lifecycle
 from services.postings.reliability.router import router as reliability_router
 from services.postings.shifts.router import router as shifts_router
 
@@ -91,8 +92,8 @@ def create_app(
         ],
         idempotency_model=IdempotencyKey,
         clock=clock,
-        on_start=[start],
-        on_stop=[stop],
+        on_start=[start, relay_lifecycle.start],
+        on_stop=[stop, relay_lifecycle.stop],
         quiet_routes=[feed_router.prefix],  # the replica's long-poll, every few seconds: DEBUG
     )
     app.add_exception_handler(PoolTimeout, _pool_exhausted)

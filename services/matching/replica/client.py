@@ -137,6 +137,9 @@ class PostingsClient:
         except ValidationError:
             raise FeedPageInvalid("the feed answered with something that is not a feed page") from None
 
+    async def acknowledge(self) -> None:
+        """Nothing to do: the HTTP feed is read by position, the replica's cursor."""
+
     async def _get(self, path: str, params: dict[str, Any], timeout: httpx.Timeout) -> httpx.Response:
         attempt = 0
         while True:

@@ -1,6 +1,7 @@
 """The replica's own settings (env prefix MATCHING_REPLICA__); the feed's address is MATCHING_POSTINGS_URL."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,12 @@ class ReplicaSettings(BaseSettings):
     service_token: SecretStr | None = None
     service_subject: str = Field(default="matching", min_length=1, max_length=200)
     token_ttl_seconds: int = Field(default=3600, ge=120, le=24 * 3600)
+    # Where the feed is read: the postings service's HTTP long poll, or the relay's JetStream stream.
+    transport: Literal["http", "jetstream"] = "http"
+    jetstream_url: str = Field(default="nats://127.0.0.1:4222", min_length=1, max_length=500)
+    jetstream_stream: str = Field(default="LINGONG_FEED", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    jetstream_durable: str = Field(default="lingong-matching", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    jetstream_ack_wait_seconds: float = Field(default=30.0, ge=1, le=3600)  # > one page's transaction
 
 
 @lru_cache

@@ -10,15 +10,17 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
+from services.kit.periodic import raise_if_cancelled
 from services.kit.problems import ProblemError
 from services.kit.uow import unit_of_work
 from services.matching.outcomes.hooks import OutcomeHooks
 from services.matching.replica import service
-from services.matching.replica.client import Backoff, PostingsClient, Sleep
+from services.matching.replica.client import Backoff, Sleep
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.listeners import ReplicaChange, ReplicaListeners
 from services.matching.replica.schemas import ConsumerStateName, FeedPageIn
@@ -28,6 +30,14 @@ log = logging.getLogger("lingong.replica")
 IDLE_SECONDS = (
     1.0  # between empty polls when the feed does not hold them (poll_wait_seconds=0 polls this often)
 )
+
+
+class FeedSource(Protocol):
+    """Where pages come from: the postings client (HTTP) or `JetStreamFeed`."""
+
+    async def read_feed(self, after: int, *, limit: int, wait: float = 0.0) -> FeedPageIn: ...
+
+    async def acknowledge(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -47,7 +57,7 @@ class ConsumerState:
 class ReplicaConsumer:
     def __init__(
         self,
-        client: PostingsClient,
+        client: FeedSource,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: ReplicaSettings,
@@ -80,12 +90,9 @@ class ReplicaConsumer:
     async def stop(self) -> None:
         """Cancel the task and wait for it: an open transaction rolls back, an open poll is dropped."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        while task is not None and not task.done():
+            task.cancel()  # again if a library swallowed the first one
+            await asyncio.wait({task}, timeout=1)
         self.state.state = "stopped"
 
     async def run(self) -> None:
@@ -100,6 +107,7 @@ class ReplicaConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - whatever failed, back off and try again
+                raise_if_cancelled()  # a library may turn a cancellation into its own error
                 await self._back_off(exc)
                 continue
             self.state.state = "running"
@@ -130,6 +138,7 @@ class ReplicaConsumer:
                 self._checkpoint or _noop,
                 self._hooks,
             )
+        await self.client.acknowledge()  # after COMMIT: a page redelivered after a crash is skipped
         self.position = max(self.position, max(int(e["seq"]) for e in page.events))
         if result.postings or result.employers:
             self.listeners.notify(

@@ -12,6 +12,7 @@ from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings, get_replica_settings
 from services.matching.replica.consumer import ReplicaConsumer
+from services.matching.replica.jetstream import JetStreamFeed
 from services.matching.replica.listeners import replica_listeners
 
 log = logging.getLogger("lingong.replica")
@@ -25,16 +26,20 @@ async def start(app: FastAPI) -> None:
     listeners = replica_listeners(app)
     state.replica_consumer = None
     state.postings_client = None
+    state.jetstream_feed = None
     if not settings.enabled:
         log.info("replica consumer disabled (MATCHING_REPLICA__ENABLED=false)")
         return
-    client = PostingsClient(
-        state.settings.postings_url,
-        token_source(state.settings.auth, settings),
-        settings,
-        transport=getattr(state, "postings_transport", None),
-    )
-    state.postings_client = client
+    client: PostingsClient | JetStreamFeed
+    if settings.transport == "jetstream":
+        client = state.jetstream_feed = JetStreamFeed(settings)
+    else:
+        client = state.postings_client = PostingsClient(
+            state.settings.postings_url,
+            token_source(state.settings.auth, settings),
+            settings,
+            transport=getattr(state, "postings_transport", None),
+        )
     state.replica_consumer = ReplicaConsumer(
         client, state.sessionmaker, state.clock, settings, listeners, hooks=outcome_hooks(app)
     )
@@ -48,3 +53,6 @@ async def stop(app: FastAPI) -> None:
     client: PostingsClient | None = getattr(app.state, "postings_client", None)
     if client is not None:
         await client.aclose()
+    feed: JetStreamFeed | None = getattr(app.state, "jetstream_feed", None)
+    if feed is not None:
+        await feed.aclose()
