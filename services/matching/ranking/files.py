@@ -19,7 +19,6 @@ from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
 
 FILE_EMPLOYER = "00000000-0000-4000-8000-000000000000"
-FILE_TIME = "2026-01-01T00:00:00Z"
 GENEROUS_MODE: TravelMode = "car"
 GENEROUS_MINUTES = 24 * 60  # a day by car: nobody in the file is out of reach
 
@@ -38,8 +37,8 @@ def _int(value: str | None) -> int:
         return 0
 
 
-def posting_row_snapshot(row: dict[str, str]) -> dict[str, Any]:
-    """One CSV posting → a `PostingRead`-shaped snapshot of an open job with one place."""
+def posting_row_snapshot(row: dict[str, str], now: datetime) -> dict[str, Any]:
+    """One CSV posting → a `PostingRead`-shaped snapshot of an open job with one place, published `now`."""
     lat, lng = _float(row.get("lat"), 36.65), _float(row.get("lng"), 117.0)
     return {
         "id": row["id"],
@@ -58,8 +57,8 @@ def posting_row_snapshot(row: dict[str, str]) -> dict[str, Any]:
         "accommodations": [],
         "flags": [],
         "valid_until": None,
-        "published_at": FILE_TIME,
-        "updated_at": FILE_TIME,
+        "published_at": now.isoformat(),
+        "updated_at": now.isoformat(),
         "shifts": [],
     }
 
@@ -108,10 +107,10 @@ def rank_files(
         from services.matching.ranking.coder import default_encoder
 
         encoder = default_encoder()
+    now = datetime.now(UTC).replace(microsecond=0)  # every posting as fresh as the next: only fit decides
     index = PostingIndex(encoder)
-    index.build(posting_row_snapshot(r) for r in _rows(Path(postings_csv), "postings"))
+    index.build(posting_row_snapshot(r, now) for r in _rows(Path(postings_csv), "postings"))
     ranker = Ranker(index)
-    now = datetime.fromisoformat(FILE_TIME)
     when = now.astimezone(UTC).timestamp()
     written = 0
     for row in _rows(Path(seekers_csv), "seekers"):
