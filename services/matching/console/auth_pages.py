@@ -71,7 +71,7 @@ async def login(request: Request, page: PageDep) -> Response:
     next_ = (form.get("next") or ["/console/"])[0]
     if not token:
         return _login_form(page, next_, {"token": page.t("请粘贴登录令牌", "Paste the sign-in token")}, 422)
-    if principal_of(request, token) is None:
+    if await principal_of(request, token) is None:
         message = page.t(
             "令牌无效、已过期，或不是工作人员的令牌", "The token is invalid, expired or not a staff token"
         )

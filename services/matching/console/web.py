@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from services.kit.auth import Principal, Role
+from services.kit.auth import Principal, Role, authenticate
 from services.kit.problems import ProblemError
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.console import prefs
@@ -91,11 +91,12 @@ class Page:
         return self.request.url.path + query
 
 
-def principal_of(request: Request, token: str | None) -> Principal | None:
+async def principal_of(request: Request, token: str | None) -> Principal | None:
+    """The signed-in staff member, verified like an API bearer token (keys fetched when unknown)."""
     if not token:
         return None
     try:
-        principal: Principal = request.app.state.token_verifier.verify(token)
+        principal = await authenticate(request, token)
     except ProblemError:
         return None
     return principal if principal.role in CONSOLE_ROLES else None
@@ -104,7 +105,7 @@ def principal_of(request: Request, token: str | None) -> Principal | None:
 async def page_for(request: Request) -> Page:
     """The page context: works signed in or not."""
     token = request.cookies.get(SESSION_COOKIE)
-    staff = principal_of(request, token)
+    staff = await principal_of(request, token)
     nonce = request.cookies.get(CSRF_COOKIE, "")
     new_nonce = len(nonce) != 43
     if new_nonce:
