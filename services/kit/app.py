@@ -19,6 +19,7 @@ from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
 from services.kit.problems import Problem, install_problem_handlers
 from services.kit.ratelimit import AbuseLimiter, RateLimitMiddleware
 from services.kit.settings import ServiceSettings
+from services.kit.standby import Standby
 
 StartHook = Callable[[FastAPI], Awaitable[None]]
 
@@ -71,6 +72,11 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = build_engine(settings)
         app.state.sessionmaker = build_sessionmaker(app.state.engine)
+        app.state.standby = None
+        if settings.database_replica.url:
+            app.state.standby = Standby(settings.database_replica, app.state.engine)
+            await app.state.standby.run_once()
+            app.state.standby.start(settings.database_replica.probe_seconds)
         if settings.rate_limit.enabled:
             app.state.rate_limiter = AbuseLimiter(settings.rate_limit)
         for hook in on_start:
@@ -80,6 +86,8 @@ def create_service_app(
         finally:
             for hook in reversed(on_stop):
                 await hook(app)
+            if app.state.standby is not None:
+                await app.state.standby.close()
             await app.state.engine.dispose()
             if settings.rate_limit.enabled:
                 await app.state.rate_limiter.close()

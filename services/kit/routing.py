@@ -11,6 +11,7 @@ from services.kit import idempotency
 from services.kit.auth import authenticate
 from services.kit.db import WRITER
 from services.kit.problems import ProblemError
+from services.kit.standby import CONSISTENCY, PRIMARY_ROLES, READ_FROM_HEADER, Standby
 from services.kit.uow import SESSION_SCOPE_KEY, commit, rollback
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +30,18 @@ async def _principal_key(request: Request) -> str | None:
     return str(principal.key)
 
 
+async def _principal_role(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        principal = await authenticate(request, token.strip())
+    except ProblemError:
+        return None
+    return principal.role.value
+
+
 class UnitOfWorkRoute(APIRoute):
     """Opens the session, replays or records idempotent POSTs, commits before the response is sent."""
 
@@ -38,6 +51,18 @@ class UnitOfWorkRoute(APIRoute):
         async def route_handler(request: Request) -> Response:
             state = request.app.state
             writer = request.method not in SAFE_METHODS
+            standby = None if writer else await self._standby_for(request)
+            if standby is not None:
+                replica_session = await standby.open_session()
+                if replica_session is not None:
+                    async with replica_session as session:
+                        request.scope[SESSION_SCOPE_KEY] = session
+                        try:
+                            response = await handler(request)
+                        finally:
+                            await rollback(session)
+                    response.headers[READ_FROM_HEADER] = standby.header()
+                    return response
             async with state.sessionmaker() as session:
                 if writer:
                     await session.connection(execution_options=WRITER)
@@ -51,9 +76,25 @@ class UnitOfWorkRoute(APIRoute):
                     await commit(session)
                 else:
                     await rollback(session)
+                if self._eventual:
+                    response.headers[READ_FROM_HEADER] = "primary"
                 return response
 
         return route_handler
+
+    @property
+    def _eventual(self) -> bool:
+        return bool(self.openapi_extra) and (self.openapi_extra or {}).get(CONSISTENCY) == "eventual"
+
+    async def _standby_for(self, request: Request) -> Standby | None:
+        """The standby this read may use: an eventual route, a usable standby, not a primary role."""
+        standby: Standby | None = getattr(request.app.state, "standby", None)
+        if standby is None or not self._eventual or not standby.usable():
+            return None
+        primary_roles = (self.openapi_extra or {}).get(PRIMARY_ROLES) or ()
+        if primary_roles and await _principal_role(request) in primary_roles:
+            return None
+        return standby
 
     async def _run(
         self, request: Request, session: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]

@@ -4,7 +4,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -83,6 +83,15 @@ class RateLimitSettings(BaseModel):
     rules: list[RateLimitRule] = Field(default_factory=lambda: list(DEFAULT_RATE_LIMITS), max_length=100)
 
 
+class ReplicaSettings(BaseModel):
+    """A hot standby for reads that may lag (PostgreSQL only; off when `url` is empty)."""
+
+    url: str | None = Field(default=None, pattern=r"^postgresql(\+asyncpg)?://")
+    max_lag_seconds: float = Field(default=5.0, gt=0, le=3600)
+    probe_seconds: float = Field(default=1.0, gt=0, le=60)
+    pool_size: int = Field(default=10, ge=1, le=200)
+
+
 class ServiceSettings(BaseSettings):
     """The fields every service has. Subclasses set env_prefix and the default database file."""
 
@@ -92,11 +101,18 @@ class ServiceSettings(BaseSettings):
     database_echo: bool = False
     database_pool_size: int = Field(default=10, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=15000, ge=100)
+    database_replica: ReplicaSettings = ReplicaSettings()
     log_level: str = "INFO"
     log_json: bool = True
     auth: AuthSettings = AuthSettings()
     http: HttpSettings = HttpSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
+
+    @model_validator(mode="after")
+    def _replica_needs_postgres(self) -> "ServiceSettings":
+        if self.database_replica.url and self.database_url.startswith("sqlite"):
+            raise ValueError("database_replica.url needs a PostgreSQL primary, not the embedded SQLite file")
+        return self
 
     @cached_property
     def is_sqlite(self) -> bool:

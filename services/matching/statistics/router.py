@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 from services.kit.problems import Forbidden, InvalidInput
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
+from services.kit.standby import eventual
 from services.matching.statistics import alerts, service
 from services.matching.statistics.deps import Reading, ReadingDep
 from services.matching.statistics.exceptions import (
@@ -56,6 +57,7 @@ def _about(reading: Reading, period: service.Period, level: int) -> dict[str, An
 
 @router.get(
     "/statistics/supply-demand",
+    openapi_extra=eventual(),
     response_model=SupplyDemandTable,
     summary="求人倍率: vacancies and seekers by county × occupation group in a week (staff: own county)",
     responses={**READ_PROBLEMS, **EXPORT_RESPONSES},
@@ -74,6 +76,7 @@ async def supply_demand(
 
 @router.get(
     "/statistics/shortages",
+    openapi_extra=eventual(),
     response_model=ShortageTable,
     summary="企业急需紧缺用工: occupations ranked by demand minus supply, with last week's rank",
     responses={**READ_PROBLEMS, **EXPORT_RESPONSES},
@@ -95,6 +98,7 @@ async def shortages(
 
 @router.get(
     "/alerts",
+    openapi_extra=eventual(),
     response_model=AlertList,
     summary="Early warning: signals raised now (yellow, orange, red) with the figures behind each",
     responses={
@@ -131,6 +135,7 @@ async def list_alerts(
 
 @router.get(
     "/statistics/outcomes",
+    openapi_extra=eventual(),
     response_model=OutcomeTables,
     response_model_by_alias=True,
     summary="Funnel (referrals → applications → accepted/booked → completed → paid) by county and "

@@ -7,6 +7,7 @@ from services.kit.auth import Principal, Role, require_roles
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
 from services.kit.schemas import MAX_BIGINT
+from services.kit.standby import eventual
 from services.kit.uow import SessionDep
 from services.postings.feed import service
 from services.postings.feed.schemas import FeedEvent, FeedPage
@@ -22,6 +23,7 @@ POLL_SECONDS = 0.5  # another process's commits are seen within this, this proce
     "",
     response_model=FeedPage,
     summary="Every change after a sequence number, in order (long-poll with wait)",
+    openapi_extra=eventual(),
     responses=problem_responses(Forbidden),
 )
 async def read_feed(

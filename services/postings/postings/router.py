@@ -9,6 +9,7 @@ from services.kit.etag import IdempotencyHeader, IfMatchHeader, check_if_match, 
 from services.kit.pagination import Page, PageDep
 from services.kit.problems import Forbidden, PreconditionFailed, PreconditionRequired, problem_responses
 from services.kit.routing import UnitOfWorkRoute
+from services.kit.standby import eventual
 from services.postings.deps import CtxDep
 from services.postings.employers.exceptions import EmployerNotFound, NotYourEmployer
 from services.postings.postings import screening_gate, service
@@ -89,7 +90,14 @@ async def check_posting(body: PostingCreate, ctx: CtxDep, principal: PrincipalDe
     return VerdictRead.model_validate(screening_gate.verdict_body(verdict))
 
 
-@router.get("", response_model=Page[PostingRead], summary="List postings (open ones, and your own drafts)")
+@router.get(
+    "",
+    response_model=Page[PostingRead],
+    summary="List postings (open ones, and your own drafts)",
+    # Seekers' and services' lists may lag behind by the replica's bound; employers see their own drafts
+    # and staff their own moderation at once, so they read the primary.
+    openapi_extra=eventual(primary_roles=["employer", "staff", "admin"]),
+)
 async def list_postings(
     ctx: CtxDep,
     principal: PrincipalDep,
