@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -212,10 +213,6 @@ def rank(postings_csv: Path, seekers_csv: Path, top_k: int, out: TextIO) -> None
         raise click.ClickException(str(exc)) from exc
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 @main.command()
 @click.option("--url", default=None, help="NATS server (default: POSTINGS_RELAY__URL)")
 @click.option("--stream", default=None, help="JetStream stream (default: POSTINGS_RELAY__STREAM)")
@@ -228,3 +225,29 @@ def relay(url: str | None, stream: str | None) -> None:
     overrides = {k: v for k, v in {"url": url, "stream": stream}.items() if v is not None}
     asyncio.run(run_standalone(settings.relay.model_copy(update=overrides)))
     click.echo("relay stopped", err=True)
+
+
+@main.command()
+@click.option(
+    "--ahead", default=None, type=click.IntRange(1, 24), help="Months to make ahead (default: settings)"
+)
+@click.option(
+    "--drop-before",
+    default=None,
+    type=click.DateTime(formats=["%Y-%m"]),
+    help="Drop the outbox's whole months before this one (YYYY-MM), once every consumer is past them",
+)
+def partitions(ahead: int | None, drop_before: object) -> None:
+    """PostgreSQL: make the outbox's monthly partitions ahead, list them, optionally drop old months."""
+    from services.postings.config import get_settings
+    from services.postings.feed.partitions import partition_report
+
+    settings = get_settings()
+    months = ahead or settings.outbox_partition_months_ahead
+    when = drop_before.date() if isinstance(drop_before, datetime) else None
+    for line in asyncio.run(partition_report(settings, months, when)):
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -51,6 +51,9 @@ class PostingsSettings(ServiceSettings):
     feed_max_wait_seconds: float = Field(default=30.0, ge=0, le=120)
     feed_page_max: int = Field(default=1000, ge=1, le=10000)
     expiry_sweep_seconds: float = Field(default=60.0, ge=1)
+    # PostgreSQL: the outbox's monthly partitions made ahead of time, checked this often.
+    outbox_partition_months_ahead: int = Field(default=3, ge=1, le=24)
+    outbox_partition_check_seconds: float = Field(default=6 * 3600, ge=1)
     import_max_rows: int = Field(default=200_000, ge=1)
     minimum_wage_file: Path | None = None
     lifecycle: LifecycleSettings = LifecycleSettings()

@@ -17,6 +17,7 @@ from services.postings.engagements.deadlines import DeadlineSweeper
 from services.postings.engagements.router import router as engagements_router
 from services.postings.engagements.shift_router import router as shift_lifecycle_router
 from services.postings.expiry import ExpirySweeper
+from services.postings.feed.partitions import PartitionKeeper
 from services.postings.feed.router import router as feed_router
 from services.postings.feed.service import FeedNotifier
 from services.postings.imports.router import router as imports_router
@@ -60,7 +61,11 @@ def create_app(
         app.state.expiry = ExpirySweeper(app)
         app.state.deadlines = DeadlineSweeper(app)
         app.state.notifications = NotificationDispatcher(app, sender or LogSender())
+        app.state.partitions = PartitionKeeper(
+            app.state.sessionmaker, app.state.clock, settings.outbox_partition_months_ahead
+        )
         if background:
+            app.state.partitions.start(settings.outbox_partition_check_seconds)
             app.state.expiry.start(settings.expiry_sweep_seconds)
             app.state.deadlines.start(settings.lifecycle.sweep_seconds)
             app.state.notifications.start(settings.lifecycle.notify_every_seconds)
@@ -69,6 +74,7 @@ def create_app(
         await app.state.notifications.stop()
         await app.state.deadlines.stop()
         await app.state.expiry.stop()
+        await app.state.partitions.stop()
 
     app = create_service_app(
         name="postings",
