@@ -22,6 +22,8 @@ from services.kit.settings import ServiceSettings
 from services.kit.standby import Standby
 
 StartHook = Callable[[FastAPI], Awaitable[None]]
+# A readiness condition beyond the database: None when met, else what is not ready yet (503 from /readyz).
+ReadyCheck = Callable[[FastAPI], str | None]
 
 
 class Health(BaseModel):
@@ -39,7 +41,9 @@ async def healthz() -> Health:
 @health_router.get(
     "/readyz",
     response_model=Health,
-    summary="The database answers",
+    summary="Ready for traffic: the database answers and the service's own conditions hold",
+    description="Kubernetes' readiness probe: 503 while the database is unreachable or (matching) the "
+    "in-memory engine is still loading, so no traffic reaches a process that cannot answer yet.",
     responses={503: {"model": Problem, "description": "not_ready"}},
 )
 async def readyz(request: Request, response: Response) -> Health:
@@ -49,6 +53,11 @@ async def readyz(request: Request, response: Response) -> Health:
     except Exception:  # noqa: BLE001 - any failure means not ready
         response.status_code = 503
         return Health(status="database unavailable")
+    for check in request.app.state.ready_checks:
+        waiting = check(request.app)
+        if waiting is not None:
+            response.status_code = 503
+            return Health(status=waiting)
     return Health(status="ok")
 
 
@@ -65,6 +74,7 @@ def create_service_app(
     on_stop: Sequence[StartHook] = (),
     openapi_tags: list[dict[str, Any]] | None = None,
     quiet_routes: Sequence[str] = (),
+    ready_checks: Sequence[ReadyCheck] = (),
 ) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
 
@@ -103,6 +113,7 @@ def create_service_app(
     app.state.clock = clock or SystemClock()
     app.state.token_verifier = TokenVerifier(settings.auth, clock=app.state.clock)
     app.state.idempotency_model = idempotency_model
+    app.state.ready_checks = list(ready_checks)
     app.state.metrics = Metrics(name)
     install_problem_handlers(app)
     app.include_router(health_router)

@@ -16,6 +16,7 @@ from services.kit.app import StartHook, create_service_app
 from services.kit.clock import Clock
 from services.matching.config import MatchingSettings, get_settings
 from services.matching.database import IdempotencyKey
+from services.matching.serving.engine import EngineState, MatchingEngine
 
 
 def _domain_modules(name: str) -> list[ModuleType]:
@@ -38,6 +39,16 @@ def _hooks(which: str) -> list[StartHook]:
     return [getattr(m, which) for m in _domain_modules("lifecycle") if callable(getattr(m, which, None))]
 
 
+def _engine_ready(app: FastAPI) -> str | None:
+    """Traffic waits for the in-memory engine: loading the index takes seconds to a minute per million."""
+    engine = getattr(app.state, "matching_engine", None)
+    if not isinstance(engine, MatchingEngine):
+        return "matching engine not started"
+    if engine.state != EngineState.READY:
+        return f"matching engine {engine.state.value}"
+    return None
+
+
 def create_app(settings: MatchingSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     return create_service_app(
@@ -50,4 +61,5 @@ def create_app(settings: MatchingSettings | None = None, clock: Clock | None = N
         clock=clock,
         on_start=_hooks("start"),
         on_stop=_hooks("stop"),
+        ready_checks=[_engine_ready],
     )

@@ -30,6 +30,8 @@ class ReplicaSettings(BaseSettings):
     jetstream_stream: str = Field(default="LINGONG_FEED", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     jetstream_durable: str = Field(default="lingong-matching", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     jetstream_ack_wait_seconds: float = Field(default=30.0, ge=1, le=3600)  # > one page's transaction
+    # A durable nobody has read for this long is removed by the server (pods that are gone, per-pod durables).
+    jetstream_inactive_hours: float = Field(default=24.0, gt=0, le=24 * 365)
 
 
 @lru_cache

@@ -118,6 +118,7 @@ async def _clean_durable(js: JetStreamContext, s: ReplicaSettings) -> int | None
         ack_policy=AckPolicy.EXPLICIT,
         ack_wait=s.jetstream_ack_wait_seconds,
         max_ack_pending=max(s.page_size * 2, 1000),
+        inactive_threshold=s.jetstream_inactive_hours * 3600,
     )
     await js.add_consumer(s.jetstream_stream, config)
     if not floor:
