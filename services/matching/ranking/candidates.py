@@ -258,8 +258,10 @@ def rank_candidates(
     adjust: bool = True,
     weights: Weights = WEIGHTS,
     curves: Curves = CURVES,
+    learned: LearnedRanker | None = None,
 ) -> list[Candidate]:
-    """A posting's top k eligible seekers by pair fit, re-ranked with FA*IR (share p, significance α)."""
+    """A posting's top k eligible seekers by pair fit (or the learned ranker's order of the hand-set
+    shortlist), re-ranked with FA*IR (share p, significance α)."""
     if isinstance(seekers, SeekerPool):
         pool = seekers
     else:
@@ -267,7 +269,16 @@ def rank_candidates(
             raise ValueError("an encoder is needed to pool a sequence of seekers")
         pool = SeekerPool(seekers, encoder)
     return rank_candidates_in(
-        posting, [(pool, None)], k, p, alpha, now=now, adjust=adjust, weights=weights, curves=curves
+        posting,
+        [(pool, None)],
+        k,
+        p,
+        alpha,
+        now=now,
+        adjust=adjust,
+        weights=weights,
+        curves=curves,
+        learned=learned,
     )
 
 
