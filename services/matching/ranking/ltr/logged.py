@@ -42,6 +42,8 @@ class Logged:
 
     def bounds(self) -> I64:
         """Start of each list, and the end: list g is rows bounds[g]:bounds[g+1]."""
+        if len(self.group) == 0:
+            return np.zeros(1, dtype=np.int64)
         change = np.flatnonzero(np.diff(self.group)) + 1
         return np.concatenate([[0], change, [len(self.group)]]).astype(np.int64)
 

@@ -126,12 +126,13 @@ def train_gated(
 ) -> Verdict:
     """Train on some seekers, judge on the others (SNIPS); a model that does not beat the hand-set
     order by `min_gain` comes back with `beats=False` and no model."""
+    few = "too few logged outcomes to train and judge"
+    if len(np.unique(data.user)) < 2 or not (data.label != 0).any():
+        return Verdict(False, few, {}, {}, [], [])
     train, test = data.split(test_share, seed)
     prop = prop or harvest(train)
-    if len(train) == 0 or len(test) == 0 or not (train.label != 0).any():
-        return Verdict(
-            False, "too few logged outcomes to train and judge", {}, {}, prop.as_list(), prop.harvested
-        )
+    if not (train.label != 0).any() or not (test.label != 0).any():
+        return Verdict(False, few, {}, {}, prop.as_list(), prop.harvested)
     booster = fit(train, prop, rounds)
     hand = counterfactual(test, test.hand_score, prop)
     learned = counterfactual(test, np.asarray(booster.predict(test.x, num_threads=1)), prop)
