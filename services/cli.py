@@ -1,4 +1,4 @@
-"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank."""
+"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank, ltr."""
 
 import asyncio
 import json
@@ -211,6 +211,97 @@ def rank(postings_csv: Path, seekers_csv: Path, top_k: int, out: TextIO) -> None
         rank_files(postings_csv, seekers_csv, top_k, out)
     except RankFileError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def ltr() -> None:
+    """The learned ranker's offline loop on the matching database (docs/ranking.md)."""
+
+
+_DAYS = click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help="Impressions shown in the last DAYS",
+)
+_WINDOW = click.option(
+    "--window",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 365),
+    help="Days an outcome is attributed back",
+)
+
+
+@ltr.command("dataset")
+@_DAYS
+@_WINDOW
+@click.option(
+    "--out", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines (default: stdout)"
+)
+def ltr_dataset(days: int, window: int, out: TextIO) -> None:
+    """Impressions joined to outcomes: one JSON line per item shown, with its position and label."""
+    from services.matching.config import get_settings
+    from services.matching.impressions.learning import export
+
+    n = asyncio.run(export(get_settings(), days, window, out))
+    click.echo(f"{n} labelled impressions", err=True)
+
+
+@ltr.command("train")
+@_DAYS
+@_WINDOW
+@click.option(
+    "--out",
+    default=Path("var/models/ltr/current.txt"),
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--min-gain", default=0.01, show_default=True, type=click.FloatRange(0, 1), help="SNIPS margin to beat"
+)
+@click.option("--rounds", default=300, show_default=True, type=click.IntRange(10, 5000))
+def ltr_train(days: int, window: int, out: Path, min_gain: float, rounds: int) -> None:
+    """Train on logged outcomes; write the model only if it beats the hand-set weights offline."""
+    from services.matching.config import get_settings
+    from services.matching.impressions.learning import logged_from, train_and_write
+
+    data, n = asyncio.run(logged_from(get_settings(), days, window))
+    verdict = train_and_write(data, out, min_gain, rounds)
+    click.echo(
+        json.dumps(
+            {
+                "beats": verdict.beats,
+                "reason": verdict.reason,
+                "rows": n,
+                "hand_set": verdict.hand,
+                "learned": verdict.learned,
+            },
+            ensure_ascii=False,
+        )
+    )
+    if not verdict.beats:
+        raise click.ClickException(f"not written: {verdict.reason}")
+    click.echo(
+        f"model written to {out} (switch on with MATCHING_LTR__ENABLED=true MATCHING_LTR__MODEL_PATH={out})",
+        err=True,
+    )
+
+
+@ltr.command("evaluate")
+@_DAYS
+@_WINDOW
+@click.option(
+    "--model", "model_path", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def ltr_evaluate(days: int, window: int, model_path: Path | None) -> None:
+    """IPS and SNIPS on the logged lists: the hand-set order, and a model's if given."""
+    from services.matching.config import get_settings
+    from services.matching.impressions.learning import evaluate, logged_from
+
+    data, _ = asyncio.run(logged_from(get_settings(), days, window))
+    click.echo(json.dumps(evaluate(data, model_path), ensure_ascii=False))
 
 
 @main.command()

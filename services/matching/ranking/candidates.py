@@ -28,7 +28,10 @@ from services.matching.ranking.grid import (
     rows_in_box,
     unit_xyz,
 )
+from services.matching.ranking.ltr import features as ltr_features
+from services.matching.ranking.ltr.model import LearnedRanker
 from services.matching.ranking.query import capability, week_intervals
+from services.matching.ranking.ranker import top_k
 from services.matching.ranking.reasons import PairFacts, candidate_reasons, matched_occupation
 from services.matching.ranking.related import MAX_WISH, row_fit
 from services.matching.ranking.rules import ADULT_AGE, MINIMUM_AGE, commute_radius_km, travel_minutes
@@ -41,6 +44,7 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 DEFAULT_P = 0.3  # the share of priority-group members FA*IR protects when the caller gives none
 DEFAULT_ALPHA = 0.1
+FEATURE_KEYS = frozenset((*CANDIDATE_FACTORS, *ltr_features.PAIR_KEYS.values(), "pair:minutes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,11 @@ def _values(pool: SeekerPool, rows: I64, post: _Posting, km: F64, n_fit: F64, c:
     related = pool.encoder.related.toward(pool.wish[rows], pool.wish_w[rows], top)
     fit = factors.occupation_fit(occ, minor, lex, exact, has_explicit, related, c)
     return {
+        "pair:occ": occ,
+        "pair:minor": minor,
+        "pair:lex": lex,
+        "pair:reach": np.asarray(related, dtype=np.float64),
+        "pair:minutes": km * pool.per_km_minutes[rows],
         "occupation_fit": fit,
         "distance": factors.distance(km * pool.per_km_minutes[rows], c),
         "schedule": factors.schedule(post.is_gig, n_fit, pool.any_time[rows], post.flexible, c),
@@ -249,8 +258,10 @@ def rank_candidates(
     adjust: bool = True,
     weights: Weights = WEIGHTS,
     curves: Curves = CURVES,
+    learned: LearnedRanker | None = None,
 ) -> list[Candidate]:
-    """A posting's top k eligible seekers by pair fit, re-ranked with FA*IR (share p, significance α)."""
+    """A posting's top k eligible seekers by pair fit (or the learned ranker's order of the hand-set
+    shortlist), re-ranked with FA*IR (share p, significance α)."""
     if isinstance(seekers, SeekerPool):
         pool = seekers
     else:
@@ -258,7 +269,16 @@ def rank_candidates(
             raise ValueError("an encoder is needed to pool a sequence of seekers")
         pool = SeekerPool(seekers, encoder)
     return rank_candidates_in(
-        posting, [(pool, None)], k, p, alpha, now=now, adjust=adjust, weights=weights, curves=curves
+        posting,
+        [(pool, None)],
+        k,
+        p,
+        alpha,
+        now=now,
+        adjust=adjust,
+        weights=weights,
+        curves=curves,
+        learned=learned,
     )
 
 
@@ -312,11 +332,14 @@ def rank_candidates_in(
     weights: Weights = WEIGHTS,
     curves: Curves = CURVES,
     details: bool = False,
+    learned: LearnedRanker | None = None,
 ) -> list[Candidate]:
     """rank_candidates over several pools sharing one encoder, each with an optional mask of the rows
     that count (a large pool built once, minus the seekers that changed, plus a small pool of those).
     FA*IR runs once over all of them. `details` fills `Candidate.extra` with display facts (distance,
-    matched occupation, fitting shifts, required certificates), never with anything about groups."""
+    matched occupation, fitting shifts, required certificates), never with anything about groups.
+    With `learned`, the learned ranker re-orders the hand-set shortlist before FA*IR (which it never
+    replaces)."""
     if not parts or k <= 0:
         return []
     when = time.time() if now is None else now
@@ -327,6 +350,8 @@ def rank_candidates_in(
     if not scored:
         return []
     total = np.concatenate([s.scored.total for s in scored])
+    if learned is not None:
+        total = _learned_order(learned, scored, total, post, k)
     protected = np.concatenate([s.pool.protected[s.rows] for s in scored])
     picks = _fair_picks(total, protected, k, p, alpha, adjust)
     starts = np.cumsum([0] + [len(s.rows) for s in scored])
@@ -338,6 +363,33 @@ def rank_candidates_in(
             for (j, _), cand in zip(mine, made, strict=True):
                 out[j] = cand
     return [c for c in out if c is not None]
+
+
+def _learned_order(
+    learned: LearnedRanker, scored: Sequence[_Scored], total: F64, post: _Posting, k: int
+) -> F64:
+    """Learned scores for the hand-set shortlist; every other row stays below it, in hand-set order.
+    The posting-only factors and the seeker's accommodations are not on this side: missing (NaN)."""
+    short = top_k(total, max(k, learned.shortlist))
+    values = {
+        key: np.concatenate([s.values[key] for s in scored])
+        for key in scored[0].values
+        if key in FEATURE_KEYS
+    }
+    minutes = values.pop("pair:minutes")
+    n_fit = np.concatenate([s.n_fit for s in scored])
+    x = ltr_features.matrix(
+        values,
+        short,
+        minutes=minutes,
+        n_fit=n_fit,
+        is_gig=np.full(len(total), post.is_gig, dtype=np.float64),
+        total=total,
+    )
+    found = learned.score(x)
+    out: F64 = total - total.max() + (found.min() - 1.0)
+    out[short] = found
+    return out
 
 
 def _fair_picks(

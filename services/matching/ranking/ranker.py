@@ -12,6 +12,8 @@ from services.matching.contracts import Contribution, Match, Reason, SeekerQuery
 from services.matching.ranking import factors
 from services.matching.ranking.eligibility import RULE_TEXT, Eligible, eligible, failed_rules, fitting_shifts
 from services.matching.ranking.index import PostingIndex, slots
+from services.matching.ranking.ltr import features as ltr_features
+from services.matching.ranking.ltr.model import LearnedRanker
 from services.matching.ranking.overrides import Override, apply_overrides, latest
 from services.matching.ranking.query import Seeker, prepare
 from services.matching.ranking.reasons import PairFacts, seeker_reasons
@@ -87,6 +89,8 @@ class Ranker:
 
     def __init__(self, index: PostingIndex, weights: Weights = WEIGHTS, curves: Curves = CURVES) -> None:
         self.index = index
+        # A learned re-ranker (off unless the service's switch sets it): re-orders the shortlist only.
+        self.learned: LearnedRanker | None = None
         self.weights = weights
         self.curves = curves
         self.table = occupation_table()
@@ -151,6 +155,11 @@ class Ranker:
             rows = el.rows
         lex = self.lex.cosine(q, cols, self.lex_slots, rows) if len(q.lex_ids) else np.zeros(len(rows))
         values["occupation_fit"] = factors.occupation_fit(occ, minor, lex, exact, explicit, related, c)
+        # The raw pair arrays, for the learned ranker's features (never weighed: not in FACTORS).
+        values["pair:occ"], values["pair:minor"], values["pair:lex"] = occ, minor, lex
+        values["pair:reach"] = related
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values["pair:pay_ratio"] = cols["pay_hour"][rows].astype(np.float64) / s.pay_hour
         return el, values
 
     def rank(
@@ -174,9 +183,25 @@ class Ranker:
         el = eligible(self.index, s, rows)
         if len(el.rows) == 0:
             return []
-        el, values = self.values(s, el, k if bound else 0)
+        learned = self.learned
+        shortlist = max(k, learned.shortlist) if learned is not None else k
+        el, values = self.values(s, el, shortlist if bound else 0)
         scored = factors.weigh(values, FACTORS, self.weights)
-        return self._matches(s, el, values, scored, top_k(scored.total, k))
+        picks = top_k(scored.total, shortlist)
+        if learned is None:
+            return self._matches(s, el, values, scored, picks)
+        learned_scores = learned.score(self.features(s, el, values, scored, picks))
+        order = np.lexsort((np.arange(len(picks)), -learned_scores))[:k]
+        return self._matches(s, el, values, scored, picks[order], learned_scores[order])
+
+    def features(
+        self, s: Seeker, el: Eligible, values: dict[str, F64], scored: factors.Scored, picks: I64
+    ) -> F64:
+        """The learned ranker's feature rows (ltr/features.py) for the picked positions of `el`."""
+        per_minute = travel_minutes(1.0, s.query.travel_mode)
+        return ltr_features.matrix(
+            values, picks, minutes=el.km * per_minute, n_fit=el.n_fit, is_gig=el.is_gig, total=scored.total
+        )
 
     def rank_rows(self, query: SeekerQuery, rows: I64, *, now: float | None = None) -> list[Match]:
         """Every eligible posting among `rows`, scored in full, best first (no top-k cut): the morning
@@ -192,10 +217,20 @@ class Ranker:
         return self._matches(s, el, values, scored, top_k(scored.total, len(el.rows)))
 
     def _matches(
-        self, s: Seeker, el: Eligible, values: dict[str, F64], scored: factors.Scored, picks: I64
+        self,
+        s: Seeker,
+        el: Eligible,
+        values: dict[str, F64],
+        scored: factors.Scored,
+        picks: I64,
+        learned: F64 | None = None,
     ) -> list[Match]:
-        """Match objects for the picked positions of `el` (only these leave numpy)."""
+        """Match objects for the picked positions of `el` (only these leave numpy), each with the
+        learned ranker's features (for the impression log) and, when it ordered them, its score."""
         cols = self.index.cols.a
+        feats = self.features(s, el, values, scored, picks).tolist()
+        learned_list = learned.tolist() if learned is not None else None
+        ranker = self.learned.name if learned is not None and self.learned else ltr_features.HAND_RANKER
         rows = el.rows[picks]
         vals = np.stack([values[f][picks] for f in FACTORS], axis=1).tolist()
         contribs = np.stack([scored.contributions[f][picks] for f in FACTORS], axis=1).tolist()
@@ -251,6 +286,9 @@ class Ranker:
                         "distance_km": round(km[j], 2),
                         "travel_minutes": round(facts.minutes, 1),
                         "fit": fit,
+                        "features": ltr_features.as_dict(feats[j]),
+                        "ranker": ranker,
+                        "learned_score": learned_list[j] if learned_list is not None else None,
                     },
                 )
             )

@@ -40,6 +40,23 @@ class FairnessSettings(BaseSettings):
     adjust: bool = True
 
 
+class LtrSettings(BaseSettings):
+    """The learned ranker (docs/ranking.md, "Learning from outcomes"): off unless switched on, and then
+    only with a model file whose metadata says it beat the hand-set weights offline."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHING_LTR__", extra="ignore")
+
+    enabled: bool = False
+    model_path: str = "var/models/ltr/current.txt"
+    # How many of the hand-set pipeline's best eligible postings (or candidates) it re-orders.
+    shortlist: int = Field(default=50, ge=1, le=1000)
+
+
+@lru_cache
+def get_ltr_settings() -> LtrSettings:
+    return LtrSettings()
+
+
 @lru_cache
 def get_serving_settings() -> ServingSettings:
     return ServingSettings()

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.matching.contracts import Match, SeekerQuery
 from services.matching.ranking.candidates import Candidate, rank_candidates_in
 from services.matching.ranking.index import PostingIndex
+from services.matching.ranking.ltr.features import HAND_RANKER
+from services.matching.ranking.ltr.model import LearnedRanker
 from services.matching.ranking.overrides import Override, apply_overrides
 from services.matching.ranking.popular import popular_nearby
 from services.matching.ranking.ranker import Explanation, Ranker
@@ -51,6 +53,7 @@ class MatchingEngine:
         self.state = EngineState.LOADING
         self.retry_after = retry_after
         self.ranker: Ranker | None = None
+        self.learned: LearnedRanker | None = None  # the learned re-ranker, when switched on
         self.popular_index: PostingIndex | None = None  # while warming: a lexical-only index
         self.pool: LivePool | None = None
         self.versions: dict[str, int] = {}  # indexed posting → the snapshot version it holds
@@ -97,6 +100,7 @@ class MatchingEngine:
         pending, self._pending = self._pending, []
         for change in pending:
             self._apply(ranker.index, change, self.versions)
+        ranker.learned = self.learned
         self.ranker, self.pool, self.journal_seq = ranker, pool, journal_seq
         self.ages_month = age_month(loaded_at) if loaded_at is not None else None
         self.text_features, self.load_seconds, self.loaded_at = text_features, load_seconds, loaded_at
@@ -104,6 +108,16 @@ class MatchingEngine:
         self.last_error = None
         self.state = EngineState.READY
         self._ready.set()
+
+    def use_learned(self, learned: LearnedRanker | None) -> None:
+        """Switch the learned re-ranker on (a model) or off (None), for matches and candidates."""
+        self.learned = learned
+        if self.ranker is not None:
+            self.ranker.learned = learned
+
+    @property
+    def ranker_name(self) -> str:
+        return self.learned.name if self.learned is not None else HAND_RANKER
 
     async def wait_ready(self, timeout: float | None = None) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)
@@ -209,6 +223,7 @@ class MatchingEngine:
             now=now.timestamp(),
             adjust=fairness.adjust,
             details=True,
+            learned=self.learned,
         )
 
     def status(self) -> dict[str, Any]:
@@ -222,6 +237,7 @@ class MatchingEngine:
             "loaded_at": self.loaded_at,
             "load_seconds": self.load_seconds,
             "last_error": self.last_error,
+            "ranker": self.ranker_name,
         }
 
 

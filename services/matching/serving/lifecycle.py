@@ -2,25 +2,33 @@
 the background tasks cancelled and the subscription dropped.
 
 Tests and benchmarks may set, before the lifespan runs: `app.state.matching_engine` (a prebuilt engine,
-used as it is), `app.state.text_encoder` (instead of the occupation coder), `app.state.serving_settings`
-and `app.state.fairness_settings`.
+used as it is), `app.state.text_encoder` (instead of the occupation coder), `app.state.serving_settings`,
+`app.state.fairness_settings` and `app.state.ltr_settings` (the learned ranker's switch).
 """
 
 import asyncio
 import contextlib
+import logging
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.matching.ranking.ltr.model import ModelRefused
+from services.matching.ranking.ltr.model import load as load_model
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.listeners import replica_listeners
 from services.matching.serving.config import (
     FairnessSettings,
+    LtrSettings,
     ServingSettings,
     get_fairness_settings,
+    get_ltr_settings,
     get_serving_settings,
 )
 from services.matching.serving.engine import MatchingEngine
 from services.matching.serving.loading import follow_replica, load, maintain
+
+log = logging.getLogger("lingong.matching")
 
 
 async def start(app: FastAPI) -> None:
@@ -35,6 +43,14 @@ async def start(app: FastAPI) -> None:
     prebuilt = isinstance(engine, MatchingEngine)
     if not isinstance(engine, MatchingEngine):
         engine = state.matching_engine = MatchingEngine(settings.retry_after_seconds)
+    ltr = getattr(state, "ltr_settings", None)
+    if not isinstance(ltr, LtrSettings):
+        ltr = state.ltr_settings = get_ltr_settings()
+    if ltr.enabled:
+        try:
+            engine.use_learned(load_model(Path(ltr.model_path), ltr.shortlist))
+        except (ModelRefused, OSError, ValueError) as exc:  # the hand-set weights serve instead
+            log.error("learned ranker not used", extra={"reason": str(exc)})
     # Subscribe before loading: whatever commits from now on is heard (and replayed after the load).
     state.serving_unsubscribe = replica_listeners(app).subscribe(engine.on_replica_change)
     if not prebuilt:

@@ -10,6 +10,7 @@ from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.demo import DemoProgress
+from services.matching.impressions import service as impressions
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import CtxDep
 from services.matching.seekers.exceptions import ConsentRequired, SeekerNotFound
@@ -116,6 +117,7 @@ async def explain_match(
 )
 async def posting_candidates(
     posting_id: PostingIdPath,
+    request: Request,
     ctx: CtxDep,
     principal: CandidateReader,
     engine: EngineDep,
@@ -129,6 +131,17 @@ async def posting_candidates(
     now = ctx.clock.now()
     await engine.sync_seekers(ctx.session, now)
     found = engine.candidates(stored.snapshot, top_k, fairness, now)
+    employer = stored.snapshot.get("employer_id")
+    shown = impressions.candidate_rows(
+        found,
+        posting_id=posting_id,
+        employer_id=str(employer) if employer is not None else None,
+        viewer_role=principal.role.value,
+        viewer_id=principal.sub,
+        ranker=engine.ranker_name,
+        now=now,
+    )
+    impressions.record(request.app, shown)
     items = present.candidates_read(found, str(posting_id), ctx.cipher, _staff(principal.role))
     return CandidatesRead(posting_id=posting_id, items=items)
 

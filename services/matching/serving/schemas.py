@@ -193,3 +193,7 @@ class EngineStatusRead(BaseModel):
     loaded_at: datetime | None
     load_seconds: float | None
     last_error: str | None = Field(description="Class of the last loading failure, if any")
+    ranker: str = Field(
+        default="hand",
+        description="hand-<version> (the hand-set weights) or ltr-<version> (the learned ranker)",
+    )

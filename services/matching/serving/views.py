@@ -5,6 +5,7 @@ import uuid
 from fastapi import Request
 
 from services.kit.auth import Principal, Role
+from services.matching.impressions import service as impressions
 from services.matching.replica.status import source_health
 from services.matching.seekers import audit, consents
 from services.matching.seekers import service as seekers
@@ -42,6 +43,17 @@ async def seeker_matches(
         stored = await reads.postings(ctx.session, [m.posting_id for m in found])
     by_posting = {str(o.posting_id): o for o in live}
     staff = is_staff(principal.role)
+    employers = {pid: _employer(p.snapshot) for pid, p in stored.items()}
+    shown = impressions.match_rows(
+        found,
+        surface="matches" if personalised else "popular",
+        viewer_role=principal.role.value,
+        viewer_id=principal.sub,
+        seeker_id=seeker_id,
+        employers=employers,
+        now=now,
+    )
+    impressions.record(request.app, shown)
     return MatchesRead(
         seeker_id=seeker_id,
         personalised=personalised,
@@ -50,6 +62,11 @@ async def seeker_matches(
         items=[present.match_read(m, stored.get(m.posting_id), by_posting, staff) for m in found],
         source_health=source_health(getattr(request.app.state, "replica_consumer", None)),
     )
+
+
+def _employer(snapshot: dict[str, object]) -> str | None:
+    employer = snapshot.get("employer_id")
+    return str(employer) if employer is not None else None
 
 
 async def create_override(

@@ -13,10 +13,12 @@ from services.matching.ranking import synthetic
 from services.matching.ranking.candidates import Candidate, SeekerPool, employer_view, rank_candidates
 from services.matching.ranking.fair import adjusted_alpha
 from services.matching.ranking.index import PostingIndex
+from services.matching.ranking.ltr.model import LearnedRanker
 from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
 from services.matching.ranking.weights import CANDIDATE_FACTORS
 from tests.matching.ranking.conftest import NOW, offset, posting, seeker
+from tests.matching.ranking.ltr_model import trained_model
 
 T = NOW.timestamp()
 
@@ -103,11 +105,19 @@ def test_without_priority_members_candidates_come_in_score_order(encoder: TextEn
     assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
 
 
-def test_priority_members_get_their_share_of_every_prefix(encoder: TextEncoder) -> None:
+@pytest.fixture(params=["hand-set", "learned"])
+def learned(request: pytest.FixtureRequest) -> LearnedRanker | None:
+    """FA*IR holds whether the hand-set weights or the learned re-ranker order the candidates."""
+    return trained_model() if request.param == "learned" else None
+
+
+def test_priority_members_get_their_share_of_every_prefix(
+    encoder: TextEncoder, learned: LearnedRanker | None
+) -> None:
     people = crowd(1000, 46, share_protected=0.15)
     lowered = [dataclasses.replace(q, desired_text="") if q.priority_groups else q for q in people]
     k, p, alpha = 50, 0.3, 0.1
-    cands = rank_candidates(posting(), lowered, k, p, alpha, encoder=encoder, now=T)
+    cands = rank_candidates(posting(), lowered, k, p, alpha, encoder=encoder, now=T, learned=learned)
     members = {q.seeker_id for q in lowered if q.priority_groups}
     counts = list(itertools.accumulate(int(c.seeker_id in members) for c in cands))
     need = [int(binom.ppf(adjusted_alpha(k, p, alpha), i, p)) for i in range(1, k + 1)]
@@ -116,20 +126,25 @@ def test_priority_members_get_their_share_of_every_prefix(encoder: TextEncoder) 
     assert need[-1] > 0
 
 
-def test_fair_reranking_lifts_members_above_a_plain_score_order(encoder: TextEncoder) -> None:
+def test_fair_reranking_lifts_members_above_a_plain_score_order(
+    encoder: TextEncoder, learned: LearnedRanker | None
+) -> None:
     people = crowd(1000, 47, share_protected=0.15)
     lowered = [dataclasses.replace(q, desired_text="") if q.priority_groups else q for q in people]
     nobody = [dataclasses.replace(q, priority_groups=frozenset()) for q in lowered]
-    plain = rank_candidates(posting(), nobody, 50, encoder=encoder, now=T)
-    fair = rank_candidates(posting(), lowered, 50, 0.3, 0.1, encoder=encoder, now=T)
+    plain = rank_candidates(posting(), nobody, 50, encoder=encoder, now=T, learned=learned)
+    fair = rank_candidates(posting(), lowered, 50, 0.3, 0.1, encoder=encoder, now=T, learned=learned)
     members = {q.seeker_id for q in lowered if q.priority_groups}
     assert sum(c.seeker_id in members for c in fair) > sum(c.seeker_id in members for c in plain)
 
 
-def test_nothing_in_the_result_says_who_is_a_member(encoder: TextEncoder) -> None:
+def test_nothing_in_the_result_says_who_is_a_member(
+    encoder: TextEncoder, learned: LearnedRanker | None
+) -> None:
     names = {f.name for f in dataclasses.fields(Candidate)}
     assert names == {"seeker_id", "score", "contributions", "reasons", "extra"}
-    cands = rank_candidates(posting(), crowd(300, 48, share_protected=0.3), 30, encoder=encoder, now=T)
+    people = crowd(300, 48, share_protected=0.3)
+    cands = rank_candidates(posting(), people, 30, encoder=encoder, now=T, learned=learned)
     assert all(c.extra == {} for c in cands)
     view = employer_view(cands)
     assert all(set(v) == {"rank", "seeker_id", "reasons"} for v in view)
