@@ -58,8 +58,14 @@ def _csrf(app: FastAPI) -> str:
     return hmac.new(key, f"csrf\x00{NONCE}".encode(), hashlib.sha256).hexdigest()
 
 
+def status_of(response: httpx.Response) -> int:
+    """The status, with a console page's redirect to the sign-in page read as the 401 it stands for."""
+    location = response.headers.get("location", "")
+    return 401 if response.status_code == 303 and location.startswith("/console/login?next=") else response.status_code
+
+
 async def call(w: World, route: str, target: Target, principal: str) -> httpx.Response:
-    service, method, template = route.split(" ", 2)
+    service, method, template = route.split(" [", 1)[0].split(" ", 2)
     url = _path(template, target.path)
     token = w.token_of(principal, target.seeker)
     if template.startswith("/console"):

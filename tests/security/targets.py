@@ -488,6 +488,7 @@ CONSOLE: dict[str, Setup] = {
     "GET /console/statistics/download": _params(table="supply-demand"),
 }
 SETUPS |= CONSOLE
+SETUPS["GET /v1/postings/{posting_id} [draft]"] = lambda w: _draft_etag(w)
 SETUPS["GET /v1/shifts/{shift_id}/checkin-code"] = _checkin_code
 
 

@@ -19,6 +19,9 @@ from fastapi import FastAPI
 from services.kit.auth import mint_token
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
+from services.kit.uow import unit_of_work
+from services.matching.cases.config import get_cases_settings
+from services.matching.households import alerts
 from tests.matching.seekers.conftest import id_number
 from tests.postings.factories import create_employer, create_posting, gig_body, iso, job_body, publish
 from tests.postings.lifecycle.factories import geo
@@ -246,6 +249,17 @@ class World:
         made = await self.matching.post("/v1/households", json={"county_adcode": C1}, headers=self.h(STAFF))
         return str((await self.ok(made))["id"])
 
+    async def alert(self, household_id: str) -> str:
+        """The household gets a member out of work; a year later its zero-employment alert is raised."""
+        member = await self.seeker()
+        body = {"seeker_id": member, "consent": {"method": "in_person_signed", "agreed_at": iso(self.now)}}
+        url = f"/v1/households/{household_id}/members"
+        await self.ok(await self.matching.post(url, json=body, headers=self.h(STAFF)))
+        async with unit_of_work(self.matching_app.state.sessionmaker) as session:
+            await alerts.raise_due(session, get_cases_settings(), self.now + timedelta(days=400))
+        listed = (await self.matching.get("/v1/households/alerts", headers=self.h(ADMIN))).json()
+        return str(listed[0]["id"])
+
     async def override(self, seeker_id: str, posting_id: str) -> str:
         body = {"action": "pin", "posting_id": posting_id, "reason": "本人希望就近工作"}
         made = await self.matching.post(f"/v1/seekers/{seeker_id}/overrides", json=body, headers=self.h(STAFF))
@@ -309,6 +323,7 @@ class World:
         self.clock.set(self.base)
         ids["case_id"] = await self.case(SEEKER_A)
         ids["household_id"] = await self.household()
+        ids["alert_id"] = await self.alert(ids["household_id"])
         await self.replicated(ids["posting_id"])
         ids["override_id"] = await self.override(SEEKER_A, ids["posting_id"])
         ids["referral_id"] = await self.referral(SEEKER_A, ids["posting_id"])
