@@ -256,11 +256,10 @@ POLICY.update(
         "matching GET /console/seekers/{seeker_id}/sensitive": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
         "matching POST /console/seekers/{seeker_id}/sensitive": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
         "matching POST /console/seekers/{seeker_id}/refer": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
-        "matching POST /console/seekers/{seeker_id}/overrides": rule(
-            303, "staff staff_station2", hidden="staff_far", **CONSOLE, but={"admin": 403}
-        ),
+        # the console lets an admin pin, hide and revoke; the API (staff only) does not
+        "matching POST /console/seekers/{seeker_id}/overrides": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
         "matching POST /console/seekers/{seeker_id}/overrides/{override_id}/revoke": rule(
-            303, "staff staff_station2", hidden="staff_far", **CONSOLE, but={"admin": 403}
+            303, STAFF_REACH, hidden="staff_far", **CONSOLE
         ),
         "matching GET /console/postings/{posting_id}/poster": rule(200, ALL_STAFF, **CONSOLE),
         "matching GET /console/dispatch": rule(200, "staff staff_station2 staff_far", **CONSOLE, but={"admin": 403}),

@@ -331,8 +331,20 @@ async def _self_checkin(w: World) -> Target:
 
 
 async def _swap(w: World) -> Target:
-    body = {"seeker_id": SEEKER_A, "shift_id": w.ids["shift_id"], "reason": "他住得离这个工地更近"}
-    return Target(shared(w), body)
+    """A morning plan that put two workers on two of today's shifts; the swap trades their places."""
+    for hour in (3, 4):  # 08:00 and 09:00 in Shanghai
+        posting, _ = await w.gig(starts_in=timedelta(hours=hour), headcount=1)
+    await w.replicated(posting)
+    for _ in range(2):
+        seeker = await w.seeker()
+        await w.ok(await w.matching.post("/v1/dispatch/checkins", json={"seeker_id": seeker}, headers=w.h(STAFF)))
+    plan = await w.ok(await w.matching.post("/v1/dispatch/plans", headers=w.h(STAFF)))
+    placed = [(p["seeker_id"], p["shift"]["shift_id"]) for p in plan["items"] if p.get("shift")]
+    (mover, _), (other, target) = next(
+        (a, b) for a in placed for b in placed if a[1] != b[1]
+    )
+    body = {"seeker_id": mover, "shift_id": target, "swap_with": other, "reason": "他住得离这个工地更近"}
+    return Target(shared(w, plan_id=plan["id"]), body, form=body)
 
 
 async def _plan(w: World) -> Target:
@@ -435,7 +447,8 @@ def _form(**form: str) -> Setup:
 
 async def _page_refer(w: World) -> Target:
     seeker = await w.seeker()
-    return Target(shared(w, seeker_id=seeker), form={"target": f"posting:{w.ids['posting_id']}"}, seeker=seeker)
+    form = {"target": f"posting:{w.ids['posting_id']}", "key": uuid.uuid4().hex}
+    return Target(shared(w, seeker_id=seeker), form=form, seeker=seeker)
 
 
 async def _page_override(w: World) -> Target:
@@ -484,6 +497,7 @@ CONSOLE: dict[str, Setup] = {
     "POST /console/seekers/{seeker_id}/sensitive": _form(disability="1", disability_level="4"),
     "POST /console/dispatch/checkins": _page_tick,
     "POST /console/dispatch/plans/{plan_id}/confirm": _page_confirm,
+    "POST /console/dispatch/plans/{plan_id}/swaps": _swap,
     "POST /console/cases/{case_id}/close": _page_close,
     "GET /console/statistics/download": _params(table="supply-demand"),
 }
