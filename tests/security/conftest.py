@@ -2,7 +2,6 @@
 and calling it over HTTP (ASGI transports, no sockets), rate limits off (the matrix calls far more
 than one principal's budget), the clock at five in the morning in Shanghai on the run's own day."""
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,14 +52,18 @@ async def world(
     clock = ManualClock(morning())
     patch = pytest.MonkeyPatch()
     patch.setattr(loading, "default_encoder", lambda: TextEncoder(keyword_predictor))
-    postings_settings = PostingsSettings(database_url=await database("postings"), auth=auth, rate_limit=limits)
-    matching_settings = MatchingSettings(database_url=await database("matching"), auth=auth, rate_limit=limits)
+    postings_settings = PostingsSettings(
+        database_url=await database("postings"), auth=auth, rate_limit=limits
+    )
+    matching_settings = MatchingSettings(
+        database_url=await database("matching"), auth=auth, rate_limit=limits
+    )
     postings_app = create_postings(postings_settings, clock, background=False)
     try:
         async with LifespanApp(postings_app) as p_app:
             matching_app = create_matching(matching_settings, clock)
             matching_app.state.replica_settings = ReplicaSettings(
-                page_size=200, poll_wait_seconds=5, backoff_base_seconds=0.05
+                page_size=200, poll_wait_seconds=1, backoff_base_seconds=0.05
             )
             matching_app.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
             matching_app.state.postings_transport = httpx.ASGITransport(app=p_app)
@@ -74,7 +77,3 @@ async def world(
         patch.undo()
         for name in made:
             await pg_databases.drop(name)
-
-
-def fresh_id() -> str:
-    return uuid.uuid4().hex[:10]

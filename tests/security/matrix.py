@@ -33,7 +33,11 @@ def openapi_routes(service: str, app: FastAPI) -> set[str]:
 
 def console_routes() -> set[str]:
     """The console's pages, which are left out of the OpenAPI document, from their routers."""
-    return {f"matching {method} {route.path}" for route in _walk(console.router.routes) for method in route.methods}
+    return {
+        f"matching {method} {route.path}"
+        for route in _walk(console.router.routes)
+        for method in route.methods
+    }
 
 
 def _walk(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
@@ -61,7 +65,11 @@ def _csrf(app: FastAPI) -> str:
 def status_of(response: httpx.Response) -> int:
     """The status, with a console page's redirect to the sign-in page read as the 401 it stands for."""
     location = response.headers.get("location", "")
-    return 401 if response.status_code == 303 and location.startswith("/console/login?next=") else response.status_code
+    return (
+        401
+        if response.status_code == 303 and location.startswith("/console/login?next=")
+        else response.status_code
+    )
 
 
 async def call(w: World, route: str, target: Target, principal: str) -> httpx.Response:
@@ -82,5 +90,7 @@ async def call(w: World, route: str, target: Target, principal: str) -> httpx.Re
     body: Any = target.bodies.get(principal, target.json)
     if target.content is not None:
         headers["Content-Type"] = "application/x-ndjson"
-        return await client.request(method, url, content=target.content, params=target.params, headers=headers)
+        return await client.request(
+            method, url, content=target.content, params=target.params, headers=headers
+        )
     return await client.request(method, url, json=body, params=target.params, headers=headers)

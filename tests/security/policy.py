@@ -80,8 +80,12 @@ POLICY.update(
         "postings GET /v1/feed": rule(200, "admin service"),
         "postings POST /v1/imports": rule(200, "staff staff_station2 staff_far admin service"),
         # --- postings: employers (a public directory; changes by the owner or staff) ------------
-        "postings POST /v1/employers": rule(201, "employer employer_other staff staff_station2 staff_far admin"),
-        "postings GET /v1/employers": rule(200, SIGNED_IN, sees=EVERYONE.replace("employer_other", ""), item="employer_id"),
+        "postings POST /v1/employers": rule(
+            201, "employer employer_other staff staff_station2 staff_far admin"
+        ),
+        "postings GET /v1/employers": rule(
+            200, SIGNED_IN, sees=EVERYONE.replace("employer_other", ""), item="employer_id"
+        ),
         "postings GET /v1/employers/{employer_id}": rule(200, SIGNED_IN),
         "postings PATCH /v1/employers/{employer_id}": rule(
             200, "employer staff staff_station2 staff_far admin", hidden="employer_other"
@@ -105,7 +109,9 @@ POLICY.update(
         "postings POST /v1/postings/{posting_id}/close": rule(200, PRIVILEGED, hidden="employer_other"),
         "postings POST /v1/postings/{posting_id}/shifts": rule(201, PRIVILEGED, hidden="employer_other"),
         "postings GET /v1/postings/{posting_id}/shifts": rule(200, SIGNED_IN),
-        "postings GET /v1/shifts/{shift_id}/checkin-code": rule(200, "employer admin", hidden="employer_other"),
+        "postings GET /v1/shifts/{shift_id}/checkin-code": rule(
+            200, "employer admin", hidden="employer_other"
+        ),
         "postings POST /v1/shifts/{shift_id}/cancel": rule(200, "employer admin", hidden="employer_other"),
         # --- postings: applications -------------------------------------------------------------
         "postings POST /v1/postings/{posting_id}/applications": rule(
@@ -118,13 +124,19 @@ POLICY.update(
         "postings GET /v1/applications/{application_id}": rule(
             200, LIFECYCLE, hidden="seeker_other employer_other staff_far"
         ),
-        "postings POST /v1/applications/{application_id}/accept": rule(200, "employer admin", hidden="employer_other"),
-        "postings POST /v1/applications/{application_id}/reject": rule(200, "employer admin", hidden="employer_other"),
+        "postings POST /v1/applications/{application_id}/accept": rule(
+            200, "employer admin", hidden="employer_other"
+        ),
+        "postings POST /v1/applications/{application_id}/reject": rule(
+            200, "employer admin", hidden="employer_other"
+        ),
         "postings POST /v1/applications/{application_id}/withdraw": rule(
             200, SEEKER_SIDE, hidden="seeker_other staff_far"
         ),
         # --- postings: bookings and engagements -------------------------------------------------
-        "postings POST /v1/shifts/{shift_id}/bookings": rule(201, "seeker staff staff_station2 staff_far admin service"),
+        "postings POST /v1/shifts/{shift_id}/bookings": rule(
+            201, "seeker staff staff_station2 staff_far admin service"
+        ),
         "postings GET /v1/shifts/{shift_id}/engagements": rule(
             200, SIGNED_IN, sees=LIFECYCLE, item="engagement_id"
         ),
@@ -132,10 +144,18 @@ POLICY.update(
         "postings GET /v1/engagements/{engagement_id}": rule(
             200, LIFECYCLE, hidden="seeker_other employer_other staff_far"
         ),
-        "postings POST /v1/engagements/{engagement_id}/check-in": rule(200, "seeker admin", hidden="seeker_other"),
-        "postings POST /v1/engagements/{engagement_id}/check-out": rule(200, "seeker admin", hidden="seeker_other"),
-        "postings POST /v1/engagements/{engagement_id}/confirm": rule(200, "employer admin", hidden="employer_other"),
-        "postings POST /v1/engagements/{engagement_id}/paid": rule(200, SEEKER_SIDE, hidden="seeker_other staff_far"),
+        "postings POST /v1/engagements/{engagement_id}/check-in": rule(
+            200, "seeker admin", hidden="seeker_other"
+        ),
+        "postings POST /v1/engagements/{engagement_id}/check-out": rule(
+            200, "seeker admin", hidden="seeker_other"
+        ),
+        "postings POST /v1/engagements/{engagement_id}/confirm": rule(
+            200, "employer admin", hidden="employer_other"
+        ),
+        "postings POST /v1/engagements/{engagement_id}/paid": rule(
+            200, SEEKER_SIDE, hidden="seeker_other staff_far"
+        ),
         "postings POST /v1/engagements/{engagement_id}/not-paid": rule(
             200, SEEKER_SIDE, hidden="seeker_other staff_far"
         ),
@@ -148,11 +168,18 @@ POLICY.update(
         "postings GET /v1/engagements/{engagement_id}/ratings": rule(
             200, LIFECYCLE, hidden="seeker_other employer_other staff_far"
         ),
-        "postings GET /v1/notifications": rule(200, SIGNED_IN, sees="seeker employer admin service", item="engagement_id"),
+        "postings GET /v1/notifications": rule(
+            200, SIGNED_IN, sees="seeker employer admin service", item="engagement_id"
+        ),
         # --- postings: appeals and disputes (the worker's side and the staff of the posting's county)
-        "postings POST /v1/engagements/{engagement_id}/appeal": rule(201, SEEKER_SIDE, hidden="seeker_other staff_far"),
+        "postings POST /v1/engagements/{engagement_id}/appeal": rule(
+            201, SEEKER_SIDE, hidden="seeker_other staff_far"
+        ),
         "postings GET /v1/appeals": rule(
-            200, "seeker seeker_other staff staff_station2 staff_far admin service", sees=SEEKER_SIDE, item="appeal_id"
+            200,
+            "seeker seeker_other staff staff_station2 staff_far admin service",
+            sees=SEEKER_SIDE,
+            item="appeal_id",
         ),
         "postings GET /v1/appeals/{appeal_id}": rule(
             200, SEEKER_SIDE, hidden="seeker_other employer employer_other staff_far"
@@ -160,7 +187,9 @@ POLICY.update(
         "postings POST /v1/appeals/{appeal_id}/uphold": rule(200, STAFF_REACH, hidden="staff_far"),
         "postings POST /v1/appeals/{appeal_id}/reject": rule(200, STAFF_REACH, hidden="staff_far"),
         "postings GET /v1/disputes": rule(200, SIGNED_IN, sees=LIFECYCLE, item="dispute_id"),
-        "postings GET /v1/disputes/{dispute_id}": rule(200, LIFECYCLE, hidden="seeker_other employer_other staff_far"),
+        "postings GET /v1/disputes/{dispute_id}": rule(
+            200, LIFECYCLE, hidden="seeker_other employer_other staff_far"
+        ),
         "postings POST /v1/disputes/{dispute_id}/resolve": rule(200, STAFF_REACH, hidden="staff_far"),
         # --- matching: operations and reference data --------------------------------------------
         "matching GET /healthz": rule(200, PUBLIC),
@@ -190,11 +219,16 @@ POLICY.update(
         "matching GET /v1/seekers/{seeker_id}/matches": rule(200, REACH, hidden="seeker_other staff_far"),
         "matching GET /v1/matches/explain": rule(200, REACH, hidden="seeker_other staff_far"),
         "matching GET /v1/postings/{posting_id}/candidates": rule(
-            200, "employer staff staff_station2 staff_far admin", hidden="employer_other", sees=STAFF_REACH,
+            200,
+            "employer staff staff_station2 staff_far admin",
+            hidden="employer_other",
+            sees=STAFF_REACH,
             item="seeker_id",
         ),
         "matching GET /v1/seekers/{seeker_id}/overrides": rule(200, REACH, hidden="seeker_other staff_far"),
-        "matching POST /v1/seekers/{seeker_id}/overrides": rule(201, "staff staff_station2", hidden="staff_far"),
+        "matching POST /v1/seekers/{seeker_id}/overrides": rule(
+            201, "staff staff_station2", hidden="staff_far"
+        ),
         "matching DELETE /v1/seekers/{seeker_id}/overrides/{override_id}": rule(
             204, "staff staff_station2", hidden="staff_far"
         ),
@@ -217,7 +251,9 @@ POLICY.update(
         "matching POST /v1/households/{household_id}/members": rule(201, STAFF_REACH, hidden="staff_far"),
         "matching GET /v1/households/alerts": rule(200, DESK, sees=STAFF_REACH, item="alert_id"),
         "matching POST /v1/households/alerts/{alert_id}/ack": rule(200, STAFF_REACH, hidden="staff_far"),
-        "matching GET /v1/seekers/{seeker_id}/placements": rule(200, DESK, sees=STAFF_REACH, item="placement_id"),
+        "matching GET /v1/seekers/{seeker_id}/placements": rule(
+            200, DESK, sees=STAFF_REACH, item="placement_id"
+        ),
         "matching POST /v1/placements/{placement_id}/end": rule(200, STAFF_REACH, hidden="staff_far"),
         # --- matching: the morning dispatch (station staff only: admins have no station) --------
         "matching POST /v1/dispatch/checkins": rule(201, "staff staff_station2", hidden="staff_far"),
@@ -229,15 +265,21 @@ POLICY.update(
         "matching GET /v1/dispatch/board": rule(200, "staff staff_station2 staff_far"),
         "matching POST /v1/dispatch/plans": rule(201, "staff staff_station2 staff_far"),
         "matching GET /v1/dispatch/plans/{plan_id}": rule(200, "staff", hidden="staff_station2 staff_far"),
-        "matching POST /v1/dispatch/plans/{plan_id}/swaps": rule(200, "staff", hidden="staff_station2 staff_far"),
-        "matching POST /v1/dispatch/plans/{plan_id}/confirm": rule(200, "staff", hidden="staff_station2 staff_far"),
+        "matching POST /v1/dispatch/plans/{plan_id}/swaps": rule(
+            200, "staff", hidden="staff_station2 staff_far"
+        ),
+        "matching POST /v1/dispatch/plans/{plan_id}/confirm": rule(
+            200, "staff", hidden="staff_station2 staff_far"
+        ),
         # --- matching: statistics (each staff member's own county; admins any) ------------------
         "matching GET /v1/statistics/supply-demand": rule(200, DESK),
         "matching GET /v1/statistics/shortages": rule(200, DESK),
         "matching GET /v1/statistics/outcomes": rule(200, DESK),
         "matching GET /v1/alerts": rule(200, DESK),
         # --- the station console (HTML; not in the OpenAPI document) ----------------------------
-        "matching GET /console/login": rule(200, "anonymous seeker seeker_other employer employer_other service", refused=303),
+        "matching GET /console/login": rule(
+            200, "anonymous seeker seeker_other employer employer_other service", refused=303
+        ),
         "matching POST /console/login": rule(303, ALL_STAFF, refused=422, anonymous=422),
         "matching POST /console/login/demo": rule(303, PUBLIC),
         "matching POST /console/logout": rule(303, PUBLIC),
@@ -249,24 +291,38 @@ POLICY.update(
         "matching GET /console/seekers/new": rule(200, ALL_STAFF, **CONSOLE),
         "matching POST /console/seekers/new": rule(200, ALL_STAFF, **CONSOLE),
         "matching GET /console/seekers/{seeker_id}": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
-        "matching GET /console/seekers/{seeker_id}/slip": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
+        "matching GET /console/seekers/{seeker_id}/slip": rule(
+            200, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
         "matching GET /console/seekers/{seeker_id}/consent-slip": rule(
             200, STAFF_REACH, hidden="staff_far", **CONSOLE
         ),
-        "matching GET /console/seekers/{seeker_id}/sensitive": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
-        "matching POST /console/seekers/{seeker_id}/sensitive": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
-        "matching POST /console/seekers/{seeker_id}/refer": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
+        "matching GET /console/seekers/{seeker_id}/sensitive": rule(
+            200, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
+        "matching POST /console/seekers/{seeker_id}/sensitive": rule(
+            303, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
+        "matching POST /console/seekers/{seeker_id}/refer": rule(
+            303, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
         # the console lets an admin pin, hide and revoke; the API (staff only) does not
-        "matching POST /console/seekers/{seeker_id}/overrides": rule(303, STAFF_REACH, hidden="staff_far", **CONSOLE),
+        "matching POST /console/seekers/{seeker_id}/overrides": rule(
+            303, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
         "matching POST /console/seekers/{seeker_id}/overrides/{override_id}/revoke": rule(
             303, STAFF_REACH, hidden="staff_far", **CONSOLE
         ),
         "matching GET /console/postings/{posting_id}/poster": rule(200, ALL_STAFF, **CONSOLE),
-        "matching GET /console/dispatch": rule(200, "staff staff_station2 staff_far", **CONSOLE, but={"admin": 403}),
+        "matching GET /console/dispatch": rule(
+            200, "staff staff_station2 staff_far", **CONSOLE, but={"admin": 403}
+        ),
         "matching POST /console/dispatch/checkins": rule(
             303, "staff staff_station2", hidden="staff_far", **CONSOLE, but={"admin": 403}
         ),
-        "matching POST /console/dispatch/plans": rule(303, "staff staff_station2 staff_far", **CONSOLE, but={"admin": 403}),
+        "matching POST /console/dispatch/plans": rule(
+            303, "staff staff_station2 staff_far", **CONSOLE, but={"admin": 403}
+        ),
         "matching GET /console/dispatch/plans/{plan_id}": rule(
             200, "staff", hidden="staff_station2 staff_far", **CONSOLE, but={"admin": 403}
         ),

@@ -202,7 +202,9 @@ async def _seeker_etag(w: World) -> Target:
     seeker = await w.seeker()
     read = await w.matching.get(f"/v1/seekers/{seeker}", headers=w.h(ADMIN))
     body = {"max_commute_minutes": 45, "travel_mode": "bus"}
-    return Target(shared(w, seeker_id=seeker), body, headers={"If-Match": read.headers["ETag"]}, seeker=seeker)
+    return Target(
+        shared(w, seeker_id=seeker), body, headers={"If-Match": read.headers["ETag"]}, seeker=seeker
+    )
 
 
 async def _put_sensitive(w: World) -> Target:
@@ -218,7 +220,11 @@ async def _with_sensitive(w: World) -> Target:
 
 
 async def _consent(w: World) -> Target:
-    body = {"purposes": ["matching"], "method": "in_person_signed", "agreed_at": iso(w.now - timedelta(minutes=5))}
+    body = {
+        "purposes": ["matching"],
+        "method": "in_person_signed",
+        "agreed_at": iso(w.now - timedelta(minutes=5)),
+    }
     return Target(shared(w), body, bodies={SEEKER: {"purposes": ["matching"], "method": "app"}})
 
 
@@ -337,12 +343,12 @@ async def _swap(w: World) -> Target:
     await w.replicated(posting)
     for _ in range(2):
         seeker = await w.seeker()
-        await w.ok(await w.matching.post("/v1/dispatch/checkins", json={"seeker_id": seeker}, headers=w.h(STAFF)))
+        await w.ok(
+            await w.matching.post("/v1/dispatch/checkins", json={"seeker_id": seeker}, headers=w.h(STAFF))
+        )
     plan = await w.ok(await w.matching.post("/v1/dispatch/plans", headers=w.h(STAFF)))
     placed = [(p["seeker_id"], p["shift"]["shift_id"]) for p in plan["items"] if p.get("shift")]
-    (mover, _), (other, target) = next(
-        (a, b) for a in placed for b in placed if a[1] != b[1]
-    )
+    (mover, _), (other, target) = next((a, b) for a in placed for b in placed if a[1] != b[1])
     body = {"seeker_id": mover, "shift_id": target, "swap_with": other, "reason": "他住得离这个工地更近"}
     return Target(shared(w, plan_id=plan["id"]), body, form=body)
 

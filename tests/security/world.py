@@ -133,7 +133,11 @@ class World:
 
     async def draft(self, kind: str = "job") -> tuple[str, str]:
         boss = self.h(EMPLOYER)
-        body = job_body(self.ids["employer_id"]) if kind == "job" else gig_body(self.ids["employer_id"], self.now)
+        body = (
+            job_body(self.ids["employer_id"])
+            if kind == "job"
+            else gig_body(self.ids["employer_id"], self.now)
+        )
         posting, etag = await create_posting(self.postings, boss, body)
         return str(posting["id"]), etag
 
@@ -145,7 +149,9 @@ class World:
     async def gig(self, starts_in: timedelta = timedelta(days=2), headcount: int = 2) -> tuple[str, str]:
         """A published instant gig with one four-hour shift: (posting id, shift id)."""
         start = self.now + starts_in
-        shifts = [{"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=4)), "headcount": headcount}]
+        shifts = [
+            {"starts_at": iso(start), "ends_at": iso(start + timedelta(hours=4)), "headcount": headcount}
+        ]
         body = gig_body(self.ids["employer_id"], self.now, shifts=shifts, headcount=headcount)
         posting, etag = await create_posting(self.postings, self.h(EMPLOYER), body)
         await self.ok(await publish(self.postings, self.h(EMPLOYER), posting["id"], etag))
@@ -159,10 +165,14 @@ class World:
         )
         return str((await self.ok(made))["id"]), job
 
-    async def booking(self, seeker: str = SEEKER_A, starts_in: timedelta = timedelta(days=2)) -> tuple[str, str]:
+    async def booking(
+        self, seeker: str = SEEKER_A, starts_in: timedelta = timedelta(days=2)
+    ) -> tuple[str, str]:
         """(engagement id, shift id) of a fresh gig the seeker booked (one seeker's shifts never overlap)."""
         _, shift = await self.gig(starts_in)
-        made = await self.postings.post(f"/v1/shifts/{shift}/bookings", json={}, headers=self.h(SEEKER, seeker))
+        made = await self.postings.post(
+            f"/v1/shifts/{shift}/bookings", json={}, headers=self.h(SEEKER, seeker)
+        )
         return str((await self.ok(made))["engagement"]["id"]), shift
 
     async def step(
@@ -215,7 +225,9 @@ class World:
         rows = (await self.postings.get("/v1/disputes", headers=self.h(ADMIN))).json()["items"]
         return str(next(d["id"] for d in rows if d["engagement_id"] == engagement))
 
-    async def seeker(self, seeker_id: str | None = None, *, by: str = STAFF, home: dict[str, Any] = LIXIA) -> str:
+    async def seeker(
+        self, seeker_id: str | None = None, *, by: str = STAFF, home: dict[str, Any] = LIXIA
+    ) -> str:
         """A seeker registered (by staff of S1 unless `by` is seeker) with the sensitive-data consent."""
         seeker_id = seeker_id or f"s-{uuid.uuid4().hex[:10]}"
         body = seeker_body(seeker_id, home)
@@ -230,7 +242,11 @@ class World:
         return seeker_id
 
     async def sensitive(self, seeker_id: str) -> None:
-        body = {"disability": True, "disability_level": 4, "id_number": id_number(seq=f"{hash(seeker_id) % 900 + 100}")}
+        body = {
+            "disability": True,
+            "disability_level": 4,
+            "id_number": id_number(seq=f"{hash(seeker_id) % 900 + 100}"),
+        }
         made = await self.matching.put(f"/v1/seekers/{seeker_id}/sensitive", json=body, headers=self.h(STAFF))
         await self.ok(made)
 
@@ -243,7 +259,9 @@ class World:
             "caseworker_name": "李老师",
             "goal": "三个月内在家附近找到坐着做的工作",
         }
-        return str((await self.ok(await self.matching.post("/v1/cases", json=body, headers=self.h(STAFF))))["id"])
+        return str(
+            (await self.ok(await self.matching.post("/v1/cases", json=body, headers=self.h(STAFF))))["id"]
+        )
 
     async def household(self) -> str:
         made = await self.matching.post("/v1/households", json={"county_adcode": C1}, headers=self.h(STAFF))
@@ -262,7 +280,9 @@ class World:
 
     async def override(self, seeker_id: str, posting_id: str) -> str:
         body = {"action": "pin", "posting_id": posting_id, "reason": "本人希望就近工作"}
-        made = await self.matching.post(f"/v1/seekers/{seeker_id}/overrides", json=body, headers=self.h(STAFF))
+        made = await self.matching.post(
+            f"/v1/seekers/{seeker_id}/overrides", json=body, headers=self.h(STAFF)
+        )
         return str((await self.ok(made))["id"])
 
     async def referral(self, seeker_id: str, posting_id: str) -> str:
@@ -285,7 +305,9 @@ class World:
         url = f"/v1/postings/{job}/applications"
         applied = await self.postings.post(url, json={"seeker_id": seeker_id}, headers=self.h(STAFF))
         application = (await self.ok(applied))["id"]
-        await self.ok(await self.postings.post(f"/v1/applications/{application}/accept", headers=self.h(EMPLOYER)))
+        await self.ok(
+            await self.postings.post(f"/v1/applications/{application}/accept", headers=self.h(EMPLOYER))
+        )
         for _ in range(500):
             rows = await self.matching.get(f"/v1/seekers/{seeker_id}/placements", headers=self.h(ADMIN))
             if rows.status_code == 200 and rows.json():
@@ -295,9 +317,13 @@ class World:
 
     async def plan(self) -> str:
         await self.ok(
-            await self.matching.post("/v1/dispatch/checkins", json={"seeker_id": SEEKER_A}, headers=self.h(STAFF))
+            await self.matching.post(
+                "/v1/dispatch/checkins", json={"seeker_id": SEEKER_A}, headers=self.h(STAFF)
+            )
         )
-        return str((await self.ok(await self.matching.post("/v1/dispatch/plans", headers=self.h(STAFF))))["id"])
+        return str(
+            (await self.ok(await self.matching.post("/v1/dispatch/plans", headers=self.h(STAFF))))["id"]
+        )
 
     @property
     def now(self) -> datetime:
@@ -330,7 +356,11 @@ class World:
         ids["placement_id"] = await self.placement(SEEKER_A)
         ids["plan_id"] = await self.plan()
         for station_staff in (STAFF_STATION2, STAFF_FAR):  # every station has someone to dispatch
-            walk_in = await self.seeker(by=station_staff, home=LIXIA if station_staff == STAFF_STATION2 else SHINAN)
+            walk_in = await self.seeker(
+                by=station_staff, home=LIXIA if station_staff == STAFF_STATION2 else SHINAN
+            )
             tick = {"seeker_id": walk_in}
-            await self.ok(await self.matching.post("/v1/dispatch/checkins", json=tick, headers=self.h(station_staff)))
+            await self.ok(
+                await self.matching.post("/v1/dispatch/checkins", json=tick, headers=self.h(station_staff))
+            )
         self.clock.set(self.base)
