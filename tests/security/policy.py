@@ -70,7 +70,7 @@ DESK = "staff staff_station2 staff_far admin"  # county-scoped desks: each staff
 CONSOLE = {"refused": 401, "anonymous": 401}  # console pages send anyone not signed in as staff to sign in
 LIFECYCLE = "seeker employer staff staff_station2 admin service"  # parties to an application or engagement
 SEEKER_SIDE = "seeker staff staff_station2 admin service"  # the worker, or someone acting for them
-PRIVILEGED = "employer staff staff_station2 staff_far admin service"  # postings: the owner, or on its behalf
+PRIVILEGED = "employer staff staff_station2 admin service"  # postings: the owner, or acting for it
 
 POLICY.update(
     {
@@ -88,26 +88,34 @@ POLICY.update(
         ),
         "postings GET /v1/employers/{employer_id}": rule(200, SIGNED_IN),
         "postings PATCH /v1/employers/{employer_id}": rule(
-            200, "employer staff staff_station2 staff_far admin", hidden="employer_other"
+            200, "employer staff staff_station2 admin", hidden="employer_other"
         ),
-        "postings POST /v1/employers/{employer_id}/verify": rule(200, "staff staff_station2 staff_far admin"),
+        "postings POST /v1/employers/{employer_id}/verify": rule(200, STAFF_REACH),
         "postings GET /v1/employers/{employer_id}/reliability": rule(200, SIGNED_IN),
         "postings GET /v1/workers/{sub}/reliability": rule(
             200, "seeker staff staff_station2 staff_far admin service", hidden="seeker_other"
         ),
         # --- postings: postings and shifts (drafts: the owner and those acting for employers) ---
-        "postings POST /v1/postings": rule(201, PRIVILEGED, hidden="employer_other"),
+        "postings POST /v1/postings": rule(201, PRIVILEGED, hidden="employer_other"),  # for employer A
         "postings POST /v1/postings:check": rule(200, SIGNED_IN),
         "postings GET /v1/postings": rule(200, SIGNED_IN, sees=PRIVILEGED, item="draft_id"),
         "postings GET /v1/postings/{posting_id}": rule(200, SIGNED_IN),
         "postings GET /v1/postings/{posting_id} [draft]": rule(
-            200, PRIVILEGED, hidden="seeker seeker_other employer_other"
+            200, PRIVILEGED, hidden="seeker seeker_other employer_other staff_far"
         ),
-        "postings PATCH /v1/postings/{posting_id}": rule(200, PRIVILEGED, hidden="employer_other"),
-        "postings POST /v1/postings/{posting_id}/publish": rule(200, PRIVILEGED, hidden="employer_other"),
-        "postings POST /v1/postings/{posting_id}/pause": rule(200, PRIVILEGED, hidden="employer_other"),
-        "postings POST /v1/postings/{posting_id}/close": rule(200, PRIVILEGED, hidden="employer_other"),
-        "postings POST /v1/postings/{posting_id}/shifts": rule(201, PRIVILEGED, hidden="employer_other"),
+        "postings PATCH /v1/postings/{posting_id}": rule(200, PRIVILEGED, hidden="employer_other staff_far"),
+        "postings POST /v1/postings/{posting_id}/publish": rule(
+            200, PRIVILEGED, hidden="employer_other staff_far"
+        ),
+        "postings POST /v1/postings/{posting_id}/pause": rule(
+            200, PRIVILEGED, hidden="employer_other staff_far"
+        ),
+        "postings POST /v1/postings/{posting_id}/close": rule(
+            200, PRIVILEGED, hidden="employer_other staff_far"
+        ),
+        "postings POST /v1/postings/{posting_id}/shifts": rule(
+            201, PRIVILEGED, hidden="employer_other staff_far"
+        ),
         "postings GET /v1/postings/{posting_id}/shifts": rule(200, SIGNED_IN),
         "postings GET /v1/shifts/{shift_id}/checkin-code": rule(
             200, "employer admin", hidden="employer_other"
