@@ -6,12 +6,12 @@ lists that show the owner's records only to those who may see them.
 served, with or without a row; every signed-in principal treated as allowed): a draft for a new row.
 """
 
-import functools
 import json
 import os
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
@@ -25,21 +25,23 @@ from tests.security.world import ANONYMOUS, PRINCIPALS, World
 RECORD = os.environ.get("MATRIX_RECORD")
 
 
-@functools.cache
-def served_routes() -> frozenset[str]:
+def served_routes(postings: FastAPI, matching: FastAPI) -> set[str]:
     """`service METHOD /path` of every operation in both OpenAPI documents and every console page."""
+    return openapi_routes("postings", postings) | openapi_routes("matching", matching) | console_routes()
+
+
+def _all_routes() -> list[str]:
     postings = create_postings(PostingsSettings(database_url="sqlite+aiosqlite://"), background=False)
-    matching = create_matching(MatchingSettings(database_url="sqlite+aiosqlite://"))
-    return frozenset(
-        openapi_routes("postings", postings) | openapi_routes("matching", matching) | console_routes()
+    return sorted(
+        served_routes(postings, create_matching(MatchingSettings(database_url="sqlite+aiosqlite://")))
     )
 
 
-ROUTES = sorted(served_routes()) if RECORD else sorted(POLICY)
+ROUTES = _all_routes() if RECORD else sorted(POLICY)
 
 
-def test_every_route_has_a_row_and_every_row_a_route() -> None:
-    served = served_routes()
+def test_every_route_has_a_row_and_every_row_a_route(world: World) -> None:
+    served = served_routes(world.postings_app, world.matching_app)
     rows = {key.split(" [", 1)[0] for key in POLICY}  # "… [draft]": a second row on another resource
     assert not served - rows, f"routes without a row in tests/security/policy.py: {sorted(served - rows)}"
     assert not rows - served, f"rows for routes that do not exist: {sorted(rows - served)}"
