@@ -4,7 +4,7 @@ postings over HTTP), the resources each route needs, and the principals who call
 `World.build` makes the shared resources once per module through the public API: employer A's job,
 draft and gig, seeker A (registered at station S1 of county C1) with an application, an engagement, a
 case, a household, a referral, a dispatch check-in and plan, a placement. Routes that change state get
-a fresh resource per allowed caller from a setup in `tests/security/targets.py`.
+a fresh resource per allowed caller from its setup (`postings_targets.py`, `matching_targets.py`).
 """
 
 import asyncio
