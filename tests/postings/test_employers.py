@@ -63,11 +63,26 @@ async def test_staff_verify_an_employer(client: httpx.AsyncClient, token: Token)
     response = await client.post(
         f"/v1/employers/{employer['id']}/verify",
         json={"verified": True},
-        headers=token("staff", "s1", station="st-1") | {"If-Match": etag},
+        headers=token("staff", "s1", station="st-1", county="370102") | {"If-Match": etag},
     )
 
     assert response.status_code == 200
     assert response.json()["verified"] is True
+
+
+async def test_staff_of_another_county_may_not_verify_an_employer(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    employer = await create_employer(client, token("employer", "e1"))  # in 370102, 历下区
+
+    response = await client.post(
+        f"/v1/employers/{employer['id']}/verify",
+        json={"verified": True},
+        headers=token("staff", "s9", station="st-9", county="370202") | {"If-Match": f'"{employer["id"]}.1"'},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_your_employer"
 
 
 async def test_employer_may_not_verify_itself(client: httpx.AsyncClient, token: Token) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal
 from services.kit.clock import as_utc
+from services.matching.cases import scope
 from services.matching.outcomes.exceptions import PlacementEnded, PlacementNotFound, WorkEndBeforeStart
 from services.matching.outcomes.folding import signal_of
 from services.matching.outcomes.hooks import OutcomeHooks
@@ -35,8 +36,8 @@ async def end(
     now: datetime,
 ) -> Placement:
     placement = await session.scalar(select(Placement).where(Placement.id == placement_id).with_for_update())
-    if placement is None:
-        raise PlacementNotFound()
+    if placement is None or not scope.may_see(principal, placement.county_adcode, placement.station_id):
+        raise PlacementNotFound()  # staff of another county or station: the same 404 as no placement
     if placement.ended_at is not None:
         raise PlacementEnded()
     ended_at = ended_at.astimezone(UTC)

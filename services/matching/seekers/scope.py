@@ -76,16 +76,18 @@ async def lookup(
         return []
     found = list((await ctx.session.scalars(stmt.order_by(Seeker.id).limit(20))).all())
     now = ctx.clock.now()
-    reachable = await _reachable(ctx, principal, [s.id for s in found], now)
+    reached = await reachable(ctx, principal, [s.id for s in found], now)
     for seeker in found:
         audit.record(ctx, principal, seeker.id, "exact_lookup", [field], "matching")
-        if principal.role == Role.STAFF and seeker.id not in reachable:
+        if principal.role == Role.STAFF and seeker.id not in reached:
             _grant(ctx, principal, seeker.id, field, now)
     await ctx.session.flush()
     return found
 
 
-async def _reachable(ctx: Ctx, principal: Principal, ids: Sequence[str], now: datetime) -> set[str]:
+async def reachable(ctx: Ctx, principal: Principal, ids: Sequence[str], now: datetime) -> set[str]:
+    """Of these seekers, those the principal reaches (every one unless staff): one query, for lists
+    built elsewhere than from `Seeker` rows, such as a posting's candidates."""
     condition = reach(principal, now)
     if not ids or condition is None:
         return set(ids)

@@ -11,6 +11,7 @@ from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.demo import DemoProgress
 from services.matching.impressions import service as impressions
+from services.matching.seekers import scope as seekers_scope
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import CtxDep
 from services.matching.seekers.exceptions import ConsentRequired, SeekerNotFound
@@ -131,6 +132,9 @@ async def posting_candidates(
     now = ctx.clock.now()
     await engine.sync_seekers(ctx.session, now)
     found = engine.candidates(stored.snapshot, top_k, fairness, now)
+    if principal.role == Role.STAFF:  # staff see the candidates they reach (station, county, lookups)
+        reached = await seekers_scope.reachable(ctx, principal, [c.seeker_id for c in found], now)
+        found = [c for c in found if c.seeker_id in reached]
     employer = stored.snapshot.get("employer_id")
     shown = impressions.candidate_rows(
         found,

@@ -30,6 +30,16 @@ def staff_county(principal: Principal, settings: PostingsSettings) -> str | None
     return settings.lifecycle.station_counties.get(principal.station_id)
 
 
+def serves_county(principal: Principal, settings: PostingsSettings, county: str | None) -> bool:
+    """Whether staff act for employers and postings of this county: their own county only (admins and
+    the matching service act for all; an employer not yet placed in a county is open to any staff)."""
+    if principal.role in ALL_SEEING:
+        return True
+    if principal.role != Role.STAFF:
+        return False
+    return county is None or county == staff_county(principal, settings)
+
+
 def owned_employers(principal: Principal) -> Select[Any]:
     return select(Employer.id).where(Employer.owner_sub == principal.sub)
 

@@ -87,7 +87,9 @@ async def update_employer(
     "/{employer_id}/verify",
     response_model=EmployerRead,
     summary="Staff mark an employer verified (If-Match)",
-    responses=problem_responses(EmployerNotFound, Forbidden, PreconditionFailed, PreconditionRequired),
+    responses=problem_responses(
+        EmployerNotFound, Forbidden, NotYourEmployer, PreconditionFailed, PreconditionRequired
+    ),
 )
 async def verify_employer(
     employer_id: uuid.UUID,
@@ -99,5 +101,7 @@ async def verify_employer(
     idempotency_key: IdempotencyHeader = None,
 ) -> EmployerRead:
     employer = await service.get(ctx, employer_id, for_update=True)
+    if not service.may_act_for(principal, employer, ctx.settings):
+        raise NotYourEmployer()  # staff verify the employers of their own county
     check_if_match(if_match, make_etag(employer.id, employer.version))
     return _etag(response, await service.set_verified(ctx, employer, body.verified))

@@ -8,13 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import Principal, Role
 from services.kit.pagination import PageParams
+from services.postings.access import scope as access
+from services.postings.config import PostingsSettings
 from services.postings.deps import Ctx
 from services.postings.employers.exceptions import EmployerNotFound, NotYourEmployer, UsccTaken
 from services.postings.employers.models import Employer
 from services.postings.employers.schemas import EmployerCreate, EmployerRead, EmployerUpdate
 from services.postings.listing import apply_page
-
-STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.SERVICE})
 
 
 def snapshot(employer: Employer) -> dict[str, object]:
@@ -22,8 +22,11 @@ def snapshot(employer: Employer) -> dict[str, object]:
     return EmployerRead.model_validate(employer).model_dump(mode="json") | {"owner_sub": employer.owner_sub}
 
 
-def may_act_for(principal: Principal, employer: Employer) -> bool:
-    return principal.role in STAFF_ROLES or employer.owner_sub == principal.sub
+def may_act_for(principal: Principal, employer: Employer, settings: PostingsSettings) -> bool:
+    """The owner; staff of the employer's county; admins and the matching service."""
+    return employer.owner_sub == principal.sub or access.serves_county(
+        principal, settings, employer.county_adcode
+    )
 
 
 async def _uscc_free(ctx: Ctx, uscc: str | None, exclude: uuid.UUID | None = None) -> None:
@@ -74,7 +77,7 @@ async def get_owned(
 ) -> Employer:
     """The employer if the principal may act for it; another's is 404 to an employer, 403 to others."""
     employer = await get(ctx, employer_id, for_update=for_update)
-    if not may_act_for(principal, employer):
+    if not may_act_for(principal, employer, ctx.settings):
         if principal.role == Role.EMPLOYER:
             raise EmployerNotFound()
         raise NotYourEmployer()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
 from services.kit.pagination import PageParams
+from services.postings.access import scope as access
 from services.postings.deps import Ctx
 from services.postings.employers import service as employers
 from services.postings.listing import apply_page
@@ -27,7 +28,6 @@ from services.postings.postings.models import Posting, PostingFlag
 from services.postings.postings.schemas import PostingCreate, PostingRead, PostingStatus, PostingUpdate
 from services.postings.shifts import service as shifts
 
-PRIVILEGED = frozenset({Role.STAFF, Role.ADMIN, Role.SERVICE})
 PUBLIC_STATUSES = (PostingStatus.OPEN.value, PostingStatus.PAUSED.value, PostingStatus.CLOSED.value)
 
 # action → (statuses it may start from, status it leads to)
@@ -151,10 +151,13 @@ def _fill_empty(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: (_EMPTY[k] if v is None and k in _EMPTY else v) for k, v in changes.items()}
 
 
-def _visible(principal: Principal, posting: Posting, owner_sub: str) -> bool:
-    if principal.role in PRIVILEGED or owner_sub == principal.sub:
-        return True
-    return posting.status != PostingStatus.DRAFT.value
+def _acts_for(ctx: Ctx, principal: Principal, posting: Posting, owner_sub: str) -> bool:
+    """The owner; staff of the posting's county; admins and the matching service."""
+    return owner_sub == principal.sub or access.serves_county(principal, ctx.settings, posting.county_adcode)
+
+
+def _visible(ctx: Ctx, principal: Principal, posting: Posting, owner_sub: str) -> bool:
+    return posting.status != PostingStatus.DRAFT.value or _acts_for(ctx, principal, posting, owner_sub)
 
 
 async def _load(ctx: Ctx, posting_id: uuid.UUID, *, for_update: bool) -> tuple[Posting, str]:
@@ -176,7 +179,7 @@ async def _load(ctx: Ctx, posting_id: uuid.UUID, *, for_update: bool) -> tuple[P
 
 async def get_visible(ctx: Ctx, principal: Principal, posting_id: uuid.UUID) -> Posting:
     posting, owner = await _load(ctx, posting_id, for_update=False)
-    if not _visible(principal, posting, owner):
+    if not _visible(ctx, principal, posting, owner):
         raise PostingNotFound()
     return posting
 
@@ -184,7 +187,7 @@ async def get_visible(ctx: Ctx, principal: Principal, posting_id: uuid.UUID) -> 
 async def get_for_change(ctx: Ctx, principal: Principal, posting_id: uuid.UUID) -> Posting:
     """The posting, row-locked, if the principal may change it; anyone else's is 404."""
     posting, owner = await _load(ctx, posting_id, for_update=True)
-    if principal.role not in PRIVILEGED and owner != principal.sub:
+    if not _acts_for(ctx, principal, posting, owner):
         raise PostingNotFound()
     return posting
 
@@ -195,9 +198,12 @@ async def list_(
     from services.postings.employers.models import Employer
 
     stmt = select(Posting).options(selectinload(Posting.shifts))
-    if principal.role not in PRIVILEGED:
+    if principal.role not in access.ALL_SEEING:
         owned = select(Employer.id).where(Employer.owner_sub == principal.sub)
-        stmt = stmt.where((Posting.status.in_(PUBLIC_STATUSES)) | (Posting.employer_id.in_(owned)))
+        shown = Posting.status.in_(PUBLIC_STATUSES) | Posting.employer_id.in_(owned)
+        if principal.role == Role.STAFF:  # and the drafts of their county
+            shown = shown | (Posting.county_adcode == access.staff_county(principal, ctx.settings))
+        stmt = stmt.where(shown)
     for column, value in (
         (Posting.kind, filters.kind),
         (Posting.status, filters.status),

@@ -98,7 +98,7 @@ async def test_employer_verification_reaches_the_replica(
     await postings.post(
         f"/v1/employers/{employer['id']}/verify",
         json={"verified": True},
-        headers=token("staff", "s1", station="st-1") | {"If-Match": f'"{employer["id"]}.1"'},
+        headers=token("staff", "s1", station="st-1", county="370102") | {"If-Match": f'"{employer["id"]}.1"'},
     )
 
     await catch_up(make_consumer(feed_client))
