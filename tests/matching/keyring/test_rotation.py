@@ -1,4 +1,5 @@
-"""Rotating the data key: every ID number and phone re-encrypted, in batches, resumably, while serving."""
+"""Rotating the data key: every ID number, phone, name and registration draft re-encrypted, in batches,
+resumably, while serving."""
 
 import asyncio
 import json
@@ -16,7 +17,7 @@ from services.matching.config import MatchingSettings
 from services.matching.keyring.rotation import rotate
 from services.matching.seekers.crypto import FieldCipher
 from services.matching.seekers.models import Seeker, SeekerSensitive
-from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, phone, ring
+from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, name, phone, ring
 from tests.matching.seekers.conftest import grant, id_number, put_sensitive, register
 
 Token = Callable[..., dict[str, str]]
@@ -25,15 +26,25 @@ Token = Callable[..., dict[str, str]]
 async def _values(app: FastAPI) -> list[bytes]:
     async with app.state.sessionmaker() as session:
         phones = (await session.execute(select(Seeker.phone_cipher))).scalars().all()
+        names = (await session.execute(select(Seeker.name_cipher))).scalars().all()
         ids = (await session.execute(select(SeekerSensitive.id_number_cipher))).scalars().all()
-    return [v for v in [*phones, *ids] if v is not None]
+    return [v for v in [*phones, *names, *ids] if v is not None]
 
 
-async def _opened_by_the_new_key_alone(app: FastAPI) -> list[str]:
+async def _opened_by_the_new_key_alone(app: FastAPI) -> list[tuple[str, str]]:
     only_new = FieldCipher(NEW)
     async with app.state.sessionmaker() as session:
-        seekers = (await session.execute(select(Seeker.id, Seeker.phone_cipher).order_by(Seeker.id))).all()
-    return [only_new.decrypt(c, field="phone", seeker_id=i) for i, c in seekers if c is not None]
+        columns = select(Seeker.id, Seeker.phone_cipher, Seeker.name_cipher)
+        seekers = (await session.execute(columns.order_by(Seeker.id))).all()
+    return [
+        (only_new.decrypt(p, field="phone", seeker_id=i), only_new.decrypt(n, field="name", seeker_id=i))
+        for i, p, n in seekers
+        if p is not None and n is not None
+    ]
+
+
+def _expected() -> list[tuple[str, str]]:
+    return [(phone(n), name(n)) for n in range(SEEKERS)]
 
 
 async def test_rotation_reencrypts_every_stored_value_under_the_new_key(
@@ -41,9 +52,9 @@ async def test_rotation_reencrypts_every_stored_value_under_the_new_key(
 ) -> None:
     progress = await rotate(matching_app.state.sessionmaker, ring(), batch_size=2)
 
-    assert progress.rewritten == 2 * SEEKERS
+    assert progress.rewritten == 3 * SEEKERS
     assert all(ring().is_current(v) for v in await _values(matching_app))
-    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
+    assert await _opened_by_the_new_key_alone(matching_app) == _expected()
 
 
 async def test_a_second_rotation_finds_nothing_to_do(matching_app: FastAPI, stored: list[str]) -> None:
@@ -101,6 +112,17 @@ async def test_a_rotation_killed_midway_resumes_and_finishes(
     unpaused = env | {"MATCHING_KEYRING__PAUSE_SECONDS": "0"}
     second = subprocess.run(command, env=unpaused, capture_output=True, timeout=120, check=True)
 
-    assert 0 < midway < 2 * SEEKERS
-    assert json.loads(second.stdout)["rewritten"] == 2 * SEEKERS - midway
-    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
+    assert 0 < midway < 3 * SEEKERS
+    assert json.loads(second.stdout)["rewritten"] == 3 * SEEKERS - midway
+    assert await _opened_by_the_new_key_alone(matching_app) == _expected()
+
+
+async def test_names_are_still_found_by_their_lookup_hash_after_rotation(
+    matching_app: FastAPI, matching_client: httpx.AsyncClient, stored: list[str], token: Token
+) -> None:
+    staff = token("staff", "staff-wang", station="station-liangshan-1", county="370832")
+    await rotate(matching_app.state.sessionmaker, ring())
+
+    found = await matching_client.post("/v1/seekers/lookup", json={"name": name(2)}, headers=staff)
+
+    assert [s["id"] for s in found.json()] == ["seeker-2"]
