@@ -274,6 +274,16 @@ async def reveal_phone(ctx: Ctx, principal: Principal, seeker: Seeker, purpose: 
     return ctx.cipher.decrypt(seeker.phone_cipher, field=PHONE_FIELD, seeker_id=seeker.id)
 
 
+async def masked_names(session: AsyncSession, seeker_ids: Sequence[str]) -> dict[str, str]:
+    """Seeker id → masked name (王*明), for the seekers among these who have a name on file."""
+    if not seeker_ids:
+        return {}
+    stmt = select(Seeker.id, Seeker.name_masked).where(
+        Seeker.id.in_(sorted(set(seeker_ids))), Seeker.name_masked.is_not(None)
+    )
+    return {sid: str(name) for sid, name in (await session.execute(stmt)).all()}
+
+
 async def reveal_name(ctx: Ctx, principal: Principal, seeker: Seeker) -> str | None:
     """The full name, for the seeker's own page: to the seeker, or to staff who reach them (the caller
     got `seeker` through `get_for`); a read by anyone else is written to the audit log."""
