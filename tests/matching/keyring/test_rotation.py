@@ -8,12 +8,15 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from services.matching.config import MatchingSettings
+from services.matching.console import drafts
+from services.matching.console.models import RegistrationDraft
 from services.matching.keyring.rotation import rotate
 from services.matching.seekers.crypto import FieldCipher
 from services.matching.seekers.models import Seeker, SeekerSensitive
@@ -126,3 +129,20 @@ async def test_names_are_still_found_by_their_lookup_hash_after_rotation(
     found = await matching_client.post("/v1/seekers/lookup", json={"name": name(2)}, headers=staff)
 
     assert [s["id"] for s in found.json()] == ["seeker-2"]
+
+
+async def test_a_registration_draft_is_reencrypted_and_still_opens(matching_app: FastAPI) -> None:
+    typed = {"name": ["王小明"], "phone": ["13912340000"]}
+    async with matching_app.state.sessionmaker() as session:
+        draft = drafts.new(session, "staff-wang", datetime.now(UTC), 12)
+        drafts.keep(FieldCipher(OLD), draft, typed, 2)
+        await session.commit()
+
+    progress = await rotate(matching_app.state.sessionmaker, ring())
+
+    async with matching_app.state.sessionmaker() as session:
+        stored = (await session.scalars(select(RegistrationDraft))).one()
+    assert progress.rewritten == 1
+    assert stored.data_cipher is not None
+    assert ring().is_current(stored.data_cipher)
+    assert drafts.fields(FieldCipher(NEW), stored) == typed
