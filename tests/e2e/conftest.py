@@ -187,6 +187,9 @@ async def page(context: BrowserContext) -> Page:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    return SCREENSHOTS
+    """var/e2e-screenshots (emptied first); a PostgreSQL run writes into its own postgres/ inside it,
+    so it does not remove the SQLite run's pictures of every page."""
+    where = SCREENSHOTS / "postgres" if databases.backend() == "postgres" else SCREENSHOTS
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    return where
