@@ -44,9 +44,19 @@ test-postgres: $(STAMP)
 test-sqlite: $(STAMP)
 	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q
 
-# The station console in real Chromium (Playwright; both services under uvicorn on SQLite files).
+# The station console in real Chromium (Playwright; both services under uvicorn): every e2e test on
+# SQLite files, then the counter walkthrough and the morning dispatch on PostgreSQL databases the run
+# creates and drops (skipped, and said so, when PostgreSQL does not answer outside CI).
+E2E_POSTGRES := tests/e2e/test_console.py tests/e2e/test_dispatch.py
 test-e2e: $(STAMP)
 	LINGONG_E2E=1 TEST_BACKEND=sqlite $(BIN)/pytest tests/e2e -p no:xdist -q
+	@if $(BIN)/python scripts/check_postgres.py; then \
+		LINGONG_E2E=1 TEST_BACKEND=postgres $(BIN)/pytest $(E2E_POSTGRES) -p no:xdist -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and PostgreSQL does not answer at $$TEST_DATABASE_URL: failing, not skipping."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $$TEST_DATABASE_URL: the e2e run on PostgreSQL is skipped."; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out bench-report.json

@@ -112,3 +112,40 @@ def sqlite_copy(template: Path, directory: Path, service: str) -> str:
     target = directory / f"{service}.db"
     shutil.copyfile(template, target)
     return f"sqlite+aiosqlite:///{target}"
+
+
+def _pg_name(label: str, service: str) -> str:
+    return f"lingong_{label}_{service}_{worker()}"
+
+
+def create_pg_databases(url: str, label: str) -> dict[str, str]:
+    """A fresh, migrated database per service (`lingong_<label>_<service>_<worker>`, a leftover of that
+    name dropped first), for processes started outside pytest (the e2e services); their URLs."""
+
+    async def recreate(name: str) -> None:
+        conn = await _admin(url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    out = {}
+    for service in SERVICES:
+        name = _pg_name(label, service)
+        asyncio.run(recreate(name))
+        out[service] = make_url(url).set(database=name).render_as_string(hide_password=False)
+        upgrade(service, out[service])
+    return out
+
+
+def drop_pg_databases(url: str, label: str) -> None:
+    async def drop() -> None:
+        conn = await _admin(url)
+        try:
+            for service in SERVICES:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{_pg_name(label, service)}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())

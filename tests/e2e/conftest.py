@@ -1,8 +1,11 @@
 """End to end in real Chromium: both services started with uvicorn on free ports, on this run's own
 migrated databases, driven by Playwright for Python through Debian's chromium.
 
-Run by `make test-e2e` (which `make test` calls once); a normal pytest run leaves tests/e2e out
-(tests/conftest.py), so the suite is not repeated on each backend."""
+TEST_BACKEND picks the databases: `sqlite` (a migrated SQLite file per service, the embedded default)
+or `postgres` (a database per service created, migrated and dropped by this run on TEST_DATABASE_URL's
+server). Run by `make test-e2e` (which `make test` calls once): every test on SQLite, then the counter
+walkthrough and the dispatch on PostgreSQL; a normal pytest run leaves tests/e2e out (tests/conftest.py),
+so the suite is not repeated on each backend."""
 
 import os
 import shutil
@@ -52,8 +55,13 @@ class Services:
     matching: str
 
 
+E2E_LABEL = "e2e"
+
+
 def _database_urls(tmp: Path) -> dict[str, str]:
-    """A fresh migrated SQLite file per service (the services' own embedded default)."""
+    """A fresh migrated database per service: PostgreSQL ones, or SQLite files (the embedded default)."""
+    if databases.backend() == "postgres":
+        return databases.create_pg_databases(databases.pg_url(), E2E_LABEL)
     (tmp / "templates").mkdir()
     templates = databases.prepare_sqlite_templates(tmp / "templates")
     return {s: databases.sqlite_copy(templates[s], tmp, s) for s in databases.SERVICES}
@@ -110,6 +118,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if databases.backend() == "postgres":
+            databases.drop_pg_databases(databases.pg_url(), E2E_LABEL)
 
 
 def bearer(role: str, sub: str, **claims: Any) -> dict[str, str]:
@@ -177,6 +187,9 @@ async def page(context: BrowserContext) -> Page:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    return SCREENSHOTS
+    """var/e2e-screenshots (emptied first); a PostgreSQL run writes into its own postgres/ inside it,
+    so it does not remove the SQLite run's pictures of every page."""
+    where = SCREENSHOTS / "postgres" if databases.backend() == "postgres" else SCREENSHOTS
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    return where

@@ -1,6 +1,8 @@
 """Every console page, in both sizes: 0 axe-core violations (WCAG 2.0-2.2 A and AA), body text and
 primary buttons at least the sizes 大字模式 promises, and a screenshot for a person to look at."""
 
+import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ def seeker_id(services: Services, board: Board) -> str:
     """A seeker of the demo station, with the sensitive consent (so every page has something to show)."""
     body = {
         "seeker_id": "e2e-seeker",
+        "name": "李秀英",
         "desired_text": "电焊工",
         "home": {"county_adcode": "370102"},
         "birth_year": 1975,
@@ -59,6 +62,7 @@ def pages(seeker: str, board: Board, case: str) -> dict[str, str]:
         "home": "/console/",
         "seekers": "/console/seekers",
         "search": "/console/seekers?q=13800000000",
+        "search-name": "/console/seekers?q=李秀英",
         "register": "/console/seekers/new",
         "seeker": f"/console/seekers/{seeker}",
         "sensitive": f"/console/seekers/{seeker}/sensitive",
@@ -71,6 +75,23 @@ def pages(seeker: str, board: Board, case: str) -> dict[str, str]:
         "cases": "/console/cases",
         "case": f"/console/cases/{case}",
     }
+
+
+async def _registration_screens(page: Page) -> AsyncIterator[str]:
+    """Walk the registration's later screens (each reached by a redirect) and its 422 error screen,
+    yielding each one's name while the page shows it."""
+    await page.goto("/console/seekers/new")
+    await page.get_by_role("button", name="下一步").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    yield "register-errors"
+    await page.get_by_label("想做什么工作").fill("保洁")
+    await page.get_by_label("住在哪个区县").select_option("370102")
+    await page.get_by_label("出生年份").fill("1970")
+    await page.get_by_label("出生月份").fill("3")
+    for step in (2, 3):
+        await page.get_by_role("button", name="下一步").click()
+        await page.wait_for_url(re.compile(rf"step={step}$"))
+        yield f"register-{step}"
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
@@ -90,6 +111,12 @@ async def test_every_page_has_no_axe_violations_and_keeps_its_sizes(
         await expect(page.get_by_role("button", name="大字模式")).to_have_attribute(
             "aria-pressed", str(large).lower()
         )
+        found[name] = await axe_violations(page)
+        body, button = await sizes(page)
+        if body < (18 if large else 16) or button < (60 if large else 44):
+            too_small[name] = (body, button)
+        await shot(page, screenshots, f"{name}-{mode}")
+    async for name in _registration_screens(page):
         found[name] = await axe_violations(page)
         body, button = await sizes(page)
         if body < (18 if large else 16) or button < (60 if large else 44):

@@ -1,5 +1,6 @@
-"""A member of staff at the counter, in real Chromium: sign in, register a walk-in with consent, see
-matches with reasons, refer to a job, book a gig shift, print a slip whose QR code opens the posting."""
+"""A member of staff at the counter, in real Chromium: sign in, register a walk-in with consent (each
+screen a POST answered by a redirect), find them again by name (shown masked), see matches with reasons,
+refer to a job, book a gig shift, print a slip whose QR code opens the posting."""
 
 import re
 from pathlib import Path
@@ -10,18 +11,23 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from tests.e2e.conftest import PUBLIC_BASE, Board, Services, bearer
 from tests.e2e.helpers import decode_qr, shot, sign_in
 
+WALK_IN = "张卫东"
 
-async def register(page: Page, desired: str = "电焊工") -> str:
+
+async def register(page: Page, desired: str = "电焊工", name: str = WALK_IN) -> str:
     """Three screens; returns the new seeker's id."""
     await page.get_by_role("link", name="登记新求职者").first.click()
+    await page.get_by_label("姓名").fill(name)
     await page.get_by_label("想做什么工作").fill(desired)
     await page.get_by_label("住在哪个区县").select_option("370102")
     await page.get_by_label("出生年份").fill("1972")
     await page.get_by_label("出生月份").fill("5")
     await page.get_by_label("路上最多花多少分钟").fill("60")
     await page.get_by_role("button", name="下一步").click()
+    await page.wait_for_url(re.compile(r"/console/seekers/new\?draft=[\w-]+&step=2$"))
     await page.get_by_label("焊工证").check()
     await page.get_by_role("button", name="下一步").click()
+    await page.wait_for_url(re.compile(r"/console/seekers/new\?draft=[\w-]+&step=3$"))
     await page.get_by_label("用于岗位匹配").check()
     await page.get_by_label("使用困难群体").check()
     await page.get_by_role("button", name="完成登记").click()
@@ -46,7 +52,18 @@ async def test_a_walk_in_is_registered_matched_referred_booked_and_given_a_slip(
     page: Page, board: Board, services: Services, screenshots: Path
 ) -> None:
     await sign_in(page)
-    await register(page)
+    seeker = await register(page)
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(WALK_IN)
+
+    await page.goto("/console/seekers")
+    await page.get_by_label("姓名").fill(WALK_IN)
+    await page.get_by_role("button", name="查找").click()
+    found = page.get_by_role("row").filter(has=page.get_by_role("link", name=seeker))
+    await expect(found.get_by_role("cell", name="张*东")).to_be_visible()
+    await expect(page.get_by_text(WALK_IN)).to_have_count(0)
+    await shot(page, screenshots, "journey-search-by-name")
+    await found.get_by_role("link", name=seeker).click()
+
     await until_matched(page, "电焊工")
     await expect(card(page, "电焊工").get_by_text("为什么推荐")).to_be_visible()
     await shot(page, screenshots, "journey-matches")

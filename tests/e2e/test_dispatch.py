@@ -148,7 +148,8 @@ async def test_a_dispatch_morning_is_assigned_swapped_confirmed_and_booked_in_th
         )
         assert stolen.status_code == 201, stolen.text
         await page.get_by_role("button", name="确认并预订").dblclick()
-        await expect(page.get_by_text("已确认")).to_be_visible()
+        # 23 bookings through the postings service, one by one: seconds on a busy machine
+        await expect(page.get_by_text("已确认")).to_be_visible(timeout=30_000)
         await expect(page.get_by_text("名额已被别人占了，未预订")).to_have_count(1)
         await expect(page.get_by_text("已预订", exact=True)).to_have_count(sum(HEADCOUNTS) - 1)
         problems |= await check_both_modes(page, screenshots, "dispatch-confirmed")

@@ -37,6 +37,8 @@ async def test_a_walk_in_can_be_registered_with_the_keyboard_only(page: Page, bo
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"/console/seekers/new$"))
 
+    await tab_to(page, "姓名")
+    await page.keyboard.type("刘芳")
     await tab_to(page, "想做什么工作")
     await page.keyboard.type("保洁员")
     await tab_to(page, "住在哪个区县")
@@ -60,3 +62,4 @@ async def test_a_walk_in_can_be_registered_with_the_keyboard_only(page: Page, bo
 
     await page.wait_for_url(re.compile(r"/console/seekers/[0-9a-f]+\?changed=1"))
     await expect(page.get_by_role("status")).to_contain_text("已保存")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("刘芳")

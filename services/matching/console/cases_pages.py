@@ -16,6 +16,7 @@ from services.matching.cases.calendar import CHINA
 from services.matching.cases.deps import audited_read
 from services.matching.cases.schemas import CLOSE_REASONS, CaseClose
 from services.matching.console.web import Page, PageRoute, form_of, redirect, render, staff_page
+from services.matching.seekers import service as seekers
 
 router = APIRouter(prefix="/console/cases", route_class=PageRoute, include_in_schema=False)
 StaffPage = Annotated[Page, Depends(staff_page)]
@@ -99,7 +100,17 @@ async def list_cases(
     filters = views.Filters(status=status, overdue=True if overdue else None)
     async with audited_read(page.request) as ctx:
         items, _ = await views.page(ctx, page.staff, filters, PageParams(limit=PAGE_SIZE, after=None))
-    return render(page, "cases/list.html", 200, cases=items, overdue=overdue, status=status, **_helpers(page))
+        names = await seekers.masked_names(ctx.session, [c.seeker_id for c in items])
+    return render(
+        page,
+        "cases/list.html",
+        200,
+        cases=items,
+        names=names,
+        overdue=overdue,
+        status=status,
+        **_helpers(page),
+    )
 
 
 async def _detail(

@@ -14,6 +14,7 @@ Form = Mapping[str, Sequence[str]]
 
 STEPS: dict[int, tuple[str, ...]] = {
     1: (
+        "name",
         "desired_text",
         "county_adcode",
         "address",
@@ -41,6 +42,10 @@ STEPS: dict[int, tuple[str, ...]] = {
 }
 REQUIRED = ("desired_text", "county_adcode", "birth_year", "birth_month")
 MESSAGES: dict[str, tuple[str, str]] = {
+    "name": (
+        "姓名只能有文字、空格和“·”，不超过 50 个字，或留空",
+        "A name has only letters, spaces and ·, at most 50, or leave it empty",
+    ),
     "desired_text": ("请填写想做什么工作", "Say what work they want"),
     "county_adcode": ("请选择居住的区县", "Choose the county they live in"),
     "address": ("乡镇/村或街道最多 200 字", "Township or street: at most 200 characters"),
@@ -127,6 +132,7 @@ def body_from_form(form: Form, station_consent_time: str | None = None) -> dict[
         "birth_year": _number(one(form, "birth_year")),
         "birth_month": _number(one(form, "birth_month")),
         "phone": one(form, "phone") or None,
+        "name": one(form, "name") or None,
         "kinds": list(form.get("kinds") or []) or None,
         "availability": _availability(form),
         "certificates": [c for c in [*(form.get("certificates") or []), one(form, "other_certificate")] if c]
@@ -194,3 +200,14 @@ def first_step_with(errors: Mapping[str, str]) -> int:
         if any(f in errors for f in fields):
             return step
     return 3
+
+
+FIELDS = frozenset(f for step in STEPS.values() for f in step)
+
+
+def merged(kept: Form, posted: Form, step: int) -> dict[str, list[str]]:
+    """The fields kept so far with this screen's replaced by what was posted (a box left unticked is
+    posted as nothing, so every field of the screen is replaced); anything not a field is dropped."""
+    out = {k: list(v) for k, v in kept.items() if k in FIELDS and k not in STEPS[step]}
+    out |= {k: list(posted[k]) for k in STEPS[step] if posted.get(k)}
+    return out

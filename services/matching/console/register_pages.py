@@ -2,15 +2,25 @@
 sensitive facts (only under their own consent; every write audited by the seekers service)."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import ValidationError
 
 from services.kit.problems import ProblemError
 from services.kit.uow import unit_of_work
-from services.matching.console import geomap
+from services.matching.console import drafts, geomap
 from services.matching.console import register_form as rf
-from services.matching.console.web import Page, PageRoute, form_of, redirect, render, staff_page
+from services.matching.console.models import RegistrationDraft
+from services.matching.console.web import (
+    Page,
+    PageRoute,
+    console_settings,
+    form_of,
+    redirect,
+    render,
+    staff_page,
+)
 from services.matching.seekers import consents, sensitive
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import Ctx, cipher_of
@@ -42,13 +52,24 @@ def _counties() -> list[tuple[str, str]]:
     return sorted(((c.adcode, f"{c.city} {c.name}") for c in counties().values()), key=lambda x: x[0])
 
 
-def _screen(page: Page, step: int, form: rf.Form, errors: dict[str, str], status: int = 200) -> Response:
+def _screen(
+    page: Page,
+    step: int,
+    form: rf.Form,
+    errors: dict[str, str],
+    status: int = 200,
+    *,
+    draft: str = "",
+    notice: str | None = None,
+) -> Response:
     return render(
         page,
         "seekers/new.html",
         status,
         step=step,
         form=form,
+        draft=draft,
+        notice=notice,
         values={k: list(v) for k, v in form.items()},
         errors=errors,
         counties=_counties(),
@@ -57,47 +78,92 @@ def _screen(page: Page, step: int, form: rf.Form, errors: dict[str, str], status
     )
 
 
+DEFAULTS: rf.Form = {"travel_mode": ["bus"], "max_commute_minutes": ["45"], "kinds": ["job", "gig"]}
+NEW = "/console/seekers/new"
+
+
+def _at(draft_id: str, step: int) -> str:
+    return f"{NEW}?{urlencode({'draft': draft_id, 'step': step})}"
+
+
+def _done(page: Page, seeker_id: str) -> Response:
+    return redirect(page, f"/console/seekers/{seeker_id}?changed=1")
+
+
 @router.get("/new")
-async def new(page: StaffPage) -> Response:
-    return _screen(
-        page, 1, {"travel_mode": ["bus"], "max_commute_minutes": ["45"], "kinds": ["job", "gig"]}, {}
-    )
+async def new(
+    page: StaffPage,
+    draft: Annotated[str, Query(max_length=64)] = "",
+    step: Annotated[int, Query(ge=1, le=3)] = 1,
+) -> Response:
+    """A screen of the registration: the first, empty, or any screen reached so far of a draft."""
+    assert page.staff is not None
+    if not draft:
+        return _screen(page, 1, DEFAULTS, {})
+    request = page.request
+    async with unit_of_work(request.app.state.sessionmaker, writer=False) as session:
+        found = await drafts.load(session, draft, page.staff.sub, request.app.state.clock.now())
+    if found is None:
+        gone = page.t("这次登记已过期或不存在，请重新填写。", "This registration expired or does not exist.")
+        return _screen(page, 1, DEFAULTS, {}, notice=gone)
+    if found.seeker_id is not None:
+        return _done(page, found.seeker_id)
+    return _screen(page, min(step, found.step), drafts.fields(cipher_of(request), found), {}, draft=draft)
 
 
 @router.post("/new")
 async def new_step(request: Request, page: StaffPage) -> Response:
-    """Screens 1 and 2 check their own fields and go on; screen 3 registers (or goes back to the
-    first screen with an error)."""
+    """One screen posted: kept in the draft and answered with a redirect to the next screen (or back,
+    or the seeker once registered); errors re-render the screen with 422, nothing moves on."""
     assert page.staff is not None
-    form = await form_of(request, page)
-    step = int(rf.one(form, "step")) if rf.one(form, "step") in ("1", "2", "3") else 1
-    if rf.one(form, "back") and step > 1:
-        return _screen(page, step - 1, form, {})
-    if "map.x" in form:
-        return _picked(page, form)
-    errors = rf.check(form, step, page.lang)
-    if errors:
-        return _screen(page, rf.first_step_with(errors), form, errors, 422)
-    if step < 3:
-        return _screen(page, step + 1, form, {})
+    posted = await form_of(request, page)
+    step = int(rf.one(posted, "step")) if rf.one(posted, "step") in ("1", "2", "3") else 1
+    draft_id = rf.one(posted, "draft")
+    now, cipher = request.app.state.clock.now(), cipher_of(request)
+    async with unit_of_work(request.app.state.sessionmaker) as session:
+        if draft_id:
+            draft = await drafts.load(session, draft_id, page.staff.sub, now, for_update=True)
+            if draft is None:
+                return redirect(page, f"{NEW}?{urlencode({'draft': draft_id})}")
+            if draft.seeker_id is not None:  # registered already: a resubmit or a reload
+                return _done(page, draft.seeker_id)
+            form = rf.merged(drafts.fields(cipher, draft), posted, step)
+        else:
+            draft, form = None, rf.merged({}, posted, step)
+        if rf.one(posted, "back") and step > 1 and draft is not None:
+            drafts.keep(cipher, draft, form, step)
+            return redirect(page, _at(draft.id, step - 1))
+        if "map.x" in posted:
+            picked = geomap.click_to_home(rf.one(posted, "map.x"), rf.one(posted, "map.y"))
+            if picked is None:
+                errors = {"lat": rf.message("lat", page.lang)}
+                return _screen(page, 1, form, errors, 422, draft=draft.id if draft else "")
+            form["lat"], form["lng"], form["county_adcode"] = [picked[0]], [picked[1]], [picked[2]]
+            step = 0  # kept, and screen 1 shown again
+        elif errors := rf.check(form, step, page.lang):
+            return _screen(page, rf.first_step_with(errors), form, errors, 422, draft=draft_id)
+        if draft is None:
+            await drafts.sweep(session, now)
+            hours = console_settings(request).session_hours
+            draft = drafts.new(session, page.staff.sub, now, hours)
+        if step < 3:
+            drafts.keep(cipher, draft, form, step + 1)
+            return redirect(page, _at(draft.id, step + 1))
+        return await _register(page, _ctx(request, session), draft, form)
+
+
+async def _register(page: Page, ctx: Ctx, draft: RegistrationDraft, form: rf.Form) -> Response:
+    """The last screen: register through the seekers service, in the draft's transaction (locked, so a
+    double submit registers once), and mark the draft done."""
+    assert page.staff is not None
     try:
         body = SeekerCreate.model_validate(rf.body_from_form(form))
-        async with unit_of_work(request.app.state.sessionmaker) as session:
-            seeker = await seekers.create(_ctx(request, session), page.staff, body)
+        seeker = await seekers.create(ctx, page.staff, body)
     except (ValidationError, ProblemError) as exc:
         errors = rf.errors_of(exc, page.lang)
-        return _screen(page, rf.first_step_with(errors), form, errors, 422)
-    return redirect(page, f"/console/seekers/{seeker.id}?changed=1")
-
-
-def _picked(page: Page, form: rf.Form) -> Response:
-    """A click on the map: its point and county fill screen 1, which is shown again."""
-    picked = geomap.click_to_home(rf.one(form, "map.x"), rf.one(form, "map.y"))
-    if picked is None:
-        return _screen(page, 1, form, {"lat": rf.message("lat", page.lang)}, 422)
-    chosen = {k: list(v) for k, v in form.items() if k not in ("map.x", "map.y")}
-    chosen["lat"], chosen["lng"], chosen["county_adcode"] = [picked[0]], [picked[1]], [picked[2]]
-    return _screen(page, 1, chosen, {})
+        return _screen(page, rf.first_step_with(errors), form, errors, 422, draft=draft.id)
+    drafts.finish(draft, seeker.id)
+    return _done(page, seeker.id)
 
 
 @router.get("/{seeker_id}/consent-slip")

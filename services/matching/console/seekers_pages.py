@@ -42,17 +42,22 @@ async def _find(page: Page, q: str) -> tuple[list[Any], str | None]:
         async with audited_read(request) as ctx:
             found = await scope.lookup(ctx, page.staff, **{query.kind: query.value})
         return found, None
-    async with unit_of_work(request.app.state.sessionmaker, writer=False) as session:
-        if query.kind == "seeker_id":
+    if query.kind == "seeker_id":
+        async with unit_of_work(request.app.state.sessionmaker, writer=False) as session:
             try:
                 return [await seekers.get_for(_ctx(request, session), page.staff, query.value)], None
             except SeekerNotFound:
-                return [], None
+                pass
+    if query.name is not None:
+        async with audited_read(request) as ctx:
+            return await scope.by_name(ctx, page.staff, query.name), None
+    if query.kind == "seeker_id":
+        return [], None
     if query.value == "id_number":
         return [], page.t("身份证号码校验不通过，请核对", "That ID number does not check out")
     return [], page.t(
-        "档案不保存姓名。请用手机号、身份证号或求职者编号查找。",
-        "Profiles keep no names: search by phone, ID number or seeker id.",
+        "请输入完整的手机号、身份证号、姓名或求职者编号。",
+        "Give a full phone or ID number, a full name, or a seeker id.",
     )
 
 
@@ -81,6 +86,11 @@ async def _detail(
         seeker = await seekers.get_for(ctx, page.staff, seeker_id)
         profile = await seekers.to_read(ctx, seeker, ctx.clock.now())
         live = {str(o.posting_id): str(o.id) for o in await overrides.live(session, seeker_id)}
+    full_name = None
+    if profile.name is not None:  # the full name, on this page only, its read audited
+        async with audited_read(request) as reading:
+            seeker = await seekers.get_for(reading, page.staff, seeker_id)
+            full_name = await seekers.reveal_name(reading, page.staff, seeker)
     referred = await referrals.for_seeker(get_env(request), page.staff, seeker_id)
     matches, not_ready = [], False
     try:
@@ -100,6 +110,7 @@ async def _detail(
         "seekers/detail.html",
         status,
         profile=profile,
+        full_name=full_name,
         matches=matches,
         not_ready=not_ready,
         referred=referred,

@@ -1,4 +1,4 @@
-"""Plans, rolls and boards as the API shows them: masked phones, shift details from the replica."""
+"""Plans, rolls and boards as the API shows them: masked phones and names, shift details from the replica."""
 
 import uuid
 from collections.abc import Sequence
@@ -27,16 +27,19 @@ from services.matching.seekers.query import CHINA
 from services.matching.serving import reads
 
 
-def roll_read(station_id: str, day: Any, rows: Sequence[tuple[DispatchCheckin, str | None]]) -> RollRead:
+def roll_read(
+    station_id: str, day: Any, rows: Sequence[tuple[DispatchCheckin, str | None, str | None]]
+) -> RollRead:
     items = [
         CheckinRead(
             seeker_id=c.seeker_id,
             roll=i + 1,
             phone=phone,
+            name=name,
             method=c.method,
             checked_in_at=c.checked_in_at,
         )
-        for i, (c, phone) in enumerate(rows)
+        for i, (c, phone, name) in enumerate(rows)
     ]
     return RollRead(station_id=station_id, day=day, items=items)
 
@@ -97,9 +100,14 @@ def _result(p: DispatchPair) -> ResultRead | None:
 
 async def plan_read(ctx: Ctx, plan: DispatchPlan, pairs: Sequence[DispatchPair]) -> PlanRead:
     ids = [p.seeker_id for p in pairs]
-    phones = dict(
-        (await ctx.session.execute(select(Seeker.id, Seeker.phone_masked).where(Seeker.id.in_(ids)))).all()
-    )
+    masked = {
+        sid: (phone, name)
+        for sid, phone, name in (
+            await ctx.session.execute(
+                select(Seeker.id, Seeker.phone_masked, Seeker.name_masked).where(Seeker.id.in_(ids))
+            )
+        ).all()
+    }
     shifts = await _shifts(ctx, pairs)
     swaps = (
         await ctx.session.scalars(
@@ -110,7 +118,8 @@ async def plan_read(ctx: Ctx, plan: DispatchPlan, pairs: Sequence[DispatchPair])
         PairRead(
             roll=p.roll,
             seeker_id=p.seeker_id,
-            phone=phones.get(p.seeker_id),
+            phone=masked.get(p.seeker_id, (None, None))[0],
+            name=masked.get(p.seeker_id, (None, None))[1],
             shift=shifts.get(p.shift_id) if p.shift_id else None,
             proposed_shift_id=p.proposed_shift_id,
             swapped=p.shift_id != p.proposed_shift_id,

@@ -37,6 +37,7 @@ class CheckinRead(BaseModel):
     seeker_id: str
     roll: int = Field(description="The worker's number on this morning's roll, in check-in order")
     phone: str | None = Field(description="Masked: 138****1234")
+    name: str | None = Field(default=None, description="Masked: 王*明 (None: no name on file)")
     method: Literal["staff", "self"]
     checked_in_at: UtcDatetime
 
@@ -85,6 +86,7 @@ class PairRead(BaseModel):
     roll: int
     seeker_id: str
     phone: str | None
+    name: str | None = Field(default=None, description="Masked: 王*明")
     shift: ShiftRead | None = Field(description="None: no job today")
     proposed_shift_id: uuid.UUID | None = Field(description="What 分配 proposed, before any swap")
     swapped: bool

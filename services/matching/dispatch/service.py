@@ -94,15 +94,16 @@ async def check_in(ctx: Ctx, principal: Principal, station_id: str, seeker_id: s
         raise AlreadyCheckedIn() from exc
 
 
-async def roll(ctx: Ctx, station_id: str, day: date) -> list[tuple[DispatchCheckin, str | None]]:
-    """Today's check-ins in order, each with the seeker's masked phone (an erased seeker drops out)."""
+async def roll(ctx: Ctx, station_id: str, day: date) -> list[tuple[DispatchCheckin, str | None, str | None]]:
+    """Today's check-ins in order, each with the seeker's masked phone and masked name (王*明); an erased
+    seeker drops out."""
     stmt = (
-        select(DispatchCheckin, Seeker.phone_masked)
+        select(DispatchCheckin, Seeker.phone_masked, Seeker.name_masked)
         .join(Seeker, Seeker.id == DispatchCheckin.seeker_id)
         .where(DispatchCheckin.station_id == station_id, DispatchCheckin.day == day)
         .order_by(DispatchCheckin.checked_in_at, DispatchCheckin.id)
     )
-    return [(row[0], row[1]) for row in (await ctx.session.execute(stmt)).all()]
+    return [(row[0], row[1], row[2]) for row in (await ctx.session.execute(stmt)).all()]
 
 
 async def today_board(ctx: Ctx, principal: Principal, engine: MatchingEngine) -> tuple[board.Morning, int]:
@@ -110,7 +111,7 @@ async def today_board(ctx: Ctx, principal: Principal, engine: MatchingEngine) ->
     station = station_of(principal)
     now = ctx.clock.now()
     day, _, _ = board.china_day(now)
-    ids = [c.seeker_id for c, _ in await roll(ctx, station, day)]
+    ids = [c.seeker_id for c, *_ in await roll(ctx, station, day)]
     return await board.morning(ctx.session, engine, ids, county_of(principal), now), len(ids)
 
 
@@ -154,7 +155,7 @@ async def propose(ctx: Ctx, principal: Principal, engine: MatchingEngine) -> Dis
     now = ctx.clock.now()
     day, _, _ = board.china_day(now)
     taken = await taken_today(ctx, station, day)
-    numbered = {c.seeker_id: n for n, (c, _) in enumerate(await roll(ctx, station, day), start=1)}
+    numbered = {c.seeker_id: n for n, (c, *_) in enumerate(await roll(ctx, station, day), start=1)}
     present = [c for c in numbered if c not in taken]
     if not present:
         raise NobodyCheckedIn()

@@ -1,4 +1,5 @@
-"""Re-encrypt every stored ID number and phone under the current data key: batched, resumable, idempotent.
+"""Re-encrypt every stored ID number, phone, name and registration draft under the current data key:
+batched, resumable, idempotent.
 
 Each batch is its own transaction and picks rows whose value does not yet start with the current key's
 header, so a run that is killed resumes where it stopped, a second run finds nothing to do, and the
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.kit.uow import unit_of_work
+from services.matching.console.models import DRAFT_FIELD, RegistrationDraft
 from services.matching.seekers.crypto import FieldCipher, UndecryptableValue
 from services.matching.seekers.models import Seeker, SeekerSensitive
+from services.matching.seekers.names import NAME_FIELD
 from services.matching.seekers.sensitive import ID_FIELD
 from services.matching.seekers.service import PHONE_FIELD
 
@@ -32,6 +35,8 @@ class Target:
 
 TARGETS = (
     Target(Seeker.id, Seeker.phone_cipher, PHONE_FIELD),
+    Target(Seeker.id, Seeker.name_cipher, NAME_FIELD),
+    Target(RegistrationDraft.id, RegistrationDraft.data_cipher, DRAFT_FIELD),
     Target(SeekerSensitive.seeker_id, SeekerSensitive.id_number_cipher, ID_FIELD),
 )
 

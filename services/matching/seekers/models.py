@@ -56,6 +56,10 @@ class Seeker(Base):
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_masked: Mapped[str | None] = mapped_column(String(11))
     phone_hmac: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash, for exact lookup
+    # The name (optional): sealed like the phone, masked for lists (王*明), keyed hash of its NFKC form.
+    name_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    name_masked: Mapped[str | None] = mapped_column(String(60))
+    name_hmac: Mapped[str | None] = mapped_column(String(64), index=True)
     registered_by_station: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     registered_by_sub: Mapped[str] = mapped_column(String(SUB_LENGTH))
     # The last employer the seeker named at registration (optional): the market watch's layoff signal.

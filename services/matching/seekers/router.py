@@ -88,11 +88,11 @@ async def list_seekers(
     "/lookup",
     response_model=list[SeekerSummary],
     summary="Find a seeker by their exact phone or ID number (staff; audited; opens one from elsewhere to "
-    "the station for a limited time)",
+    "the station for a limited time), or by exact name among the seekers the staff member reaches",
     responses=problems(Forbidden, InvalidInput),
 )
 async def lookup_seekers(body: SeekerLookup, ctx: CtxDep, principal: Staff) -> list[SeekerSummary]:
-    found = await scope.lookup(ctx, principal, phone=body.phone, id_number=body.id_number)
+    found = await scope.lookup(ctx, principal, phone=body.phone, id_number=body.id_number, name=body.name)
     return [SeekerSummary.model_validate(s) for s in found]
 
 

@@ -4,7 +4,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
@@ -17,6 +25,7 @@ from services.kit.schemas import (
     UtcDatetime,
 )
 from services.matching.seekers.idnumber import normalise_id_number
+from services.matching.seekers.names import MAX_NAME_LENGTH, check_name, refuse_invisible
 from services.matching.seekers.phone import normalise_phone
 from services.reference.certificates import lookup_certificate
 from services.reference.geo import counties, haversine_km, in_china, nearest_county
@@ -94,6 +103,14 @@ DesiredText = Annotated[str, StringConstraints(min_length=1, max_length=200), Cl
 Address = Annotated[str, StringConstraints(min_length=1, max_length=200), CleanText, OneLine]
 FormerEmployer = Annotated[str, StringConstraints(min_length=2, max_length=100), CleanText, OneLine]
 OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
+PersonName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
+    AfterValidator(refuse_invisible),
+    CleanText,
+    OneLine,
+    AfterValidator(check_name),
+]
 Phone = Annotated[str, BeforeValidator(_phone), StringConstraints(pattern=r"^1[3-9]\d{9}$")]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
 BirthMonth = Annotated[int, Field(ge=1, le=12)]
@@ -199,6 +216,10 @@ class _ProfileFields(InputModel):
     birth_year: BirthYear | None = None
     birth_month: BirthMonth | None = None
     phone: Phone | None = Field(default=None, description="Mainland mobile; always masked in responses")
+    name: PersonName | None = Field(
+        default=None,
+        description="Optional: the seeker's name, stored encrypted; always masked in responses (王*明)",
+    )
 
     @model_validator(mode="after")
     def _normalise_lists(self) -> Self:
@@ -228,6 +249,7 @@ _CREATE_EXAMPLE: dict[str, Any] = {
     "birth_year": 1975,
     "birth_month": 6,
     "phone": "13812341234",
+    "name": "王小明",
     "consent": {"purposes": ["matching"], "method": "app"},
 }
 
@@ -319,6 +341,7 @@ class SeekerRead(BaseModel):
     birth_month: int
     age: int
     phone: str | None = Field(description="Always masked: 138****1234")
+    name: str | None = Field(default=None, description="Always masked: 王*明")
     registered_by_station: str | None
     former_employer: str | None = Field(description="As given at registration; never shown to employers")
     consents: list[ConsentPurpose] = Field(description="Purposes with an active consent")
@@ -336,6 +359,7 @@ class SeekerSummary(OutputModel):
     desired_text: str | None
     occupation_codes: list[str]
     kinds: list[Kind]
+    name: str | None = Field(default=None, validation_alias="name_masked", description="Masked: 王*明")
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
@@ -345,7 +369,8 @@ def _id_number(value: object) -> object:
 
 
 class SeekerLookup(InputModel):
-    """An exact lookup by staff: a phone or an ID number (never a partial match)."""
+    """An exact lookup by staff: a phone, an ID number or a full name (never a partial match). A name
+    finds only seekers the staff member already reaches, and opens nobody."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13812341234"}]})
 
@@ -353,11 +378,12 @@ class SeekerLookup(InputModel):
     id_number: Annotated[
         str | None, BeforeValidator(_id_number), StringConstraints(pattern=r"^\d{17}[\dX]$")
     ] = None
+    name: PersonName | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Self:
-        if (self.phone is None) == (self.id_number is None):
-            raise ValueError("give a phone or an id_number")
+        if sum(v is not None for v in (self.phone, self.id_number, self.name)) != 1:
+            raise ValueError("give one of phone, id_number or name")
         return self
 
 

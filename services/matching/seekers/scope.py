@@ -4,7 +4,10 @@ Staff list and open the seekers of their station (registered there) and of their
 `county_adcode` claim). A seeker from elsewhere is reached only by an exact lookup — their phone or
 ID number, matched through its keyed lookup hash, never by decrypting and scanning — which is written
 to the audit log and opens that seeker to the station for a limited time (MATCHING_SEEKERS__
-LOOKUP_GRANT_HOURS). Anything else is "not found", the same 404 as a seeker who does not exist.
+LOOKUP_GRANT_HOURS). A name is searched the same way (its keyed hash, exact) but only among the seekers
+the staff member already reaches: names are not unique (tens of thousands of 王伟), so a name match
+says nothing about who the person at the counter is, and it opens nobody. Anything else is "not found",
+the same 404 as a seeker who does not exist.
 Admins reach everyone; a seeker reaches only themself (`service.check_access`).
 """
 
@@ -20,6 +23,7 @@ from services.matching.seekers import audit
 from services.matching.seekers.config import get_seekers_settings
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.models import Seeker, SeekerAccessGrant, SeekerSensitive
+from services.matching.seekers.names import NAME_FIELD, name_key
 
 COUNTY_CLAIM = "county_adcode"
 _ADCODE = re.compile(r"^\d{6}$")
@@ -60,10 +64,18 @@ def phone_hash(ctx: Ctx, phone: str) -> str:
 
 
 async def lookup(
-    ctx: Ctx, principal: Principal, *, phone: str | None = None, id_number: str | None = None
+    ctx: Ctx,
+    principal: Principal,
+    *,
+    phone: str | None = None,
+    id_number: str | None = None,
+    name: str | None = None,
 ) -> list[Seeker]:
     """Seekers whose phone or ID number is exactly this (already normalised and checked): each audited,
-    and one outside the staff member's reach opened to their station for a limited time."""
+    and one outside the staff member's reach opened to their station for a limited time. A name finds
+    only seekers already in reach (`by_name`)."""
+    if name is not None:
+        return await by_name(ctx, principal, name)
     if phone is not None:
         stmt = select(Seeker).where(Seeker.phone_hmac == phone_hash(ctx, phone))
         field = PHONE_FIELD
@@ -81,6 +93,19 @@ async def lookup(
         audit.record(ctx, principal, seeker.id, "exact_lookup", [field], "matching")
         if principal.role == Role.STAFF and seeker.id not in reached:
             _grant(ctx, principal, seeker.id, field, now)
+    await ctx.session.flush()
+    return found
+
+
+async def by_name(ctx: Ctx, principal: Principal, name: str) -> list[Seeker]:
+    """Seekers in the principal's reach whose name is exactly this (after `name_key`), each audited;
+    nobody is opened by a name."""
+    stmt = select(Seeker).where(Seeker.name_hmac == ctx.cipher.lookup_hash(name_key(name), field=NAME_FIELD))
+    if (condition := reach(principal, ctx.clock.now())) is not None:
+        stmt = stmt.where(condition)
+    found = list((await ctx.session.scalars(stmt.order_by(Seeker.created_at.desc()).limit(20))).all())
+    for seeker in found:
+        audit.record(ctx, principal, seeker.id, "name_search", [NAME_FIELD], "matching")
     await ctx.session.flush()
     return found
 

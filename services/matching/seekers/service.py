@@ -28,6 +28,7 @@ from services.matching.seekers.exceptions import (
     UnderMinimumAge,
 )
 from services.matching.seekers.models import Seeker, SeekerConsent, SeekerSensitive
+from services.matching.seekers.names import NAME_FIELD, mask_name, name_key
 from services.matching.seekers.phone import mask_phone
 from services.matching.seekers.query import MINIMUM_AGE, age_at, query_from_profile
 from services.matching.seekers.schemas import (
@@ -158,6 +159,12 @@ def _apply(ctx: Ctx, seeker: Seeker, changes: dict[str, Any], body: SeekerCreate
             )
             seeker.phone_masked = mask_phone(value) if value else None
             seeker.phone_hmac = ctx.cipher.lookup_hash(value, field=PHONE_FIELD) if value else None
+        elif name == NAME_FIELD:
+            seeker.name_cipher = (
+                ctx.cipher.encrypt(value, field=NAME_FIELD, seeker_id=seeker.id) if value else None
+            )
+            seeker.name_masked = mask_name(value) if value else None
+            seeker.name_hmac = ctx.cipher.lookup_hash(name_key(value), field=NAME_FIELD) if value else None
         elif name == "availability":
             seeker.availability = [w.model_dump() for w in value]
         elif isinstance(value, list):
@@ -246,6 +253,7 @@ async def to_read(ctx: Ctx, seeker: Seeker, now: datetime) -> SeekerRead:
         birth_month=seeker.birth_month,
         age=age_at(seeker.birth_year, seeker.birth_month, now),
         phone=seeker.phone_masked,
+        name=seeker.name_masked,
         registered_by_station=seeker.registered_by_station,
         former_employer=seeker.former_employer,
         consents=sorted(active),
@@ -264,6 +272,26 @@ async def reveal_phone(ctx: Ctx, principal: Principal, seeker: Seeker, purpose: 
     if seeker.phone_cipher is None:
         return None
     return ctx.cipher.decrypt(seeker.phone_cipher, field=PHONE_FIELD, seeker_id=seeker.id)
+
+
+async def masked_names(session: AsyncSession, seeker_ids: Sequence[str]) -> dict[str, str]:
+    """Seeker id → masked name (王*明), for the seekers among these who have a name on file."""
+    if not seeker_ids:
+        return {}
+    stmt = select(Seeker.id, Seeker.name_masked).where(
+        Seeker.id.in_(sorted(set(seeker_ids))), Seeker.name_masked.is_not(None)
+    )
+    return {sid: str(name) for sid, name in (await session.execute(stmt)).all()}
+
+
+async def reveal_name(ctx: Ctx, principal: Principal, seeker: Seeker) -> str | None:
+    """The full name, for the seeker's own page: to the seeker, or to staff who reach them (the caller
+    got `seeker` through `get_for`); a read by anyone else is written to the audit log."""
+    if seeker.name_cipher is None:
+        return None
+    if not audit.is_self(principal, seeker.id):
+        audit.record(ctx, principal, seeker.id, "read_name", [NAME_FIELD], ConsentPurpose.MATCHING.value)
+    return ctx.cipher.decrypt(seeker.name_cipher, field=NAME_FIELD, seeker_id=seeker.id)
 
 
 async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
@@ -285,7 +313,7 @@ async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
             )
         )
     )
-    audit.record(ctx, principal, seeker_id, "erase", ["profile", "sensitive", "phone"])
+    audit.record(ctx, principal, seeker_id, "erase", ["profile", "sensitive", "phone", "name"])
     changes.touched(ctx, seeker_id)
     await ctx.session.flush()
 

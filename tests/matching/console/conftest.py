@@ -106,17 +106,32 @@ async def register_walk_in(
         {"purposes": list(purposes), "method": "in_person_signed"},
     ]
     screens[0].update(fields)
-    carried: dict[str, Any] = {}
-    response = None
-    for step, screen in enumerate(screens, start=1):
-        carried |= screen
-        response = await client.post(
-            "/console/seekers/new",
-            data={"csrf": await csrf_of(client, "/console/seekers/new"), "step": str(step), **carried},
-        )
-    assert response is not None
+    response = await submit_screens(client, screens)
     assert response.status_code == 303, response.text
     return response.headers["location"].split("/console/seekers/")[1].split("?")[0]
+
+
+DRAFT = re.compile(r'name="draft" value="([^"]*)"')
+
+
+async def submit_screens(client: httpx.AsyncClient, screens: list[dict[str, Any]]) -> httpx.Response:
+    """Each screen posted from the page the last redirect opened, as a browser does (PRG); the last
+    POST's response."""
+    at = "/console/seekers/new"
+    response = None
+    for step, screen in enumerate(screens, start=1):
+        page = await client.get(at)
+        assert page.status_code == 200, page.text
+        csrf, draft = CSRF.search(page.text), DRAFT.search(page.text)
+        assert csrf is not None
+        assert draft is not None
+        data = {"csrf": csrf.group(1), "step": str(step), "draft": draft.group(1), **screen}
+        response = await client.post("/console/seekers/new", data=data)
+        if step < len(screens):
+            assert response.status_code == 303, response.text
+            at = response.headers["location"]
+    assert response is not None
+    return response
 
 
 @pytest.fixture

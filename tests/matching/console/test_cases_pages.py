@@ -96,3 +96,20 @@ async def test_another_countys_case_is_a_404_page(
 
     assert page.status_code == 404
     assert "s-qingdao" not in page.text
+
+
+async def test_the_list_shows_each_seekers_name_masked(
+    browser: httpx.AsyncClient,
+    matching_client: httpx.AsyncClient,
+    token: Token,
+    county_staff: Staff,  # noqa: F811
+) -> None:
+    staff = county_staff("demo-staff", "st-001", "370102")
+    await register(matching_client, token, "s-wang", name="王小明")
+    await open_case(matching_client, staff, "s-wang")
+    await demo_login(browser)
+
+    listed = await browser.get("/console/cases")
+
+    assert "王*明" in listed.text
+    assert "王小明" not in listed.text

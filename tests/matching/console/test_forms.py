@@ -19,8 +19,16 @@ def test_a_seeker_id_is_tried_as_an_id() -> None:
     assert search.classify("walk-in-1") == search.Query("seeker_id", "walk-in-1")
 
 
-def test_a_name_cannot_be_searched() -> None:
-    assert search.classify("王小明").kind == "invalid"
+def test_a_chinese_name_is_searched_as_a_name() -> None:
+    assert search.classify(" 王小明 ") == search.Query("name", "王小明", "王小明")
+
+
+def test_a_latin_name_shaped_like_an_id_is_tried_as_both() -> None:
+    assert search.classify("Ayixiamu") == search.Query("seeker_id", "Ayixiamu", "Ayixiamu")
+
+
+def test_a_name_with_a_zero_width_character_is_not_searched() -> None:
+    assert search.classify("王\u200b小明").kind == "invalid"
 
 
 def test_the_three_screens_make_the_apis_registration_body() -> None:

@@ -130,6 +130,8 @@ async def test_a_click_on_the_offline_map_fills_in_the_county(browser: httpx.Asy
         {"step": "1", "map.x": str(x), "map.y": str(y)},
     )
 
-    assert response.status_code == 200
-    assert 'value="370102" selected' in response.text
+    shown = await browser.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert 'value="370102" selected' in shown.text
     assert (await browser.get("/console/static/shandong-map.svg")).headers["content-type"] == "image/svg+xml"

@@ -82,3 +82,23 @@ async def test_a_form_without_its_csrf_token_is_refused(browser: httpx.AsyncClie
     await csrf_of(browser, PAGE)
     response = await browser.post(f"{PAGE}/plans", data={})
     assert response.status_code == 403
+
+
+async def test_the_roll_and_the_plan_show_names_masked_never_in_full(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, token: Token, feed: Feed
+) -> None:
+    await gig(feed, "仓库装卸工", today(8, headcount=2))
+    await register(client, token, "w-1", name="王小明")
+    await register(client, token, "w-2", name="欧阳明")
+    for w in ("w-1", "w-2"):
+        await post_form(browser, PAGE, f"{PAGE}/checkins", {"seeker_id": w})
+
+    morning = (await browser.get(PAGE)).text
+    plan_url = (await post_form(browser, PAGE, f"{PAGE}/plans", {})).headers["location"]
+    plan = (await browser.get(plan_url)).text
+
+    for text in (morning, plan):
+        assert "王*明" in text
+        assert "欧阳*" in text
+        assert "王小明" not in text
+        assert "欧阳明" not in text

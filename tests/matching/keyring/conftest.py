@@ -15,8 +15,15 @@ SEEKERS = 5
 Token = Callable[..., dict[str, str]]
 
 
+NAMES = ("王小明", "李娜", "欧阳修文", "张伟", "买买提·艾力")
+
+
 def phone(n: int) -> str:
     return f"1381234{n:04d}"
+
+
+def name(n: int) -> str:
+    return NAMES[n % len(NAMES)]
 
 
 def ring() -> FieldCipher:
@@ -26,12 +33,12 @@ def ring() -> FieldCipher:
 
 @pytest.fixture
 async def stored(matching_app: FastAPI, matching_client: httpx.AsyncClient, token: Token) -> list[str]:
-    """SEEKERS seekers with a phone and an ID number, sealed under the old key."""
+    """SEEKERS seekers with a phone, a name and an ID number, sealed under the old key."""
     matching_app.state.seekers_cipher = FieldCipher(OLD)
     ids = []
     for n in range(SEEKERS):
         me = token("seeker", f"seeker-{n}")
-        seeker = await register(matching_client, me, phone=phone(n))
+        seeker = await register(matching_client, me, phone=phone(n), name=name(n))
         await grant(matching_client, me, seeker["id"], "sensitive_for_priority_help")
         number = id_number(seq=f"{n + 1:03d}")
         response = await put_sensitive(matching_client, me, seeker["id"], id_number=number)

@@ -1,4 +1,5 @@
-"""Rotating the data key: every ID number and phone re-encrypted, in batches, resumably, while serving."""
+"""Rotating the data key: every ID number, phone, name and registration draft re-encrypted, in batches,
+resumably, while serving."""
 
 import asyncio
 import json
@@ -7,16 +8,19 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from services.matching.config import MatchingSettings
+from services.matching.console import drafts
+from services.matching.console.models import RegistrationDraft
 from services.matching.keyring.rotation import rotate
 from services.matching.seekers.crypto import FieldCipher
 from services.matching.seekers.models import Seeker, SeekerSensitive
-from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, phone, ring
+from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, name, phone, ring
 from tests.matching.seekers.conftest import grant, id_number, put_sensitive, register
 
 Token = Callable[..., dict[str, str]]
@@ -25,15 +29,25 @@ Token = Callable[..., dict[str, str]]
 async def _values(app: FastAPI) -> list[bytes]:
     async with app.state.sessionmaker() as session:
         phones = (await session.execute(select(Seeker.phone_cipher))).scalars().all()
+        names = (await session.execute(select(Seeker.name_cipher))).scalars().all()
         ids = (await session.execute(select(SeekerSensitive.id_number_cipher))).scalars().all()
-    return [v for v in [*phones, *ids] if v is not None]
+    return [v for v in [*phones, *names, *ids] if v is not None]
 
 
-async def _opened_by_the_new_key_alone(app: FastAPI) -> list[str]:
+async def _opened_by_the_new_key_alone(app: FastAPI) -> list[tuple[str, str]]:
     only_new = FieldCipher(NEW)
     async with app.state.sessionmaker() as session:
-        seekers = (await session.execute(select(Seeker.id, Seeker.phone_cipher).order_by(Seeker.id))).all()
-    return [only_new.decrypt(c, field="phone", seeker_id=i) for i, c in seekers if c is not None]
+        columns = select(Seeker.id, Seeker.phone_cipher, Seeker.name_cipher)
+        seekers = (await session.execute(columns.order_by(Seeker.id))).all()
+    return [
+        (only_new.decrypt(p, field="phone", seeker_id=i), only_new.decrypt(n, field="name", seeker_id=i))
+        for i, p, n in seekers
+        if p is not None and n is not None
+    ]
+
+
+def _expected() -> list[tuple[str, str]]:
+    return [(phone(n), name(n)) for n in range(SEEKERS)]
 
 
 async def test_rotation_reencrypts_every_stored_value_under_the_new_key(
@@ -41,9 +55,9 @@ async def test_rotation_reencrypts_every_stored_value_under_the_new_key(
 ) -> None:
     progress = await rotate(matching_app.state.sessionmaker, ring(), batch_size=2)
 
-    assert progress.rewritten == 2 * SEEKERS
+    assert progress.rewritten == 3 * SEEKERS
     assert all(ring().is_current(v) for v in await _values(matching_app))
-    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
+    assert await _opened_by_the_new_key_alone(matching_app) == _expected()
 
 
 async def test_a_second_rotation_finds_nothing_to_do(matching_app: FastAPI, stored: list[str]) -> None:
@@ -101,6 +115,34 @@ async def test_a_rotation_killed_midway_resumes_and_finishes(
     unpaused = env | {"MATCHING_KEYRING__PAUSE_SECONDS": "0"}
     second = subprocess.run(command, env=unpaused, capture_output=True, timeout=120, check=True)
 
-    assert 0 < midway < 2 * SEEKERS
-    assert json.loads(second.stdout)["rewritten"] == 2 * SEEKERS - midway
-    assert await _opened_by_the_new_key_alone(matching_app) == [phone(n) for n in range(SEEKERS)]
+    assert 0 < midway < 3 * SEEKERS
+    assert json.loads(second.stdout)["rewritten"] == 3 * SEEKERS - midway
+    assert await _opened_by_the_new_key_alone(matching_app) == _expected()
+
+
+async def test_names_are_still_found_by_their_lookup_hash_after_rotation(
+    matching_app: FastAPI, matching_client: httpx.AsyncClient, stored: list[str], token: Token
+) -> None:
+    staff = token("staff", "staff-wang", station="station-liangshan-1", county="370832")
+    await rotate(matching_app.state.sessionmaker, ring())
+
+    found = await matching_client.post("/v1/seekers/lookup", json={"name": name(2)}, headers=staff)
+
+    assert [s["id"] for s in found.json()] == ["seeker-2"]
+
+
+async def test_a_registration_draft_is_reencrypted_and_still_opens(matching_app: FastAPI) -> None:
+    typed = {"name": ["王小明"], "phone": ["13912340000"]}
+    async with matching_app.state.sessionmaker() as session:
+        draft = drafts.new(session, "staff-wang", datetime.now(UTC), 12)
+        drafts.keep(FieldCipher(OLD), draft, typed, 2)
+        await session.commit()
+
+    progress = await rotate(matching_app.state.sessionmaker, ring())
+
+    async with matching_app.state.sessionmaker() as session:
+        stored = (await session.scalars(select(RegistrationDraft))).one()
+    assert progress.rewritten == 1
+    assert stored.data_cipher is not None
+    assert ring().is_current(stored.data_cipher)
+    assert drafts.fields(FieldCipher(NEW), stored) == typed
