@@ -28,7 +28,7 @@ _KID = f"(?:{_KIDS})"
 # Every alternative starts with a plain character (a trie of the words), so the engine skips ahead.
 _MARRIED_WORDS = product(
     "|已|已经|有",
-    "结婚|结过婚|结婚了|结过婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆"
+    "结婚|结过婚|结婚了|结过婚了|结了婚|结了婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆"
     "|有家有口",
 )
 _MARRIED = rf"{alternation(_MARRIED_WORDS)}(?![证照纪礼假登典宴责观])"

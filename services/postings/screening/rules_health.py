@@ -56,7 +56,7 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
     rule(
         "pathogen_rejected",
         "pathogen_carrier",
-        rf"{_PATHOGEN}(?:阳性)?(?:者|患者|病人|人员|人士|携带者)?(?:{REJECT_AFTER})",
+        rf"{_PATHOGEN}(?:阳性)?(?:者|患者|病人|人员|人士|携带者|的)?(?:{REJECT_AFTER})",
     ),
     # 有传染病史者不予录用 / 曾患肝炎的勿扰 / 患过结核的不要: a history is excluded like the disease
     rule(
@@ -184,7 +184,32 @@ def _work_needs_it(ctx: Context, match: "re.Match[str]") -> bool:
     return bool(needed) and all(work.search(ctx.text) for work in needed)
 
 
+# 有心脏病的不要 / 高血压患者勿扰: a named chronic condition turned away (身体健康，无重大疾病 is no
+# named condition and passes); work that needs it (高空, 驾驶, 搬运重物) is the employer's reason.
+_CONDITION = (
+    r"心脏病|冠心病|高血压|糖尿病|哮喘|腰椎间盘突出|腰间盘突出|腰椎病|颈椎病|恐高症|恐高|晕血|抑郁症|心理疾病"
+)
+_CONDITION_WORK = re.compile(r"高空|登高|高处|驾驶|司机|搬运|重物|体力|装卸|井下|潜水|高温|采血|护士|医院")
+
+
+def _condition_work(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(_CONDITION_WORK.search(ctx.text))
+
+
 IMPAIRMENT_RULES: tuple[Rule, ...] = (
+    rule(
+        "condition_rejected",
+        "impairment",
+        rf"(?:{_CONDITION})(?:病史|史)?(?:者|患者|病人|人员|的人|的)?(?:{REJECT_AFTER})",
+        vetoes=[_condition_work, in_equality_statement],
+    ),
+    # 说话不结巴 / 口齿不能口吃: a stammer excluded with 不 (无口吃 is below)
+    rule(
+        "speech_unimpaired",
+        "impairment",
+        rf"(?:说话|讲话|口齿|语言)?(?:不能|不|别)(?:{_SPEECH})",
+        vetoes=[_work_needs_it, in_equality_statement],
+    ),
     rule(
         "impairment_excluded",
         "impairment",

@@ -65,6 +65,8 @@ _LOOKS_GOOD = (
 _LOOKS_MISC = (
     r"有颜值|颜值担当|不戴眼镜|不能戴眼镜|不可戴眼镜|牙齿(?:整齐|洁白|美观)|bmi(?<![a-z]bmi)(?![a-z])"
     r"|手型(?:好看|修长)|手形(?:好看|修长)"
+    # 戴眼镜的不要 / 戴眼镜者勿扰: glasses turned away, like 不戴眼镜
+    rf"|戴眼镜(?:的|者|人员|的人)?(?:{REJECT_AFTER})"
 )
 # A person's height written without 身高 (男1.75米以上, 170cm以上); 2.5米以上高处 is no person.
 _BARE_HEIGHT = (
