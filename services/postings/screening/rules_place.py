@@ -348,7 +348,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "outsiders_refused",
         _anchor(r"非|不是|并非|不属于"),
         "after",
-        tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作)*{_REFUSAL}"),
+        tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作|朋友|求职者)*,?{_SOFT_REFUSAL}"),
     ),
     # 不在本市的勿扰, 不住在杭州的不要, 本人不在合肥请勿投, 如果不在南昌就先不要联系: a refusal keyed on
     # not being in the place (不能到杭州面试的勿扰 / 需现场办公 are conditions on the work and pass)
@@ -369,6 +369,22 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         ),
         "after",
         tail=re.compile(rf"(?:市区|市内|城区|区|本地)?(?:的|者|人员|人|居民|地区|周边)*{_LIST}{_VERDICT}"),
+    ),
+    # 住浦东的优先 (包住 / 吃住 are board offered)
+    PlaceRule(
+        "lives_preferred",
+        _anchor(r"住(?<![包吃入留居家])"),
+        "after",
+        tail=re.compile(rf"(?:市区|市内|城区|区|本地)?{_WHOM}{_LIST}{_VERDICT}"),
+    ),
+    # 3、江浙沪优先 / 深圳优先: a place alone with a preference as a requirement item (工作城市：深圳优先
+    # and base：北京优先 name the workplace)
+    PlaceRule(
+        "place_preferred_alone",
+        _anchor(rf"(?:片区)?(?:的)?{PREFER}(?=[{SEPARATORS}]|$)"),
+        "before",
+        alone=True,
+        clause_veto=_ON_SITE_OR_WORK,
     ),
     # 家在郑州的优先, 老家是山东的优先, 人在武汉的优先, 现居上海的朋友优先, 来自东北的优先, 本地出生优先
     PlaceRule(

@@ -538,6 +538,26 @@ CONDITIONS_AND_MORE: list[Case] = [
     ("身体健康，无重大疾病", PASS, None),
     ("说话不结巴，做电话客服", PASS, None),
     ("验配眼镜", PASS, None),
+    # a named impairment excluded with 不, a degree, a history; implants; mental illness; a limb disorder
+    ("眼睛不近视", N, "impairment"),
+    ("不色弱，会用电脑", N, "impairment"),
+    ("近视800度以上的不要", N, "impairment"),
+    ("有癫痫病史者不予录用", N, "impairment"),
+    ("体内无钢钉", N, "impairment"),
+    ("无抑郁症等精神疾病", N, "impairment"),
+    ("无肢体障碍", P, "disability"),
+    ("近视不近视都可以", PASS, None),
+    ("无心理障碍，抗压能力强", PASS, None),
+    ("负责抑郁症患者的心理疏导", PASS, None),
+    # the age said with an adverb, a slip, or 最高年龄
+    ("年龄尽量45以内", N, "age"),
+    ("年纪最好控制在38以下", N, "age"),
+    ("年龄原则上不超过42", N, "age"),
+    ("年龄36岁以以下", N, "age"),
+    ("最高年龄不超过48岁", N, "age"),
+    ("最大年龄40周岁", N, "age"),
+    ("最低年龄18岁", PASS, None),
+    ("年龄尽量不限", PASS, None),
 ]
 
 SLOT_FAMILIES: list[tuple[str, list[Case]]] = [
@@ -549,5 +569,5 @@ SLOT_FAMILIES: list[tuple[str, list[Case]]] = [
     ("religion: believers preferred", RELIGION),
     ("health history and defects", HEALTH),
     ("origin: home, surroundings, bare limits, city hukou, homes (round 5)", ORIGIN_HOME),
-    ("named conditions, glasses, married (round 5)", CONDITIONS_AND_MORE),
+    ("named conditions, glasses, married, ages with adverbs (round 5)", CONDITIONS_AND_MORE),
 ]
