@@ -38,10 +38,13 @@ _HAS_KIDS = (
     rf"|{alternation(_KIDS.split('|'))}(?:已经?|都)?"
     r"(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
     r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈|(?:有人|老人)帮?带孩子|孩子有人带"
+    # 孩子不用照顾的 / 无需接送孩子的 / 没有家庭负担的: free of childcare, which only a family status says
+    r"|(?:孩子|小孩)(?:不用|无需|不需要)(?:照顾|带|管|接送)|(?:无需|不用|不需要)(?:照顾|带|接送)(?:孩子|小孩)"
+    r"|(?:无|没有)(?:家庭|孩子|小孩)(?:负担|拖累)"
 )
 _STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)|有稳定的家庭(?![责观])"
 # The look-ahead names every first character: one class test per position before the alternation is tried.
-_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃胎二三一两婚老])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
+_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃胎二三一两婚老无没不])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
 # Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.
 _MARRIED_ALONE = rf"(?:已经?(?:结过?婚|成家)了?(?:立业)?|{_STABLE})"
 _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐姐|大姐|阿姨|员工|求职者)*"

@@ -207,7 +207,7 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
     rule(
         "impairment_negated",
         "impairment",
-        rf"(?:说话|讲话|口齿|语言|眼睛|双眼)?(?:不能|不|别)(?:{_SPEECH}|{_COLOUR}|{_VISION})",
+        rf"(?:不能|不|别)(?:{_SPEECH}|{_COLOUR}|{_VISION})",
         vetoes=[
             _work_needs_it,
             in_equality_statement,
@@ -234,7 +234,7 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
         r"(?:双眼|单眼)?裸眼视力[^,;。]{0,8}?(?:[345]\.[0-9]|[01]\.[0-9])(?:及|或)?(?:以上)?",
         vetoes=[_work_needs_it, in_equality_statement],
     ),
-    rule("implant_excluded", "impairment", rf"(?:体内|身体内|身上)?(?:无|没有|不能有)(?:{_IMPLANT})"),
+    rule("implant_excluded", "impairment", rf"(?:无|没有|不能有)(?:{_IMPLANT})"),
     rule(
         "implant_rejected",
         "impairment",

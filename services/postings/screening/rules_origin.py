@@ -22,10 +22,11 @@ from services.postings.screening.patterns import (
 
 # An ethnic name in a place or a dish (管城回族区, 延边朝鲜族自治州, 朝鲜族冷面) is no requirement.
 _NOT_PLACE = (
-    r"(?![自区县乡镇村州旗盟]|风情|文化|特色|餐|菜|饭|服饰|舞|语|歌|医|药|大学|学院|中学|小学|聚居|地区|同胞"
+    r"(?![自区县乡镇村州旗盟街]|风情|文化|特色|餐|菜|饭|服饰|舞|语|歌|医|药|大学|学院|中学|小学|聚居|地区|同胞"
     r"|干部|政策|工作|事务)"
 )
-_ETHNIC = rf"{family('ethnic_groups')}{_NOT_PLACE}"
+# 回民 / 藏民 / 维族 / 蒙族: the everyday names of a group, next to the official ones.
+_ETHNIC = rf"{alternation([*terms('ethnic_groups'), '回民', '藏民', '维族', '蒙族'])}{_NOT_PLACE}"
 _RELIGION = family("religions")
 
 
@@ -305,9 +306,9 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "local_residence",
         "hukou_region",
-        rf"(?:(?:缴纳|缴交|参保|缴)?(?:社保|社会保险)(?:满|超过|不少于)?{_YEARS}(?:以上)?"
+        rf"(?:(?:社保|社会保险)(?:满|超过|不少于)?{_YEARS}(?:以上)?"
         rf"|(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?{_YEARS}(?:以上)?"
         rf"|(?:超过|不少于|不低于|达到|已满|满)(?:{_YEARS}|\d+个月|半年)))",
-        before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}(?:连续)?",
+        before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}(?:连续)?(?:缴纳|缴交|参保|缴)?",
     ),
 )

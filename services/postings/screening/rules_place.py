@@ -93,8 +93,8 @@ _ON_SITE_OR_WORK = re.compile(
 )
 # 最好是湖北的 / 只招本市的: a limit with the place and nothing after it.
 _BARE_LIMIT = (
-    r"(?<![不无必])(?:最好|要求|必须|需要?|须|应)(?:是|为)|(?<![不无])要求|只要|只招(?:收|聘)?|只收|仅招|仅限于?|只限于?"
-    r"|(?<![不无有期年权上下界时局])限(?:于)?|只考虑|仅考虑|希望(?:是|招|找)|专招"
+    r"(?:最好|要求|必须|需要?|须|应)(?:是|为)|要求|只要|只招(?:收|聘)?|只收|仅招|仅限于?|只限于?"
+    r"|限(?:于)?|只考虑|仅考虑|希望(?:是|招|找)|专招"
 )
 _OPEN_ALTERNATIVE = re.compile(
     r"[或/](?:者)?[^,;。]{0,6}?(?:可|愿|能|接受|长期|驻场|出差|留在|定居|常驻|意向|打算|有意)"
@@ -303,6 +303,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "origin_limited_bare",
         _anchor(_BARE_LIMIT),
         "after",
+        not_lead=re.compile(r"[不无必非]$|[有期年权上下界时局](?=限?$)"),
         tail=re.compile(
             rf"(?:本地|当地|地区|市区|周边)?(?:的|{_ORIGIN})?{_WHOM}"
             rf"(?:(?:或者?|、|和|及)[^,;。]{{0,8}}?)?(?=[{SEPARATORS}]|$)"
@@ -310,7 +311,12 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         clause_veto=_ON_SITE_OR_WORK,
     ),
     # 苏州周边城市优先, 济南及周边的优先: a place and its surroundings preferred
-    PlaceRule("area_preferred", _anchor(rf"(?:及|和)?周边(?:城市|地区|县市|区县)?的?{_VERDICT}"), "before"),
+    PlaceRule(
+        "area_preferred",
+        _anchor(rf"周边(?:城市|地区|县市|区县)?的?{_VERDICT}"),
+        "before",
+        between=re.compile(r"[及和]$"),
+    ),
     # 只要山东人, 限潍坊籍, 不招河南人, 要求济南户口
     PlaceRule(
         "origin_limited",
@@ -381,8 +387,9 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # and base：北京优先 name the workplace)
     PlaceRule(
         "place_preferred_alone",
-        _anchor(rf"(?:片区)?(?:的)?{PREFER}(?=[{SEPARATORS}]|$)"),
+        _anchor(rf"{PREFER}(?=[{SEPARATORS}]|$)"),
         "before",
+        between=re.compile(r"(?:片区)?的?$"),
         alone=True,
         clause_veto=_ON_SITE_OR_WORK,
     ),
@@ -413,7 +420,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     PlaceRule(
         "home_required",
         _anchor(
-            r"(?:现?居住地|居住地址|家庭住址|住址|常住地)[^,;。]{0,8}?"
+            r"(?:现居住地|居住地|居住地址|家庭住址|住址|常住地)[^,;。]{0,8}?"
             r"(?:要求|最好|须|需|必须|限|仅限|应)(?:是|为|在|于)?[:]?"
         ),
         "after",
@@ -438,8 +445,9 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 需居住在郑州, 必须住在本市
     PlaceRule(
         "residence_required_after",
-        _anchor(r"(?<![不无])(?:需要?|须|必须|要求|应|限)(?:长期)?(?:居住|常住|住)(?:在|于)"),
+        _anchor(r"(?:需要?|须|必须|要求|应|限)(?:长期)?(?:居住|常住|住)(?:在|于)"),
         "after",
+        not_lead=re.compile(r"[不无]$"),
     ),
     # 需要已在青岛居住, 必须在本市常住 (需常驻深圳 / 需在深圳工作 are about the work)
     PlaceRule(

@@ -244,6 +244,8 @@ SEX_RULES: tuple[Rule, ...] = (
 _MARITAL_WORDS = "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
 _MARITAL = alternation(_MARITAL_WORDS.split("|"))
 _STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶|已成家|未成家".split("|"))
+# 离异带孩子的不考虑 / 单身带娃的勿扰: a marital status and a child
+_STATUS_KIDS = r"(?:(?:带|有)(?:孩子|小孩|娃))?"
 _KIDS = alternation(
     product("有|无|没|没有", "孩子|小孩|子女|宝宝")
     + "生过孩子|生过小孩|生过宝宝|孩子上学|孩子已上学|孩子大|孩子已大|二胎|二孩|三胎|三孩".split("|")
@@ -273,7 +275,7 @@ MARITAL_RULES: tuple[Rule, ...] = (
     rule(
         "marital_preferred",
         "marital_childbirth",
-        rf"{_STATUS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
+        rf"{_STATUS}{_STATUS_KIDS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
         vetoes=[in_equality_statement],
     ),
     rule(
@@ -296,7 +298,7 @@ MARITAL_RULES: tuple[Rule, ...] = (
     rule(
         "pregnancy_rejected",
         "marital_childbirth",
-        rf"{_PREGNANT}(?:女性|女职工|妇女|者|的|人员|期间|中)?(?:{REJECT_AFTER})",
+        rf"{_PREGNANT}(?:计划|打算|需求)?(?:女性|女职工|妇女|者|的|人员|期间|中)?(?:{REJECT_AFTER})",
     ),
     rule("pregnancy_turned_away", "marital_childbirth", _PREGNANT, before=REJECT_BEFORE),
     rule(

@@ -558,6 +558,27 @@ CONDITIONS_AND_MORE: list[Case] = [
     ("最大年龄40周岁", N, "age"),
     ("最低年龄18岁", PASS, None),
     ("年龄尽量不限", PASS, None),
+    # free of childcare, a marital status with a child, plans to conceive
+    ("孩子不用接送的宝妈优先", P, "marital_childbirth"),
+    ("无需照顾小孩的优先", P, "marital_childbirth"),
+    ("没有家庭负担的优先考虑", P, "marital_childbirth"),
+    ("离异带娃的不考虑", P, "marital_childbirth"),
+    ("有备孕打算的勿扰", P, "marital_childbirth"),
+    ("有带孩子经验优先", PASS, None),
+    ("无需照顾老人", PASS, None),
+    # an everyday name of an ethnic group
+    ("回民勿扰", P, "ethnicity_religion"),
+    ("只招藏民", P, "ethnicity_religion"),
+    ("回民街小吃店招服务员", PASS, None),
+    # looks: an adjective and 的 preferred, 颜值 said as 能打/不能太低, 个子 with a number
+    ("好看的优先", N, "appearance"),
+    ("漂亮点的妹子优先", P, "sex"),
+    ("漂亮点的优先", N, "appearance"),
+    ("颜值能打", N, "appearance"),
+    ("颜值不能太低", N, "appearance"),
+    ("个子172以上", N, "appearance"),
+    ("个头1米68左右", N, "appearance"),
+    ("作品好看的优先", PASS, None),
 ]
 
 SLOT_FAMILIES: list[tuple[str, list[Case]]] = [
