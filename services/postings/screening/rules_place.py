@@ -36,7 +36,7 @@ ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".spli
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
 _ORIGIN = (
     r"(?:人员|人(?![员力事才群流气寿民口大们工际文资性格品生体物像脸心身手数次均造行])|籍(?!贯)|"
-    + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏)"
+    + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏|朋友|小伙伴|求职者|应聘者|的人)"
 )
 _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才|小伙伴|伙伴|同学)*"
 # Who is wanted, after a place and 的 or a verb of living (来自东北的朋友, 想回本地发展的小伙伴).
@@ -293,7 +293,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 湖北的优先, 来自东北的朋友优先, 在厦门的优先 (熟悉北京的优先 / 能去上海的优先 are about the work)
     PlaceRule(
         "origin_of_preferred",
-        _anchor(rf"的(?:人|朋友|求职者|应聘者|小伙伴|同学|人员)?{_LIST}{PREFER}"),
+        _anchor(rf"(?:的(?:人|朋友|求职者|应聘者|小伙伴|同学|人员)?|者){_LIST}{PREFER}"),
         "before",
         clause_veto=_ON_SITE_OR_WORK,
         not_lead=_GOING,
@@ -489,7 +489,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "origin_first",
         _anchor(r"优先(?:考虑|录用|录取|招聘|选择|选用)?"),
         "after",
-        tail=re.compile(rf"(?:的)?(?:{_ORIGIN}|{_PEOPLE})"),
+        tail=re.compile(rf"(?:的)?(?:{_ORIGIN}|{_PEOPLE})|的(?=[{SEPARATORS}]|$)"),
     ),
     # 优先考虑省内 (工作地优先深圳 is where the work is)
     PlaceRule(

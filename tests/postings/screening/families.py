@@ -487,6 +487,14 @@ ORIGIN_HOME: list[Case] = [
     ("在株洲买房的优先", P, "hukou_region"),
     ("在本市连续缴纳社保一年以上", P, "hukou_region"),
     ("本地社保满2年", P, "hukou_region"),
+    # other person words after the place, 者 alone, 优先考虑 + place + 的
+    ("东北朋友优先", P, "hukou_region"),
+    ("滨州求职者为主", P, "hukou_region"),
+    ("河南省的人的就算了", P, "hukou_region"),
+    ("本地者优先", P, "hukou_region"),
+    ("即墨区者优先", P, "hukou_region"),
+    ("优先考虑河南省的", P, "hukou_region"),
+    ("优先考虑同城的", P, "hukou_region"),
     # near misses: the commute, the work, offers, the vehicle, insurance tiers
     ("家在附近的优先", PASS, None),
     ("附近宝妈优先", PASS, None),
