@@ -53,6 +53,8 @@ _WORKER = alternation(
 _MUST = (
     rf"{STRICT_LIMIT}|(?<![不无非])(?:(?:要求|必须|需要?|须|最好|应)(?:是|为)|要求|必须)|{REJECT_BEFORE}"
     r"|倾向于?|偏向于?|偏好|希望(?:是|为|招|找)?"
+    # 首选本地人, 尽量找淄博的, 主要招江苏人员, 只面向本市户籍
+    r"|首选|(?:最好|尽量|尽可能|主要|想|只|仅|专门)(?:招收?|找|招聘|录用|聘用?)|(?:只|仅)面向"
 )
 _REFUSAL = (
     rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
@@ -95,6 +97,7 @@ _ON_SITE_OR_WORK = re.compile(
 _BARE_LIMIT = (
     r"(?:最好|要求|必须|需要?|须|应)(?:是|为)|要求|只要|只招(?:收|聘)?|只收|仅招|仅限于?|只限于?"
     r"|限(?:于)?|只考虑|仅考虑|希望(?:是|招|找)|专招"
+    r"|首选|(?:最好|尽量|尽可能|主要|想|只|仅|专门)(?:招收?|找|招聘|录用|聘用?)|(?:只|仅)面向"
 )
 _OPEN_ALTERNATIVE = re.compile(
     r"[或/](?:者)?[^,;。]{0,6}?(?:可|愿|能|接受|长期|驻场|出差|留在|定居|常驻|意向|打算|有意)"
@@ -136,7 +139,13 @@ def place_before(text: str, end: int) -> int | None:
             pos = end - len(suffix)
             break
     start = None
-    if pos == end and text.startswith("籍", end) and end > 0 and text[end - 1] in province_abbreviations():
+    if (
+        pos == end
+        and text.startswith("籍", end)
+        and end > 0
+        and text[end - 1] in province_abbreviations()
+        and _longest_ending_at(text, end) is None  # 江苏籍 is 江苏, not 苏
+    ):
         start = pos = end - 1
     while (found := _longest_ending_at(text, pos)) is not None:
         start = pos = found
@@ -354,7 +363,9 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "outsiders_refused",
         _anchor(r"非|不是|并非|不属于"),
         "after",
-        tail=re.compile(rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作|朋友|求职者)*,?{_SOFT_REFUSAL}"),
+        tail=re.compile(
+            rf"(?:{_ORIGIN})?(?:的|者|人员|居住|常住|生活|工作|朋友|求职者|的话)*,?{_SOFT_REFUSAL}"
+        ),
     ),
     # 不在本市的勿扰, 不住在杭州的不要, 本人不在合肥请勿投, 如果不在南昌就先不要联系: a refusal keyed on
     # not being in the place (不能到杭州面试的勿扰 / 需现场办公 are conditions on the work and pass)
@@ -487,7 +498,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 优先考虑本地人, 优先录用山东籍
     PlaceRule(
         "origin_first",
-        _anchor(r"优先(?:考虑|录用|录取|招聘|选择|选用)?"),
+        _anchor(r"优先(?:考虑|录用|录取|招聘|招收|招|选择|选用)?"),
         "after",
         tail=re.compile(rf"(?:的)?(?:{_ORIGIN}|{_PEOPLE})|的(?=[{SEPARATORS}]|$)"),
     ),

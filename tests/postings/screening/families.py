@@ -495,6 +495,18 @@ ORIGIN_HOME: list[Case] = [
     ("即墨区者优先", P, "hukou_region"),
     ("优先考虑河南省的", P, "hukou_region"),
     ("优先考虑同城的", P, "hukou_region"),
+    # the wish before the place (首选, 尽量找, 主要招, 只面向), a full province before 籍
+    ("首选本地人", P, "hukou_region"),
+    ("尽量找泰安的", P, "hukou_region"),
+    ("主要招聘黔南人员", P, "hukou_region"),
+    ("只面向本市户籍", P, "hukou_region"),
+    ("想找本地人", P, "hukou_region"),
+    ("首选江西籍", P, "hukou_region"),
+    ("优先招收本乡镇的", P, "hukou_region"),
+    ("非本地的话就算了", P, "hukou_region"),
+    ("户口不在本市的也可以", PASS, None),
+    ("户籍不在本地的可远程办公", PASS, None),
+    ("面向本地居民服务，首选有社区经验者", PASS, None),
     # near misses: the commute, the work, offers, the vehicle, insurance tiers
     ("家在附近的优先", PASS, None),
     ("附近宝妈优先", PASS, None),
