@@ -177,6 +177,14 @@ def _insurance_tier(ctx: Context, match: "re.Match[str]") -> bool:
     return _INSURANCE(ctx, match) or bool(re.match(r"[一二三四1-4]?档", ctx.after(match.end(), 2)))
 
 
+# 服务范围仅限本市 / 配送仅限同城 / 仅限市内出差 / 优惠仅限本地门店: the area of the work or the offer.
+_AREA_WORDS = (
+    r"范围|使用|门店|配送|派送|出差|订单|派单|接单|业务|优惠|活动|办公|服务|上门|区域|发货|包邮|项目|客户"
+)
+_AREA_OF_WORK = earlier_in_clause(_AREA_WORDS)
+_AREA_OF_WORK_AFTER = near_after(rf"[^,;。]{{0,3}}(?:{_AREA_WORDS})", 8)
+
+
 HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "hukou_limited",
@@ -233,6 +241,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         rf"{_LOCALS}(?:(?:及|和|或)?(?:周边|附近)(?:地区|区域|县市)?)?"
         rf"(?:人员?|居民|村民|市民|户籍|户口|户|籍|生源|(?=[{SEPARATORS}]|$))",
         before=rf"(?:{LIMIT})(?:{_REGION})?",
+        vetoes=[_AREA_OF_WORK],
     ),
     rule(
         "locals_preferred",
@@ -259,6 +268,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         "hukou_region",
         r"(?:省内|市内|县内|区内|本地|当地)",
         before=rf"{STRICT_LIMIT}(?:招|招聘)?(?:{_REGION})?",
+        vetoes=[_AREA_OF_WORK, _AREA_OF_WORK_AFTER],
     ),
     # 最好本地, 只考虑本地人, 要求是同城的: 本地 and nothing after it, after a wish or a limit
     rule(
