@@ -150,12 +150,17 @@ _BENEFIT_AFTER = near_after(r".{0,10}(?:办理|落户|解决|指标|补贴)", 14
 _WORK_ELSEWHERE = near_after(
     r"(?:的)?(?:办公|工作|远程|调|派|出差|发货|面试|入职|上班|培训|项目|订单|客户|业务)", 4
 )
+# 社保满5年可落户 / 非本地户籍员工提供宿舍: what the hukou or the years give, not a condition of hiring.
+_GRANTS_AFTER = near_after(
+    r"[^,;。]{0,4}?(?:后可|即可|可申请|可享|可住|提供|享受?|申请|落户|补贴|报销|住宿|宿舍)", 10
+)
 _HUKOU_VETOES = (
     _NOT_NEEDED,
     _OFFERED,
     _ADMINISTRATION,
     _BENEFIT_LIST,
     _BENEFIT_AFTER,
+    _GRANTS_AFTER,
     inside_title,
     in_equality_statement,
 )
@@ -320,5 +325,6 @@ HUKOU_RULES: tuple[Rule, ...] = (
         rf"|(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?{_YEARS}(?:以上)?"
         rf"|(?:超过|不少于|不低于|达到|已满|满)(?:{_YEARS}|\d+个月|半年)))",
         before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}(?:连续)?(?:缴纳|缴交|参保|缴)?",
+        vetoes=[_GRANTS_AFTER],
     ),
 )
