@@ -35,7 +35,7 @@ LOCAL = tuple(
 ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
 _ORIGIN = (
-    r"(?:人员|人(?![员力事才群流气寿民口大们工际文资性格品生体物像脸心身手数次均造行])|籍(?!贯)|"
+    r"(?:人员|人(?![员力事才群流气寿民口大们工际文资性格品生体物像脸心身手数次均造行])|籍贯|籍|"
     + "老乡|户口|户籍|户藉|生源|土著|子弟|居民|市民|村民|人氏|朋友|小伙伴|求职者|应聘者|的人)"
 )
 _WHO = r"(?:员|士|人员|人士|的|者|朋友|求职者|应聘者|候选人|优秀人才|人才|小伙伴|伙伴|同学)*"
@@ -262,7 +262,9 @@ _ABOUT_WORK = (
 _RESIDE = r"(?:居住|常驻|常住|定居)"
 _RESIDENT = r"(?:的)?(?:人才|人员|者|人士|居民)"
 _PERMIT = (
-    r"(?:居住证|暂住证|房产证|不动产证|房产|自有住房|住房|有房|房子|买房|买了房|购房|(?:固定|稳定)(?:住所|居所|住处))"
+    r"(?:居住证|暂住证|房产证|不动产证|房产|自有住房|住房|有房|房子|买房|买了房|购房|(?:固定|稳定)(?:住所|居所|住处)"
+    # 本地有亲属的优先: family ties in the place, like a home there
+    r"|亲属|亲戚|家人|家属)"
     rf"(?=[{SEPARATORS}]|$|[者的或和及]|优先)"
 )
 # 本地有车有房优先 / 天津的房产证: what may stand between the place and the home.
@@ -421,7 +423,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 1. 家住天津，有交通工具 / 现居住地：杭州 / 现居北京: where one lives as a requirement item
     PlaceRule(
         "home_alone",
-        _anchor(r"(?:家住|现居住地|居住地|现居住?|家在|居住在|住在)[:]?(?:为|是|在)?"),
+        _anchor(r"(?:家住|现居住地|居住地|现居住?|家在|居住在|住在|长期居住(?:在|于)?)[:]?(?:为|是|在)?"),
         "after",
         tail=re.compile(rf"(?:市区|市内|城区|区|本地|当地|地区)?(?=[{SEPARATORS}或及和]|$)"),
         alone=True,
@@ -463,9 +465,11 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 需要已在青岛居住, 必须在本市常住 (需常驻深圳 / 需在深圳工作 are about the work)
     PlaceRule(
         "residence_required",
-        _anchor(r"(?<![不无])(?:需要?|须|必须|要求|应)(?:是|已经?|目前|现)?(?:在|于)"),
+        _anchor(r"(?<![不无])(?:需要?|须|必须|要求|应)(?:是|已经?|目前|现|长期)?(?:在|于)"),
         "after",
-        tail=re.compile(r"(?:市区|城区|区|本地|当地)?(?:居住|常住)(?!证)"),
+        tail=re.compile(
+            r"(?:市区|城区|区|本地|当地)?(?:区域内?|域内?|范围内|境内|内)?(?:长期)?(?:居住|常住)(?!证)"
+        ),
     ),
     # 有天津房产证或居住证者优先 / 需持有杭州居住证: a residence permit or a home in the place
     PlaceRule(
