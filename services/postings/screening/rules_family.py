@@ -17,6 +17,7 @@ from services.postings.screening.patterns import (
     REJECT_BEFORE,
     SEPARATORS,
     in_equality_statement,
+    near_after,
     near_before,
     not_at_clause_start,
 )
@@ -53,6 +54,8 @@ _IN_A_LIST = r"(?:[^,;。]{0,8}?|[、或及和/][^,;。]{0,20}?)"
 # 员工子女优先入读 / 有孩子的家庭优先购买: a benefit for the family, not a condition for the worker.
 _BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享|购买|参加|报名|请假|休假|调休|申请|选择|安排|照顾")
 
+_SKILL_AFTER = near_after(r"的?(?:看护|照顾|照看|陪伴|教育|辅导|护理|相处|沟通)|经验|经历", 6)
+
 FAMILY_RULES: tuple[Rule, ...] = (
     rule(
         "family_status_preferred",
@@ -65,7 +68,8 @@ FAMILY_RULES: tuple[Rule, ...] = (
         CATEGORY,
         _STATUS,
         before=rf"(?:{LIMIT}|{REJECT_BEFORE})(?:是|为)?",
-        vetoes=[in_equality_statement],
+        # 适合有孩子的宝妈 says who the hours suit (like 宝妈优先); 要求有孩子看护经验 asks for a skill
+        vetoes=[in_equality_statement, near_before(r"适合(?:是|为)?$", 4), _SKILL_AFTER],
     ),
     # 1、家庭稳定，能长期工作 / 已成家，有责任心: the status alone as a requirement
     rule(

@@ -253,7 +253,7 @@ _KIDS = alternation(
 )
 # 有生育经历、服从调动者、能出差者优先: a status in a list of preferences that ends in 优先.
 _IN_A_LIST = r"(?:[、或及和/][^,;。]{0,30}?)?"
-_WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人)"
+_WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人|宝妈|妈妈|姐姐|大姐|阿姨|大哥|师傅)"
 _PREGNANT = r"(?:孕妇|孕期|怀孕|哺乳期|孕产期|备孕|三期)"
 _ASK = r"婚否|婚姻状况|婚姻情况|婚育状况|婚育情况|生育状况|生育情况|生育计划|婚育计划"
 _NO_PLAN = (
@@ -268,6 +268,9 @@ EXEMPT_MARITAL = re.compile(
 )
 _BENEFIT_AFTER = near_after(r"员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3)
 _MEDICAL_BEFORE = earlier_in_clause(r"负责|开展|协助|指导|做好|提供|为孕妇|护理|照顾|服务")
+
+# 要求有孩子看护经验: a childcare skill, not the worker's own children.
+_CHILDCARE_SKILL = near_after(r"的?(?:看护|照顾|照看|陪伴|教育|辅导|护理|相处|沟通)|经验|经历", 6)
 
 MARITAL_RULES: tuple[Rule, ...] = (
     rule("marital_status", "marital_childbirth", _MARITAL, vetoes=[_BENEFIT_AFTER, in_equality_statement]),
@@ -293,6 +296,14 @@ MARITAL_RULES: tuple[Rule, ...] = (
             near_before(r"(?:不问|不询问|不涉及|不调查|不考虑|不论|不管|无论|不限|无关)$", 4),
             in_equality_statement,
         ],
+    ),
+    # 限没小孩 / 要求无孩子 / 不招有孩子的: children asked for or turned away after a limit
+    rule(
+        "children_limited",
+        "marital_childbirth",
+        _KIDS,
+        before=rf"(?:{STRICT_LIMIT}|(?<![不无])要求|必须|需|最好是|{REJECT_BEFORE})",
+        vetoes=[in_equality_statement, _CHILDCARE_SKILL],
     ),
     rule("childbirth_plans", "marital_childbirth", _NO_PLAN, vetoes=[in_equality_statement]),
     rule(

@@ -609,6 +609,13 @@ CONDITIONS_AND_MORE: list[Case] = [
     ("没有家庭负担的优先考虑", P, "marital_childbirth"),
     ("离异带娃的不考虑", P, "marital_childbirth"),
     ("有备孕打算的勿扰", P, "marital_childbirth"),
+    ("离异的宝妈不考虑", P, "marital_childbirth"),
+    ("单身的姐姐优先", P, "marital_childbirth"),
+    ("没小孩的宝妈为主", P, "marital_childbirth"),
+    ("限没小孩", P, "marital_childbirth"),
+    ("要求无孩子", P, "marital_childbirth"),
+    ("适合有孩子的宝妈兼职", PASS, None),
+    ("要求有孩子看护经验", PASS, None),
     ("有带孩子经验优先", PASS, None),
     ("无需照顾老人", PASS, None),
     # an everyday name of an ethnic group
