@@ -133,14 +133,15 @@ _SERVED_LEAD = near_before(
 )
 _DUTY_SEX = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩子?|女孩子?|男的|女的|男|女)"
 _DUTY = r"(?:负责|做|干|从事|操作|上|看|搞)"
-_COUNT = r"(?:\d+名|\d+位|\d+个|若干名?)?"
+# 招2名女工 / 找个女生 / 需要一名女同事 / 招一个女孩: a count between the limit and the sex
+_COUNT = r"(?:[0-9一二两三四五六七八九十几]*(?:名|位|个)|若干名?)?"
 
 SEX_RULES: tuple[Rule, ...] = (
     rule(
         "sex_limited",
         "sex",
         SEX,
-        before=rf"(?:{LIMIT})[:]?(?:有|是|为)?{_COUNT}",
+        before=rf"(?:{LIMIT}|希望(?:是|为|招|找))[:]?(?:有|是|为)?{_COUNT}",
         vetoes=[_COMPOUND_BEFORE, _both_sexes, _GROOMING, in_equality_statement],
     ),
     rule(

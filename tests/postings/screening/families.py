@@ -609,6 +609,13 @@ CONDITIONS_AND_MORE: list[Case] = [
     ("没有家庭负担的优先考虑", P, "marital_childbirth"),
     ("离异带娃的不考虑", P, "marital_childbirth"),
     ("有备孕打算的勿扰", P, "marital_childbirth"),
+    # sex after a count or a wish (round 5)
+    ("找个女生做前台", P, "sex"),
+    ("招一个女孩帮忙", P, "sex"),
+    ("需要一名女同事", P, "sex"),
+    ("希望是男生", P, "sex"),
+    ("找个女朋友一样贴心的客服", PASS, None),
+    ("招2名男女不限", PASS, None),
     ("离异的宝妈不考虑", P, "marital_childbirth"),
     ("单身的姐姐优先", P, "marital_childbirth"),
     ("没小孩的宝妈为主", P, "marital_childbirth"),
