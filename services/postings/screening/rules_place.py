@@ -98,6 +98,7 @@ _BARE_LIMIT = (
     r"(?:最好|要求|必须|需要?|须|应)(?:是|为)|要求|只要|只招(?:收|聘)?|只收|仅招|仅限于?|只限于?"
     r"|限(?:于)?|只考虑|仅考虑|希望(?:是|招|找)|专招"
     r"|首选|(?:最好|尽量|尽可能|主要|想|只|仅|专门)(?:招收?|找|招聘|录用|聘用?)|(?:只|仅)面向"
+    r"|尽量(?:是|为)?|最好能(?:是|为)?"
 )
 _OPEN_ALTERNATIVE = re.compile(
     r"[或/](?:者)?[^,;。]{0,6}?(?:可|愿|能|接受|长期|驻场|出差|留在|定居|常驻|意向|打算|有意)"
@@ -256,7 +257,7 @@ def _lead(pattern: str) -> re.Pattern[str]:
 _PEOPLE = r"(?:人员|求职者|候选人|应聘者|人才|人士|朋友|同学|出身|背景)"
 _ABOUT_WORK = (
     r"(?:经验|经历|项目|市场|客户|业务|出差|工作|分公司|门店|区域|范围|周边|高校|院校|大学|学校|企业|公司|资源"
-    r"|行业|品牌|渠道|门店|办事处|总部|用户|政策)"
+    r"|行业|品牌|渠道|门店|办事处|总部|用户|政策|化|部署|存储|运行|计算|模型|生活|构建|开发|服务)"
 )
 
 _RESIDE = r"(?:居住|常驻|常住|定居)"
@@ -273,7 +274,7 @@ _LONG_TERM = re.compile(r"(?:长期|市区|城区)$")
 
 PLACE_RULES: tuple[PlaceRule, ...] = (
     # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
-    PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}{_LIST}{_VERDICT}"), "before"),
+    PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}(?:的话|会|就|则)?{_LIST}{_VERDICT}"), "before"),
     # 招聘对象：昭通户籍人员, 广东省内户籍, 本地户口男性: a place's hukou named (可解决上海户口, 北京户口指标
     # and 为员工办理深圳户口 are offers, vetoed with every rule here)
     PlaceRule(
@@ -304,7 +305,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 湖北的优先, 来自东北的朋友优先, 在厦门的优先 (熟悉北京的优先 / 能去上海的优先 are about the work)
     PlaceRule(
         "origin_of_preferred",
-        _anchor(rf"(?:的(?:人|朋友|求职者|应聘者|小伙伴|同学|人员)?|者){_LIST}{PREFER}"),
+        _anchor(rf"(?:的(?:话|人|朋友|求职者|应聘者|小伙伴|同学|人员)?|者){_LIST}{PREFER}"),
         "before",
         clause_veto=_ON_SITE_OR_WORK,
         not_lead=_GOING,
