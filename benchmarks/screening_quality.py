@@ -15,6 +15,7 @@ must be outside the repository: the real postings may not be copied into it.
 import argparse
 import csv
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -132,9 +133,22 @@ def sentences(path: Path) -> list[str]:
     return list(seen)
 
 
-def review_sample(path: Path, n: int, seed: int = SEED, enriched: bool = False) -> Iterator[dict[str, Any]]:
+def in_half(sentence: str, half: str | None) -> bool:
+    """The sentence's half of the real postings by md5 (even or odd), or True when no half is asked.
+
+    Rule writers read only the even half; the odd half is kept for blind draws.
+    """
+    if half is None:
+        return True
+    parity = int(hashlib.md5(sentence.encode("utf-8")).hexdigest(), 16) % 2
+    return parity == (0 if half == "even" else 1)
+
+
+def review_sample(
+    path: Path, n: int, seed: int = SEED, enriched: bool = False, half: str | None = None
+) -> Iterator[dict[str, Any]]:
     """n flagged and n passed sentences, drawn at random: the material for a precision review."""
-    pool = sentences(path)
+    pool = [sentence for sentence in sentences(path) if in_half(sentence, half)]
     random.Random(seed).shuffle(pool)
     wanted = {"flagged": n, "passed": n}
     for sentence in pool:
@@ -155,12 +169,12 @@ def review_sample(path: Path, n: int, seed: int = SEED, enriched: bool = False) 
         }
 
 
-def _review(n: int, out: Path, seed: int, enriched: bool) -> None:
+def _review(n: int, out: Path, seed: int, enriched: bool, half: str | None) -> None:
     repo = Path(__file__).resolve().parents[1]
     if out.resolve().is_relative_to(repo):
         sys.exit("write the review sample outside the repository: the real postings may not be copied in")
     with out.open("w", encoding="utf-8") as fh:
-        for item in review_sample(SHARED_DATA / REAL_POSTINGS, n, seed, enriched):
+        for item in review_sample(SHARED_DATA / REAL_POSTINGS, n, seed, enriched, half):
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
@@ -172,10 +186,15 @@ if __name__ == "__main__":
     parser.add_argument("--out", type=Path, help="where to write the review sample (outside the repository)")
     parser.add_argument("--seed", type=int, default=SEED, help="the draw (default: the benchmark's seed)")
     parser.add_argument("--enriched", action="store_true", help="draw passed sentences among trigger words")
+    parser.add_argument(
+        "--half",
+        choices=("even", "odd"),
+        help="draw only from this md5 half of the sentences (rule writers read the even half only)",
+    )
     args = parser.parse_args()
     if args.review:
         if args.out is None:
             parser.error("--review needs --out")
-        _review(args.review, args.out, args.seed, args.enriched)
+        _review(args.review, args.out, args.seed, args.enriched, args.half)
     else:
         print(json.dumps(main(), ensure_ascii=False, indent=2))

@@ -17,6 +17,7 @@ from services.postings.screening.patterns import (
     REJECT_BEFORE,
     SEPARATORS,
     in_equality_statement,
+    near_after,
     near_before,
     not_at_clause_start,
 )
@@ -28,7 +29,7 @@ _KID = f"(?:{_KIDS})"
 # Every alternative starts with a plain character (a trie of the words), so the engine skips ahead.
 _MARRIED_WORDS = product(
     "|已|已经|有",
-    "结婚|结过婚|结婚了|结过婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆"
+    "结婚|结过婚|结婚了|结过婚了|结了婚|结了婚了|成家|成了家|成家了|成家立业|成了家了|有家室|有家庭|有对象|有伴侣|有爱人|有老公|有老婆"
     "|有家有口",
 )
 _MARRIED = rf"{alternation(_MARRIED_WORDS)}(?![证照纪礼假登典宴责观])"
@@ -38,10 +39,13 @@ _HAS_KIDS = (
     rf"|{alternation(_KIDS.split('|'))}(?:已经?|都)?"
     r"(?:上学|上幼儿园|读书|上小学|上初中|上高中|大了|长大|已大|满[0-9]+周?岁|不用带)了?"
     r"|(?:二胎|二孩|三胎)(?:已生|生完|已有)|(?:一|二|两|三)胎宝妈|(?:有人|老人)帮?带孩子|孩子有人带"
+    # 孩子不用照顾的 / 无需接送孩子的 / 没有家庭负担的: free of childcare, which only a family status says
+    r"|(?:孩子|小孩)(?:不用|无需|不需要)(?:照顾|带|管|接送)|(?:无需|不用|不需要)(?:照顾|带|接送)(?:孩子|小孩)"
+    r"|(?:无|没有)(?:家庭|孩子|小孩)(?:负担|拖累)"
 )
 _STABLE = r"(?:家庭|婚姻)(?:状况|关系|生活)?(?:稳定|和睦|美满|幸福|和谐|稳固)|有稳定的家庭(?![责观])"
 # The look-ahead names every first character: one class test per position before the alternation is tried.
-_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃胎二三一两婚老])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
+_STATUS = rf"(?=[已有结成家育生带孩小子宝儿娃胎二三一两婚老无没不])(?:{_MARRIED}|{_HAS_KIDS}|{_STABLE})"
 # Standing alone the status must be said as one (已成家, 家庭稳定): 结婚 alone in a list is a gift occasion.
 _MARRIED_ALONE = rf"(?:已经?(?:结过?婚|成家)了?(?:立业)?|{_STABLE})"
 _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐姐|大姐|阿姨|员工|求职者)*"
@@ -49,6 +53,8 @@ _WHO = r"(?:的|者|人员|人士|女性|男性|女士|男士|宝妈|妈妈|姐�
 _IN_A_LIST = r"(?:[^,;。]{0,8}?|[、或及和/][^,;。]{0,20}?)"
 # 员工子女优先入读 / 有孩子的家庭优先购买: a benefit for the family, not a condition for the worker.
 _BENEFIT = re.compile(r"入读|入学|入托|就读|上学|享|购买|参加|报名|请假|休假|调休|申请|选择|安排|照顾")
+
+_SKILL_AFTER = near_after(r"的?(?:看护|照顾|照看|陪伴|教育|辅导|护理|相处|沟通)|经验|经历", 6)
 
 FAMILY_RULES: tuple[Rule, ...] = (
     rule(
@@ -62,7 +68,8 @@ FAMILY_RULES: tuple[Rule, ...] = (
         CATEGORY,
         _STATUS,
         before=rf"(?:{LIMIT}|{REJECT_BEFORE})(?:是|为)?",
-        vetoes=[in_equality_statement],
+        # 适合有孩子的宝妈 says who the hours suit (like 宝妈优先); 要求有孩子看护经验 asks for a skill
+        vetoes=[in_equality_statement, near_before(r"适合(?:是|为)?$", 4), _SKILL_AFTER],
     ),
     # 1、家庭稳定，能长期工作 / 已成家，有责任心: the status alone as a requirement
     rule(

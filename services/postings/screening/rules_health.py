@@ -56,7 +56,7 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
     rule(
         "pathogen_rejected",
         "pathogen_carrier",
-        rf"{_PATHOGEN}(?:阳性)?(?:者|患者|病人|人员|人士|携带者)?(?:{REJECT_AFTER})",
+        rf"{_PATHOGEN}(?:阳性)?(?:者|患者|病人|人员|人士|携带者|的)?(?:{REJECT_AFTER})",
     ),
     # 有传染病史者不予录用 / 曾患肝炎的勿扰 / 患过结核的不要: a history is excluded like the disease
     rule(
@@ -106,7 +106,7 @@ DISABILITY_RULES: tuple[Rule, ...] = (
     rule(
         "body_defect_excluded",
         "disability",
-        rf"{_BODY}(?:上的|的)?(?:{_DISABLED}|缺陷)",
+        rf"{_BODY}(?:上的|的)?(?:{_DISABLED}|缺陷|障碍)",
         before=_NEGATED_BODY,
         vetoes=[in_equality_statement],
     ),
@@ -144,7 +144,7 @@ DISABILITY_RULES: tuple[Rule, ...] = (
 _COLOUR = r"色盲|色弱|色觉异常|色觉障碍|辨色障碍|辨色力异常"
 _HEARING = r"听力障碍|听力缺陷|听力异常|听障|耳聋|聋哑|耳背"
 _SPEECH = r"口吃|结巴|语言障碍"
-_MIND = r"精神病史|精神病|精神疾病|精神障碍|癫痫|羊癫疯"
+_MIND = r"精神病史|精神病|精神疾病|精神障碍|精神分裂|抑郁症|心理疾病|癫痫|羊癫疯"
 _IMPLANT = r"钢钉|钢板|钢针"
 _VISION = r"高度近视|近视|弱视|斜视|夜盲症|夜盲|视力障碍|视力缺陷"
 _ONE_IMPAIRMENT = alternation("|".join((_COLOUR, _HEARING, _SPEECH, _MIND, _VISION)).split("|"))
@@ -184,7 +184,36 @@ def _work_needs_it(ctx: Context, match: "re.Match[str]") -> bool:
     return bool(needed) and all(work.search(ctx.text) for work in needed)
 
 
+# 有心脏病的不要 / 高血压患者勿扰: a named chronic condition turned away (身体健康，无重大疾病 is no
+# named condition and passes); work that needs it (高空, 驾驶, 搬运重物) is the employer's reason.
+_CONDITION = (
+    r"心脏病|冠心病|高血压|糖尿病|哮喘|腰椎间盘突出|腰间盘突出|腰椎病|颈椎病|恐高症|恐高|晕血|抑郁症|心理疾病"
+)
+_CONDITION_WORK = re.compile(r"高空|登高|高处|驾驶|司机|搬运|重物|体力|装卸|井下|潜水|高温|采血|护士|医院")
+
+
+def _condition_work(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(_CONDITION_WORK.search(ctx.text))
+
+
 IMPAIRMENT_RULES: tuple[Rule, ...] = (
+    rule(
+        "condition_rejected",
+        "impairment",
+        rf"(?:{_CONDITION})(?:病史|史)?(?:者|患者|病人|人员|的人|的)?(?:{REJECT_AFTER})",
+        vetoes=[_condition_work, in_equality_statement],
+    ),
+    # 说话不结巴 / 眼睛不近视 / 不色弱: a named impairment excluded with 不 (无口吃 is below)
+    rule(
+        "impairment_negated",
+        "impairment",
+        rf"(?:不能|不|别)(?:{_SPEECH}|{_COLOUR}|{_VISION})",
+        vetoes=[
+            _work_needs_it,
+            in_equality_statement,
+            near_after(r"[^,;。]{0,3}(?:都|也|均|亦)(?:可|行)|可以|没关系", 6),
+        ],
+    ),
     rule(
         "impairment_excluded",
         "impairment",
@@ -195,7 +224,7 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
     rule(
         "impairment_rejected",
         "impairment",
-        rf"{_IMPAIRMENT}(?:者|患者|人员|的人|的)?(?:{REJECT_AFTER})",
+        rf"{_IMPAIRMENT}(?:病史|史)?(?:[0-9]+度(?:以上)?)?(?:者|患者|人员|的人|的)?(?:{REJECT_AFTER})",
         vetoes=[_work_needs_it, in_equality_statement],
     ),
     # 裸眼视力达到4.8 / 裸眼视力不低于1.0: an uncorrected-vision standard shuts out anyone short-sighted
@@ -205,6 +234,7 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
         r"(?:双眼|单眼)?裸眼视力[^,;。]{0,8}?(?:[345]\.[0-9]|[01]\.[0-9])(?:及|或)?(?:以上)?",
         vetoes=[_work_needs_it, in_equality_statement],
     ),
+    rule("implant_excluded", "impairment", rf"(?:无|没有|不能有)(?:{_IMPLANT})"),
     rule(
         "implant_rejected",
         "impairment",

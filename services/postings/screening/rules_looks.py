@@ -32,6 +32,11 @@ _STAR_LOOKS = r"(?:明星|网红|偶像|爱豆|模特)(?:脸|相|范儿?|气质|
 _PRETTY_ALONE = (
     rf"(?:帅气|漂亮|好看|美丽|靓丽|颜值高|长得好)(?:阳光|大方|有气质|可爱|时尚)?(?=[{SEPARATORS}]|$)"
 )
+# 好看的优先 / 漂亮点的妹子优先: the adjective and 的 opening a clause, then a preference
+_PRETTY_PREFERRED = (
+    r"(?:好看|漂亮|帅气|俊俏|靓丽|标致|甜美|帅|美)(?:一?点|一些|些)?的(?:人|女生|男生|妹子|小姐姐|小哥哥|美女|帅哥)?"
+    rf"(?:{PREFER})"
+)
 _PRETTY_ENOUGH = r"(?:漂亮|好看|帅|俊|精神)(?:一)?点(?!子|缀|评|赞|击)"
 _NUMBER = r"\d+(?:\.\d+)?(?:cm|m|米|厘米|公分)?\d*(?:cm|厘米|公分)?"
 _HEIGHT_LEAD = (
@@ -42,6 +47,9 @@ _HEIGHT = (
     rf"身高{_HEIGHT_LEAD}{_NUMBER}(?:(?:-+|至|到){_NUMBER})?(?:以上|以下|左右|之间|上下|起|\+|及以上|以内)?"
     r"|身高(?=形象|相貌|外貌|长相|体重|和|、|要求|标准|匀称|适中|达标|出众|优势|较高|高挑|不低|好|条件)"
     r"|个子(?:高|高挑|不能太矮|不矮|要高|较高)|个头(?:高|不矮)"
+    # 个子170以上 / 个头1米75左右: a height said with 个子
+    r"|(?:个子|个头)(?:要求|要|需|在)?[:]?(?:1米[5-9][0-9]?|1\.[5-9][0-9]?(?:米|m)?|1[5-9][0-9](?:cm|厘米|公分)?)"
+    r"(?:以上|以下|左右|\+|及以上)?"
 )
 _WEIGHT = (
     r"(?:标准体重|体重)(?:要求)?[:]?(?:在|不超过|不低于|控制在|<|≤|低于|小于)?"
@@ -55,7 +63,7 @@ _FAT_REJECTED = rf"(?:偏胖|肥胖|太胖|过胖|矮个|个子矮|过矮|太矮
 _NOT_FAT = r"(?:不能|不要|不可|勿)(?:太|过于|过)?(?:胖|矮)"
 _GOOD = (
     r"(?:端正|姣好|好看|好|佳|出众|甜美|清秀|俊朗|帅气|靓丽|漂亮|美丽|较好|良好|过得去|在线|高|优秀|大方|端庄"
-    r"|秀丽|阳光|帅|可人|俊秀|出色|上乘|过关|较佳|中上)"
+    r"|秀丽|阳光|帅|可人|俊秀|出色|上乘|过关|较佳|中上|能打|不能太低|不能太差|不低|不差)"
 )
 _FACE = r"五[官宫](?:端正|清秀|精致|立体|标致|周正|端庄|好看)|长得(?:漂亮|帅|好看|端正|可爱|甜美|清秀)"
 _LOOKS_GOOD = (
@@ -65,6 +73,8 @@ _LOOKS_GOOD = (
 _LOOKS_MISC = (
     r"有颜值|颜值担当|不戴眼镜|不能戴眼镜|不可戴眼镜|牙齿(?:整齐|洁白|美观)|bmi(?<![a-z]bmi)(?![a-z])"
     r"|手型(?:好看|修长)|手形(?:好看|修长)"
+    # 戴眼镜的不要 / 戴眼镜者勿扰: glasses turned away, like 不戴眼镜
+    rf"|戴眼镜(?:的|者|人员|的人)?(?:{REJECT_AFTER})"
 )
 # A person's height written without 身高 (男1.75米以上, 170cm以上); 2.5米以上高处 is no person.
 _BARE_HEIGHT = (
@@ -147,6 +157,7 @@ LOOKS_RULES: tuple[Rule, ...] = (
     rule("looks_good", "appearance", _LOOKS_GOOD, vetoes=[_DUTY, _OWNER, _SETTING]),
     rule("good_looks", "appearance", _GOOD_LOOKS, vetoes=[_DUTY]),
     rule("looks_misc", "appearance", _LOOKS_MISC, vetoes=[_DUTY, _SETTING]),
+    rule("pretty_preferred", "appearance", _PRETTY_PREFERRED, vetoes=[not_at_clause_start]),
     rule("bare_height", "appearance", _BARE_HEIGHT, vetoes=[_DUTY, _NOT_A_PERSON]),
     rule("sex_height", "appearance", _SEX_HEIGHT),
     rule("looks_rejected", "appearance", _LOOKS_REJECTED),

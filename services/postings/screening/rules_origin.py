@@ -22,10 +22,11 @@ from services.postings.screening.patterns import (
 
 # An ethnic name in a place or a dish (管城回族区, 延边朝鲜族自治州, 朝鲜族冷面) is no requirement.
 _NOT_PLACE = (
-    r"(?![自区县乡镇村州旗盟]|风情|文化|特色|餐|菜|饭|服饰|舞|语|歌|医|药|大学|学院|中学|小学|聚居|地区|同胞"
+    r"(?![自区县乡镇村州旗盟街]|风情|文化|特色|餐|菜|饭|服饰|舞|语|歌|医|药|大学|学院|中学|小学|聚居|地区|同胞"
     r"|干部|政策|工作|事务)"
 )
-_ETHNIC = rf"{family('ethnic_groups')}{_NOT_PLACE}"
+# 回民 / 藏民 / 维族 / 蒙族: the everyday names of a group, next to the official ones.
+_ETHNIC = rf"{alternation([*terms('ethnic_groups'), '回民', '藏民', '维族', '蒙族'])}{_NOT_PLACE}"
 _RELIGION = family("religions")
 
 
@@ -104,7 +105,7 @@ ETHNICITY_RULES: tuple[Rule, ...] = (
 # Provinces, big cities and Shandong's counties (章丘, 梁山 …): where a person may come from.
 _PLACE_NAMES = [*terms("regions"), *terms("shandong_places")]
 _REGION = rf"{alternation(_PLACE_NAMES)}(?:省|市|地区|区|县)?"
-_OUTSIDER_WORDS = [*_PLACE_NAMES, "外地", "外省", "外市", "外县", "外乡", "外来"]
+_OUTSIDER_WORDS = [*_PLACE_NAMES, "外地", "外省", "外市", "外县", "外乡", "外来", "异地", "省外", "市外"]
 _OUTSIDERS = rf"{alternation(_OUTSIDER_WORDS)}(?:省|市|地区|区|县)?"
 _PLACE = (
     rf"(?:{_REGION}|本地|本市|本省|本县|本区|本镇|本乡|本村|本街道|本社区|当地|外地|外省|外市|外县"
@@ -112,7 +113,7 @@ _PLACE = (
 )
 _URBAN_RURAL = r"(?:城镇|农村|非农业?|农业|城市|常住)"
 _NOT_DOCUMENT = r"(?!本|簿|页|复印件|原件|所在地址)"
-_LOCALS = r"(?:本地|当地|本市|本县|本区|本省|本镇|本村|省内|市内|县内)"
+_LOCALS = r"(?:本地|当地|本市|本县|本区|本省|本镇|本村|本乡镇|本街道|本社区|同城|省内|市内|县内)"
 # 本地或可驻场者优先 / 本地或愿意长期留在杭州者优先: an alternative anyone may meet, so not a limit by origin.
 _OPEN_ALTERNATIVE = re.compile(r"[或/](?:[^,;。]{0,6}?)(?:可|愿意?|能|接受|长期|驻场|出差|留在|定居|常驻)")
 
@@ -145,12 +146,21 @@ _COMING = near_before(r"不在|不来|不能来|不愿来|不考虑来|无法来
 # A benefit list (激励：…天津户口、人才补贴; 上海户籍及居住证办理) offers hukou, it does not ask for it.
 _BENEFIT_LIST = near_before(r"福利|激励|补贴|待遇|奖励|人才政策", 20)
 _BENEFIT_AFTER = near_after(r".{0,10}(?:办理|落户|解决|指标|补贴)", 14)
+# 不接受异地办公 / 不接受外地调动: the work elsewhere, not the worker's origin.
+_WORK_ELSEWHERE = near_after(
+    r"(?:的)?(?:办公|工作|远程|调|派|出差|发货|面试|入职|上班|培训|项目|订单|客户|业务)", 4
+)
+# 社保满5年可落户 / 非本地户籍员工提供宿舍: what the hukou or the years give, not a condition of hiring.
+_GRANTS_AFTER = near_after(
+    r"[^,;。]{0,4}?(?:后可|即可|可申请|可享|可住|提供|享受?|申请|落户|补贴|报销|住宿|宿舍)", 10
+)
 _HUKOU_VETOES = (
     _NOT_NEEDED,
     _OFFERED,
     _ADMINISTRATION,
     _BENEFIT_LIST,
     _BENEFIT_AFTER,
+    _GRANTS_AFTER,
     inside_title,
     in_equality_statement,
 )
@@ -163,6 +173,22 @@ EXEMPT_HUKOU = re.compile(
         + product("本地外地", "均可|不限|都可")
     )
 )
+
+# 深户一档，非深户二档: the social-insurance tier a hukou gives, not a condition of hiring.
+_INSURANCE = earlier_in_clause(r"社保|[五六]险|公积金|缴纳|缴费|基数|医保|档")
+
+
+def _insurance_tier(ctx: Context, match: "re.Match[str]") -> bool:
+    return _INSURANCE(ctx, match) or bool(re.match(r"[一二三四1-4]?档", ctx.after(match.end(), 2)))
+
+
+# 服务范围仅限本市 / 配送仅限同城 / 仅限市内出差 / 优惠仅限本地门店: the area of the work or the offer.
+_AREA_WORDS = (
+    r"范围|使用|门店|配送|派送|出差|订单|派单|接单|业务|优惠|活动|办公|服务|上门|区域|发货|包邮|项目|客户"
+)
+_AREA_OF_WORK = earlier_in_clause(_AREA_WORDS)
+_AREA_OF_WORK_AFTER = near_after(rf"[^,;。]{{0,3}}(?:{_AREA_WORDS})", 8)
+
 
 HUKOU_RULES: tuple[Rule, ...] = (
     rule(
@@ -210,7 +236,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "hukou_header",
         "hukou_region",
-        rf"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地)(?:要求)?[:]?(?:为|是|须为|需为|须在|需在|在|限|仅限)?"
+        rf"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地)(?:要求)?[:]?(?![不非无没])(?:为|是|须为|需为|须在|需在|在|限|仅限)?"
         rf"(?:{_PLACE}|{_URBAN_RURAL})",
         vetoes=[_BENEFIT_AFTER, _OFFERED],
     ),
@@ -220,6 +246,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         rf"{_LOCALS}(?:(?:及|和|或)?(?:周边|附近)(?:地区|区域|县市)?)?"
         rf"(?:人员?|居民|村民|市民|户籍|户口|户|籍|生源|(?=[{SEPARATORS}]|$))",
         before=rf"(?:{LIMIT})(?:{_REGION})?",
+        vetoes=[_AREA_OF_WORK],
     ),
     rule(
         "locals_preferred",
@@ -246,12 +273,37 @@ HUKOU_RULES: tuple[Rule, ...] = (
         "hukou_region",
         r"(?:省内|市内|县内|区内|本地|当地)",
         before=rf"{STRICT_LIMIT}(?:招|招聘)?(?:{_REGION})?",
+        vetoes=[_AREA_OF_WORK, _AREA_OF_WORK_AFTER],
+    ),
+    # 最好本地, 只考虑本地人, 要求是同城的: 本地 and nothing after it, after a wish or a limit
+    rule(
+        "locals_wished",
+        "hukou_region",
+        rf"(?:本地|当地|本市|同城)(?:人|的|人员)?(?=[{SEPARATORS}]|$)",
+        before=r"(?:最好(?:是|为)?|只考虑|仅考虑|暂只考虑|只要|要求(?:是|为)|必须(?:是|为)|希望(?:是|为))",
+        vetoes=[_NOT_NEEDED, in_equality_statement],
+    ),
+    # 深户优先, 非京户勿扰, 限沪户: a city's hukou by its one-character name
+    rule(
+        "city_hukou_named",
+        "hukou_region",
+        rf"(?:京|沪|深|穗|津|渝|杭|蓉|汉|厦|苏|宁)户(?:口|籍)?(?:{PERSON})(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[*_HUKOU_VETOES, near_before(r"落|迁|办|转", 3), _insurance_tier],
+    ),
+    rule(
+        "city_hukou_limited",
+        "hukou_region",
+        r"(?:京|沪|深|穗|津|渝|杭|蓉|汉|厦|苏|宁)户(?:口|籍)?(?![型主名头外内])",
+        before=rf"(?:{LIMIT}|{REJECT_BEFORE}|非|不是|持有|具有|拥有)",
+        vetoes=[*_HUKOU_VETOES, near_before(r"落|迁|办|转", 3), _insurance_tier],
     ),
     rule("residents_only", "hukou_region", r"常住人口|常住居民", before=rf"(?:{LIMIT})(?:{_PLACE})?"),
     rule(
         "outsiders_rejected",
         "hukou_region",
-        rf"{_OUTSIDERS}(?:(?:人|籍|户口|户籍)?(?:员|士)?(?:{REJECT_AFTER})|(?:人|籍)(?:员|士)?(?:{PREFER}))",
+        rf"{_OUTSIDERS}(?:(?:务工)?(?:人|籍|户口|户籍)?(?:员|士|求职者|应聘者|朋友|小伙伴|的)?(?:就|请|都|可以)?"
+        rf"(?:{REJECT_AFTER}|别来|别投|不用投|不用来|不必投|不必来|别浪费)"
+        rf"|(?:人|籍)(?:员|士)?(?:{PREFER}))",
         vetoes=[_SHIPPING, _COMING, in_equality_statement],
     ),
     rule(
@@ -259,7 +311,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         "hukou_region",
         _OUTSIDERS,
         before=REJECT_BEFORE,
-        vetoes=[_SHIPPING, in_equality_statement],
+        vetoes=[_SHIPPING, in_equality_statement, _WORK_ELSEWHERE],
     ),
     rule(
         "rural_turned_away", "hukou_region", r"(?:农村|农民)(?:户口|户籍|人|工|出身)?", before=REJECT_BEFORE
@@ -269,8 +321,10 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "local_residence",
         "hukou_region",
-        rf"(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?{_YEARS}(?:以上)?"
-        rf"|(?:超过|不少于|不低于|达到|已满|满)(?:{_YEARS}|\d+个月|半年))",
-        before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}",
+        rf"(?:(?:社保|社会保险)(?:满|超过|不少于)?{_YEARS}(?:以上)?"
+        rf"|(?:居住|生活|常住)(?:或工作|和工作|及工作|或学习)?(?:经历|证明|年限|史|满?{_YEARS}(?:以上)?"
+        rf"|(?:超过|不少于|不低于|达到|已满|满)(?:{_YEARS}|\d+个月|半年)))",
+        before=rf"(?:\d+年(?:及)?以上|满\d+年)?的?(?:在)?{_PLACE}(?:连续)?(?:缴纳|缴交|参保|缴)?",
+        vetoes=[_GRANTS_AFTER],
     ),
 )

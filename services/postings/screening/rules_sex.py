@@ -133,14 +133,15 @@ _SERVED_LEAD = near_before(
 )
 _DUTY_SEX = r"(?:男性|女性|男士|女士|男生|女生|男工|女工|男孩子?|女孩子?|男的|女的|男|女)"
 _DUTY = r"(?:负责|做|干|从事|操作|上|看|搞)"
-_COUNT = r"(?:\d+名|\d+位|\d+个|若干名?)?"
+# 招2名女工 / 找个女生 / 需要一名女同事 / 招一个女孩: a count between the limit and the sex
+_COUNT = r"(?:[0-9一二两三四五六七八九十几]*(?:名|位|个)|若干名?)?"
 
 SEX_RULES: tuple[Rule, ...] = (
     rule(
         "sex_limited",
         "sex",
         SEX,
-        before=rf"(?:{LIMIT})[:]?(?:有|是|为)?{_COUNT}",
+        before=rf"(?:{LIMIT}|希望(?:是|为|招|找))[:]?(?:有|是|为)?{_COUNT}",
         vetoes=[_COMPOUND_BEFORE, _both_sexes, _GROOMING, in_equality_statement],
     ),
     rule(
@@ -244,6 +245,8 @@ SEX_RULES: tuple[Rule, ...] = (
 _MARITAL_WORDS = "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
 _MARITAL = alternation(_MARITAL_WORDS.split("|"))
 _STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶|已成家|未成家".split("|"))
+# 离异带孩子的不考虑 / 单身带娃的勿扰: a marital status and a child
+_STATUS_KIDS = r"(?:(?:带|有)(?:孩子|小孩|娃))?"
 _KIDS = alternation(
     product("有|无|没|没有", "孩子|小孩|子女|宝宝")
     + "生过孩子|生过小孩|生过宝宝|孩子上学|孩子已上学|孩子大|孩子已大|二胎|二孩|三胎|三孩".split("|")
@@ -251,7 +254,7 @@ _KIDS = alternation(
 )
 # 有生育经历、服从调动者、能出差者优先: a status in a list of preferences that ends in 优先.
 _IN_A_LIST = r"(?:[、或及和/][^,;。]{0,30}?)?"
-_WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人)"
+_WHO = r"(?:女性|男性|女士|男士|女生|男生|人员|人士|员工|人|宝妈|妈妈|姐姐|大姐|阿姨|大哥|师傅)"
 _PREGNANT = r"(?:孕妇|孕期|怀孕|哺乳期|孕产期|备孕|三期)"
 _ASK = r"婚否|婚姻状况|婚姻情况|婚育状况|婚育情况|生育状况|生育情况|生育计划|婚育计划"
 _NO_PLAN = (
@@ -267,13 +270,16 @@ EXEMPT_MARITAL = re.compile(
 _BENEFIT_AFTER = near_after(r"员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3)
 _MEDICAL_BEFORE = earlier_in_clause(r"负责|开展|协助|指导|做好|提供|为孕妇|护理|照顾|服务")
 
+# 要求有孩子看护经验: a childcare skill, not the worker's own children.
+_CHILDCARE_SKILL = near_after(r"的?(?:看护|照顾|照看|陪伴|教育|辅导|护理|相处|沟通)|经验|经历", 6)
+
 MARITAL_RULES: tuple[Rule, ...] = (
     rule("marital_status", "marital_childbirth", _MARITAL, vetoes=[_BENEFIT_AFTER, in_equality_statement]),
     rule("marital_limited", "marital_childbirth", _STATUS, before=rf"(?:{LIMIT}|{REJECT_BEFORE})(?:是|为)?"),
     rule(
         "marital_preferred",
         "marital_childbirth",
-        rf"{_STATUS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
+        rf"{_STATUS}{_STATUS_KIDS}(?:的|者)?{_WHO}?(?:{PREFER}|{REJECT_AFTER})",
         vetoes=[in_equality_statement],
     ),
     rule(
@@ -292,11 +298,19 @@ MARITAL_RULES: tuple[Rule, ...] = (
             in_equality_statement,
         ],
     ),
+    # 限没小孩 / 要求无孩子 / 不招有孩子的: children asked for or turned away after a limit
+    rule(
+        "children_limited",
+        "marital_childbirth",
+        _KIDS,
+        before=rf"(?:{STRICT_LIMIT}|(?<![不无])要求|必须|需|最好是|{REJECT_BEFORE})",
+        vetoes=[in_equality_statement, _CHILDCARE_SKILL],
+    ),
     rule("childbirth_plans", "marital_childbirth", _NO_PLAN, vetoes=[in_equality_statement]),
     rule(
         "pregnancy_rejected",
         "marital_childbirth",
-        rf"{_PREGNANT}(?:女性|女职工|妇女|者|的|人员|期间|中)?(?:{REJECT_AFTER})",
+        rf"{_PREGNANT}(?:计划|打算|需求)?(?:女性|女职工|妇女|者|的|人员|期间|中)?(?:{REJECT_AFTER})",
     ),
     rule("pregnancy_turned_away", "marital_childbirth", _PREGNANT, before=REJECT_BEFORE),
     rule(
