@@ -297,7 +297,7 @@ POLICY.update(
         "matching GET /console/": rule(200, ALL_STAFF, **CONSOLE),
         "matching GET /console/seekers": rule(200, ALL_STAFF, sees=STAFF_REACH, item="seeker_id", **CONSOLE),
         "matching GET /console/seekers/new": rule(200, ALL_STAFF, **CONSOLE),
-        "matching POST /console/seekers/new": rule(200, ALL_STAFF, **CONSOLE),
+        "matching POST /console/seekers/new": rule(303, ALL_STAFF, **CONSOLE),  # PRG: on to the next screen
         "matching GET /console/seekers/{seeker_id}": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
         "matching GET /console/seekers/{seeker_id}/slip": rule(
             200, STAFF_REACH, hidden="staff_far", **CONSOLE
