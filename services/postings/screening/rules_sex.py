@@ -296,7 +296,10 @@ EXEMPT_MARITAL = re.compile(
         + ["不限婚否", "不限婚育", "已婚未婚均可", "已婚未婚不限"]
     )
 )
-_BENEFIT_AFTER = near_after(r"员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3)
+# 已婚员工 / 已婚的员工可享受婚假: a benefit for staff who are married, not a condition of hiring
+_BENEFIT_AFTER = near_after(
+    r"的?员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3
+)
 _MEDICAL_BEFORE = earlier_in_clause(r"负责|开展|协助|指导|做好|提供|为孕妇|护理|照顾|服务")
 
 # 要求有孩子看护经验: a childcare skill, not the worker's own children.
