@@ -214,6 +214,12 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
         vetoes=[_history_work, in_equality_statement],
     ),
     rule(
+        "medical_history_rejected",
+        "impairment",
+        rf"有(?:任何|既往|重大|严重|家族|特殊|慢性)?(?:疾病)?病史(?:者|的|人员|人士)*(?:{REJECT_AFTER})",
+        vetoes=[_history_work, in_equality_statement],
+    ),
+    rule(
         "condition_rejected",
         "impairment",
         rf"(?:{_CONDITION})(?:病史|史)?(?:者|患者|病人|人员|的人|的)?(?:{REJECT_AFTER})",

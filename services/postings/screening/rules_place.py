@@ -29,7 +29,7 @@ CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
 LOCAL = tuple(
     "本地 当地 本市 本省 本县 本区 本镇 本村 本乡 本乡镇 本街道 本社区 本片区 同城"
-    " 省内 市内 县内 区内 本地区".split()
+    " 省内 市内 县内 区内 本地区 本区域 本片".split()
 )
 # …and for everywhere else (外地的不要 is a limit by origin too).
 ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
@@ -59,7 +59,8 @@ _MUST = (
 _REFUSAL = (
     rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢"
     # 外地求职者谨慎投递 / 非本地人员请三思: a discouragement is a refusal said politely
-    r"|谨慎(?:投递|投简历|报名|应聘|考虑)|慎重(?:投递|投简历|报名|应聘|考虑)|三思)"
+    r"|谨慎(?:投递|投简历|报名|应聘|考虑)|慎重(?:投递|投简历|报名|应聘|考虑)?|三思"
+    r"|(?:投递|投简历|报名|应聘)(?:前|时)?(?:请|需|须|要)?(?:谨慎|慎重|三思))"
 )
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
 # 外地的朋友就不要投了 / 不在本地的那就算了: a refusal after a softening word.
@@ -93,7 +94,7 @@ _HUKOU_OFFERED = re.compile(
 )
 _ON_SITE_OR_WORK = re.compile(
     f"{_ON_SITE.pattern}|{_WORKPLACE.pattern}"
-    r"|范围|区域(?!的?(?:人|伙伴|小伙伴|朋友|同学|求职者|候选))|接单|派单|上门|配送|出差|客户|市场|宿舍|住宿|食宿|包住|租房"
+    r"|范围|区域(?!内?的?(?:人|伙伴|小伙伴|朋友|同学|求职者|候选))|接单|派单|上门|配送|出差|客户|市场|宿舍|住宿|食宿|包住|租房"
 )
 # 最好是湖北的 / 只招本市的: a limit with the place and nothing after it.
 _BARE_LIMIT = (
@@ -122,7 +123,7 @@ def _edges() -> tuple[frozenset[str], frozenset[str]]:
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
 _AREA_SUFFIXES = tuple(
     "及周边城市 及周边地区 及周边县市 及周边 和周边 周边城市 周边县市 周边地区 周边"
-    " 附近地区 等地区 等地 一带 地区 区域".split()
+    " 附近地区 等地区 等地 一带 地区 区域内 区域".split()
 )
 _JOINERS = frozenset("、/和及或与")
 

@@ -193,6 +193,14 @@ SEX_RULES: tuple[Rule, ...] = (
         rf"(?:{family('job_titles')}|{_OCCUPATION})(?:{PREFER}|{REJECT_AFTER})",
         vetoes=[_COMPOUND_BEFORE, _both_sexes, _SERVED, _served_gap, _GROOMING, in_equality_statement],
     ),
+    # 1、女性执业医师，… : the sex and the occupation as a requirement item of their own
+    rule(
+        "sex_occupation_alone",
+        "sex",
+        rf"(?:男性|女性|男士|女士){_NOT_COMPOUND}(?P<gap>[\u4e00-\u9fa5]{{0,4}}?)(?:{_OCCUPATION})"
+        rf"(?=[,;。、\n]|$)",
+        vetoes=[not_at_clause_start, _both_sexes, _served_gap, in_equality_statement],
+    ),
     rule(
         "sex_alone",
         "sex",
