@@ -65,12 +65,12 @@ def _skill_inside(ctx: Context, match: "re.Match[str]") -> bool:
 
 _SKILL_AFTER = near_after(r"的?(?:看护|照顾|照看|陪伴|教育|辅导|护理|相处|沟通)|经验|经历", 6)
 
-# 已成家的优秀男女士 / 已婚的人士: the status as the subject of the recruitment (以 typed for 已)
+# 已成家的踏实人士 / 以成家的男士 / 已婚的朋友: the status as the subject of the recruitment (以 typed for 已)
 _WANTED_STATUS = r"(?:已|以)经?(?:成家|结婚|结过婚|婚|育|婚(?:已|以)?育|生育)(?:立业)?了?"
 _WANTED_WHO = (
     r"(?:男女士|男女|男士|女士|人士|人员|朋友|伙伴|小伙伴|求职者|应聘者|宝妈|姐妹|兄弟|大姐|阿姨|大哥|你)"
 )
-# 二：有子女或者经济压力过大者: children named in a list item that describes who is wanted
+# 三、有孩子或者家庭负担较重者: children named in a list item that describes who is wanted
 _KIDS_ITEM = r"(?:已经?|家中|家里)?(?:有|育有|已育)(?:[0-9一两二三]个)?(?:孩子|小孩|子女|儿女|宝宝)|已育"
 
 _LIMIT_BEFORE = re.compile(rf"(?:{LIMIT})$")

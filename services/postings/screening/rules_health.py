@@ -196,7 +196,7 @@ def _condition_work(ctx: Context, match: "re.Match[str]") -> bool:
     return bool(_CONDITION_WORK.search(ctx.text))
 
 
-# 身体健康无病史 / 无既往病史 / 无重大病史: a blanket "no medical history" shuts out anyone once ill or
+# 无既往病史 / 无任何病史 / 无重大疾病病史: a blanket "no medical history" shuts out anyone once ill or
 # impaired, like 无精神病史; where the text names work that needs it (高空, 驾驶 …) it is the reason.
 _HISTORY_WORK = re.compile(f"{_CONDITION_WORK.pattern}|{_WORK_NEEDS[-1][1].pattern}")
 

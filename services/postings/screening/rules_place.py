@@ -542,7 +542,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         lead=_lead(rf"{LIMIT}|有|具有|具备|拥有"),
         between=_BACKGROUND,
     ),
-    # 主要招临沂本地生活的 / 招在本市居住的人员 / 只招住在常州的: whom is hired, said by where one lives
+    # 只招德州本地生活的 / 招在本市居住的人员 / 只招住在常州的: whom is hired, said by where one lives
     PlaceRule(
         "living_wanted",
         _anchor(rf"(?:{_BARE_LIMIT}|招(?:聘|收|募)?|聘用?|找)(?:住在|居住在|生活在|家住|家在|常住在?)"),
@@ -558,7 +558,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
             r"(?:市区|城区|本地|当地|地区)?(?:长期)?(?:生活|居住|常住|定居)(?:多年)?(?:的|者|人员|人士|朋友|小伙伴|伙伴|居民)+"
         ),
     ),
-    # 不考虑没有居住在广州的 / 不要没住在本市的: those not living in the place refused (twice negated)
+    # 不要没有居住在本市的 / 暂不考虑未在柳州生活的: those not living in the place refused (twice negated)
     PlaceRule(
         "absent_refused_before",
         _anchor(
@@ -569,7 +569,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
             r"(?:市区|城区|本地|当地|地区)?(?:居住|生活|常住)?(?:的|者|人员|人士|朋友|求职者|小伙伴)+"
         ),
     ),
-    # 有合肥地区的生活和工作环境 / 有长沙的生活经历 / 在厦门生活过三年: life in the place asked for
+    # 有营口地区的生活和工作环境 / 有北海的生活经历 / 在昆明生活过一年: life in the place asked for
     # (熟悉合肥的文化 and 有上海工作经验 are about the work; 本地生活 alone is a line of business)
     PlaceRule(
         "life_experience",

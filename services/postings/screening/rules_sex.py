@@ -105,7 +105,7 @@ def _retirement_ages(ctx: Context, match: "re.Match[str]") -> bool:
     return ages.get(True) in (60, 63) and ages.get(False) in (50, 55)
 
 
-# An occupation named by its ending (内科执业医师, 中医师, 康复治疗师, 收银员, 驾驶员).
+# An occupation named by its ending (执业护士, 中医师, 康复治疗师, 收银员, 驾驶员).
 _OCCUPATION = (
     r"(?:医师|医生|大夫|护士|护师|药师|[^,;。的]{0,2}师|司机|保姆|月嫂"
     r"|营业员|收银员|服务员|驾驶员|销售员|业务员|技术员|操作员|质检员|文员|店员|导购员|保洁员)"
@@ -185,7 +185,7 @@ SEX_RULES: tuple[Rule, ...] = (
         ],
     ),
     rule("sex_rejected", "sex", SEX, before=REJECT_BEFORE, vetoes=[_COMPOUND_BEFORE, _both_sexes]),
-    # 女性内科执业医师优先 / 男性持证司机优先: the sex word, a qualifier, then the occupation preferred
+    # 有证的女性康复治疗师优先 / 男性持证司机优先: the sex word, a qualifier, then the occupation preferred
     rule(
         "sex_occupation_preferred",
         "sex",
