@@ -209,7 +209,7 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
     rule(
         "medical_history_excluded",
         "impairment",
-        r"(?:无|没有|没|不能有|不得有)(?:任何)?(?:既往|重大|严重|家族|特殊|慢性|不良)?(?:疾病)?病史"
+        r"(?:无|没有|没|不能有|不得有)(?:任何)?(?:既往|重大|严重|家族|特殊|慢性|不良)?(?:疾病病史|疾病史|病史|既往史)"
         r"|既往(?:无|没有)(?:任何)?(?:重大|严重)?(?:疾病)?病史|既往史[:]?无",
         vetoes=[_history_work, in_equality_statement],
     ),
