@@ -196,7 +196,29 @@ def _condition_work(ctx: Context, match: "re.Match[str]") -> bool:
     return bool(_CONDITION_WORK.search(ctx.text))
 
 
+# 无既往病史 / 无任何病史 / 无重大疾病病史: a blanket "no medical history" shuts out anyone once ill or
+# impaired, like 无精神病史; where the text names work that needs it (高空, 驾驶 …) it is the reason.
+_HISTORY_WORK = re.compile(f"{_CONDITION_WORK.pattern}|{_WORK_NEEDS[-1][1].pattern}")
+
+
+def _history_work(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(_HISTORY_WORK.search(ctx.text))
+
+
 IMPAIRMENT_RULES: tuple[Rule, ...] = (
+    rule(
+        "medical_history_excluded",
+        "impairment",
+        r"(?:无|没有|没|不能有|不得有)(?:任何)?(?:既往|重大|严重|家族|特殊|慢性|不良)?(?:疾病病史|疾病史|病史|既往史)"
+        r"|既往(?:无|没有)(?:任何)?(?:重大|严重)?(?:疾病)?病史|既往史[:]?无",
+        vetoes=[_history_work, in_equality_statement],
+    ),
+    rule(
+        "medical_history_rejected",
+        "impairment",
+        rf"有(?:任何|既往|重大|严重|家族|特殊|慢性)?(?:疾病)?病史(?:者|的|人员|人士)*(?:{REJECT_AFTER})",
+        vetoes=[_history_work, in_equality_statement],
+    ),
     rule(
         "condition_rejected",
         "impairment",

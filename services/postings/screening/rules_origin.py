@@ -306,6 +306,21 @@ HUKOU_RULES: tuple[Rule, ...] = (
         rf"|(?:人|籍)(?:员|士)?(?:{PREFER}))",
         vetoes=[_SHIPPING, _COMING, in_equality_statement],
     ),
+    # 不建议外地求职者投递 / 不考虑住在外地的: outsiders discouraged before, or turned away by where they live
+    rule(
+        "outsiders_discouraged",
+        "hukou_region",
+        rf"(?:不建议|不推荐|奉劝|劝退){_OUTSIDERS}(?:务工)?(?:人|籍|户口|户籍)?"
+        r"(?:员|士|求职者|应聘者|朋友|小伙伴|的朋友|的求职者)?(?:投递|投简历|报名|应聘|来|过来|前来)",
+        vetoes=[_SHIPPING, in_equality_statement],
+    ),
+    rule(
+        "outsiders_living_turned_away",
+        "hukou_region",
+        rf"(?:住在|居住在|生活在|家在|家住|常住在?){_OUTSIDERS}(?:居住|生活)?(?:的|者|人员|人士|朋友|求职者|小伙伴)",
+        before=rf"(?:{REJECT_BEFORE}|暂不考虑|不予考虑)",
+        vetoes=[in_equality_statement],
+    ),
     rule(
         "outsiders_turned_away",
         "hukou_region",

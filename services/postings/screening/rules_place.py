@@ -29,7 +29,7 @@ CATEGORY = "hukou_region"
 # Words that stand for the employer's own area (本地, 本市, 省内 …): a place for every rule here.
 LOCAL = tuple(
     "本地 当地 本市 本省 本县 本区 本镇 本村 本乡 本乡镇 本街道 本社区 本片区 同城"
-    " 省内 市内 县内 区内 本地区".split()
+    " 省内 市内 县内 区内 本地区 本区域 本片".split()
 )
 # …and for everywhere else (外地的不要 is a limit by origin too).
 ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
@@ -57,7 +57,10 @@ _MUST = (
     r"|首选|(?:最好|尽量|尽可能|主要|想|只|仅|专门)(?:招收?|找|招聘|录用|聘用?)|(?:只|仅)面向"
 )
 _REFUSAL = (
-    rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢)"
+    rf"(?:请?{REJECT_AFTER}|请勿|请不要|暂不考虑|不予考虑|不考虑|暂不|不建议|别投|别来|就算了|算了|勿|谢谢"
+    # 外地求职者谨慎投递 / 非本地人员请三思: a discouragement is a refusal said politely
+    r"|谨慎(?:投递|投简历|报名|应聘|考虑)|慎重(?:投递|投简历|报名|应聘|考虑)?|三思"
+    r"|(?:投递|投简历|报名|应聘)(?:前|时)?(?:请|需|须|要)?(?:谨慎|慎重|三思))"
 )
 _VERDICT = rf"(?:{PREFER}|{_REFUSAL})"
 # 外地的朋友就不要投了 / 不在本地的那就算了: a refusal after a softening word.
@@ -91,7 +94,7 @@ _HUKOU_OFFERED = re.compile(
 )
 _ON_SITE_OR_WORK = re.compile(
     f"{_ON_SITE.pattern}|{_WORKPLACE.pattern}"
-    r"|范围|区域|接单|派单|上门|配送|出差|客户|市场|宿舍|住宿|食宿|包住|租房"
+    r"|范围|区域(?!内?的?(?:人|伙伴|小伙伴|朋友|同学|求职者|候选))|接单|派单|上门|配送|出差|客户|市场|宿舍|住宿|食宿|包住|租房"
 )
 # 最好是湖北的 / 只招本市的: a limit with the place and nothing after it.
 _BARE_LIMIT = (
@@ -120,7 +123,7 @@ def _edges() -> tuple[frozenset[str], frozenset[str]]:
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
 _AREA_SUFFIXES = tuple(
     "及周边城市 及周边地区 及周边县市 及周边 和周边 周边城市 周边县市 周边地区 周边"
-    " 附近地区 等地区 等地 一带 地区".split()
+    " 附近地区 等地区 等地 一带 地区 区域内 区域".split()
 )
 _JOINERS = frozenset("、/和及或与")
 
@@ -152,6 +155,8 @@ def place_before(text: str, end: int) -> int | None:
         start = pos = found
         if pos > 1 and text[pos - 1] in _JOINERS and _longest_ending_at(text, pos - 1) is not None:
             pos -= 1
+    if start is None and pos != end:  # 本地区: the area word is part of the name
+        return _longest_ending_at(text, end)
     return start
 
 
@@ -274,7 +279,9 @@ _LONG_TERM = re.compile(r"(?:长期|市区|城区)$")
 
 PLACE_RULES: tuple[PlaceRule, ...] = (
     # 山东人优先, 潍坊本地人为主, 章丘籍暂不考虑, 东北老乡优先, 鲁籍勿扰
-    PlaceRule("origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}(?:的话|会|就|则)?{_LIST}{_VERDICT}"), "before"),
+    PlaceRule(
+        "origin_preferred", _anchor(rf"{_ORIGIN}{_WHO}(?:的话|会|就|则|请)?{_LIST}{_VERDICT}"), "before"
+    ),
     # 招聘对象：昭通户籍人员, 广东省内户籍, 本地户口男性: a place's hukou named (可解决上海户口, 北京户口指标
     # and 为员工办理深圳户口 are offers, vetoed with every rule here)
     PlaceRule(
@@ -305,7 +312,9 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # 湖北的优先, 来自东北的朋友优先, 在厦门的优先 (熟悉北京的优先 / 能去上海的优先 are about the work)
     PlaceRule(
         "origin_of_preferred",
-        _anchor(rf"(?:的(?:话|人|朋友|求职者|应聘者|小伙伴|同学|人员)?|者){_LIST}{PREFER}"),
+        _anchor(
+            rf"(?:的(?:话|人|朋友|求职者|应聘者|小伙伴|伙伴|同学|人员|人才|人士|候选人)?|者){_LIST}{PREFER}"
+        ),
         "before",
         clause_veto=_ON_SITE_OR_WORK,
         not_lead=_GOING,
@@ -374,7 +383,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     # not being in the place (不能到杭州面试的勿扰 / 需现场办公 are conditions on the work and pass)
     PlaceRule(
         "absent_refused",
-        _anchor(r"不在|不住在?|没在|没有在|不常住在?|未在"),
+        _anchor(r"不在|不住在?|没在|没有在|不常住在?|未在|(?:没有?|未|不)(?:居住|生活|常住)在"),
         "after",
         tail=re.compile(
             rf"(?:{_ORIGIN}|的|者|人员|朋友|求职者|居住|常住|生活|的话)*,?(?:就|则|请|暂时|暂|先|那|也)*{_REFUSAL}"
@@ -532,6 +541,46 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         "before",
         lead=_lead(rf"{LIMIT}|有|具有|具备|拥有"),
         between=_BACKGROUND,
+    ),
+    # 只招德州本地生活的 / 招在本市居住的人员 / 只招住在常州的: whom is hired, said by where one lives
+    PlaceRule(
+        "living_wanted",
+        _anchor(rf"(?:{_BARE_LIMIT}|招(?:聘|收|募)?|聘用?|找)(?:住在|居住在|生活在|家住|家在|常住在?)"),
+        "after",
+        tail=re.compile(r"(?:市区|城区|本地|当地|地区)?(?:的|者|人员|人士|朋友|小伙伴|伙伴|居民)+"),
+    ),
+    PlaceRule(
+        "living_wanted_in",
+        _anchor(rf"(?:{_BARE_LIMIT}|招(?:聘|收|募)?|聘用?|找)在?"),
+        "after",
+        not_lead=re.compile(r"[不无必非]$"),
+        tail=re.compile(
+            r"(?:市区|城区|本地|当地|地区)?(?:长期)?(?:生活|居住|常住|定居)(?:多年)?(?:的|者|人员|人士|朋友|小伙伴|伙伴|居民)+"
+        ),
+    ),
+    # 不要没有居住在本市的 / 暂不考虑未在柳州生活的: those not living in the place refused (twice negated)
+    PlaceRule(
+        "absent_refused_before",
+        _anchor(
+            rf"(?:{REJECT_BEFORE}|暂不考虑|不予考虑|勿扰|免谈)[:]?(?:没有?|未|不)(?:居住|生活|常住)?(?:在|住在?)"
+        ),
+        "after",
+        tail=re.compile(
+            r"(?:市区|城区|本地|当地|地区)?(?:居住|生活|常住)?(?:的|者|人员|人士|朋友|求职者|小伙伴)+"
+        ),
+    ),
+    # 有营口地区的生活和工作环境 / 有北海的生活经历 / 在昆明生活过一年: life in the place asked for
+    # (熟悉合肥的文化 and 有上海工作经验 are about the work; 本地生活 alone is a line of business)
+    PlaceRule(
+        "life_experience",
+        _anchor(
+            r"生活(?:和|及|与|、|或)工作(?:的)?(?:经历|经验|环境|背景)|生活(?:过)?的?(?:经历|阅历|背景|环境)"
+            r"|生活(?:过|了)(?:[0-9一二两三四五六七八九十]+年|多年|很久)?|生活(?:[0-9一二两三四五六七八九十]+年|多年|很久)"
+        ),
+        "before",
+        lead=_lead(r"(?:须|需|需要|要求|必须|最好)?(?:有|具有|具备|拥有|曾在|在|曾经在)"),
+        between=re.compile(r"(?:长期)?的?$"),
+        clause_veto=re.compile(r"提供|配备|打造|营造|舒适|良好的?(?:生活|工作)"),
     ),
 )
 

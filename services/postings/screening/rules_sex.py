@@ -105,6 +105,21 @@ def _retirement_ages(ctx: Context, match: "re.Match[str]") -> bool:
     return ages.get(True) in (60, 63) and ages.get(False) in (50, 55)
 
 
+# An occupation named by its ending (执业护士, 中医师, 康复治疗师, 收银员, 驾驶员).
+_OCCUPATION = (
+    r"(?:医师|医生|大夫|护士|护师|药师|[^,;。的]{0,2}师|司机|保姆|月嫂"
+    r"|营业员|收银员|服务员|驾驶员|销售员|业务员|技术员|操作员|质检员|文员|店员|导购员|保洁员)"
+)
+_SERVED_WORDS = re.compile(
+    r"用品|产品|服装|客户|顾客|用户|健康|疾病|患者|市场|消费|群体|内衣|鞋|护理|美容|服饰"
+)
+
+
+def _served_gap(ctx: Context, match: "re.Match[str]") -> bool:
+    """女性用品销售员优先 / 女性健康管理师: the sex word names what is served or sold, not the worker."""
+    return bool(_SERVED_WORDS.search(match.group("gap") or ""))
+
+
 _WELCOME = earlier_in_clause(r"欢迎|鼓励|照顾|包括|含")
 # 客户以女性为主 describes the customers, not the staff.
 _SERVED = near_before(r"客户|顾客|用户|消费者|会员|学员|患者|对象|产品|市场|读者|观众|粉丝", 6)
@@ -170,6 +185,22 @@ SEX_RULES: tuple[Rule, ...] = (
         ],
     ),
     rule("sex_rejected", "sex", SEX, before=REJECT_BEFORE, vetoes=[_COMPOUND_BEFORE, _both_sexes]),
+    # 有证的女性康复治疗师优先 / 男性持证司机优先: the sex word, a qualifier, then the occupation preferred
+    rule(
+        "sex_occupation_preferred",
+        "sex",
+        rf"(?:男性|女性|男士|女士|男|女){_NOT_COMPOUND}(?P<gap>[\u4e00-\u9fa5]{{0,6}}?)"
+        rf"(?:{family('job_titles')}|{_OCCUPATION})(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[_COMPOUND_BEFORE, _both_sexes, _SERVED, _served_gap, _GROOMING, in_equality_statement],
+    ),
+    # 1、女性执业医师，… : the sex and the occupation as a requirement item of their own
+    rule(
+        "sex_occupation_alone",
+        "sex",
+        rf"(?:男性|女性|男士|女士){_NOT_COMPOUND}(?P<gap>[\u4e00-\u9fa5]{{0,4}}?)(?:{_OCCUPATION})"
+        rf"(?=[,;。、\n]|$)",
+        vetoes=[not_at_clause_start, _both_sexes, _served_gap, in_equality_statement],
+    ),
     rule(
         "sex_alone",
         "sex",
@@ -242,9 +273,15 @@ SEX_RULES: tuple[Rule, ...] = (
     ),
 )
 
-_MARITAL_WORDS = "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
+_MARITAL_WORDS = (
+    "已婚已育|已婚未育|未婚未育|已婚有孩|已婚|未婚|已育|未育|已生育|未生育"
+    # 以婚以育 / 以婚已育: 以 typed for 已 (以婚恋, 以婚姻 are other words; 以婚 alone is below)
+    "|以婚以育|以婚已育|已婚以育|以婚未育|以婚有孩|以生育"
+)
 _MARITAL = alternation(_MARITAL_WORDS.split("|"))
-_STATUS = alternation(f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶|已成家|未成家".split("|"))
+_STATUS = alternation(
+    f"{_MARITAL_WORDS}|单身|离异|离婚|丧偶|有配偶|无配偶|已成家|未成家|以成家|以婚|以育".split("|")
+)
 # 离异带孩子的不考虑 / 单身带娃的勿扰: a marital status and a child
 _STATUS_KIDS = r"(?:(?:带|有)(?:孩子|小孩|娃))?"
 _KIDS = alternation(
@@ -267,7 +304,10 @@ EXEMPT_MARITAL = re.compile(
         + ["不限婚否", "不限婚育", "已婚未婚均可", "已婚未婚不限"]
     )
 )
-_BENEFIT_AFTER = near_after(r"员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3)
+# 已婚员工 / 已婚的员工可享受婚假: a benefit for staff who are married, not a condition of hiring
+_BENEFIT_AFTER = near_after(
+    r"的?员工|职工|人员可|可享|享|礼|补|假|证|登记|案|诉讼|纠纷|协议|财产|公寓|宿舍", 3
+)
 _MEDICAL_BEFORE = earlier_in_clause(r"负责|开展|协助|指导|做好|提供|为孕妇|护理|照顾|服务")
 
 # 要求有孩子看护经验: a childcare skill, not the worker's own children.
@@ -286,7 +326,7 @@ MARITAL_RULES: tuple[Rule, ...] = (
         "children_preferred",
         "marital_childbirth",
         rf"{_KIDS}(?:的|者)?{_WHO}?{_IN_A_LIST}(?:{PREFER}|{REJECT_AFTER})",
-        vetoes=[in_equality_statement],
+        vetoes=[in_equality_statement, _CHILDCARE_SKILL],
     ),
     rule(
         "marital_asked",
