@@ -11,7 +11,7 @@ dispatch rows keep their counts under the same pseudonym.
 
 from sqlalchemy import select, update
 
-from services.kit.auth import Principal
+from services.kit.auth import Principal, Role
 from services.matching.cases.config import get_cases_settings
 from services.matching.cases.models import Case, CaseAction, CaseContact, CaseEvent
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair, DispatchSwap
@@ -49,12 +49,13 @@ async def _cases(ctx: Ctx, principal: Principal, seeker_id: str, alias: str) -> 
         return
     now = ctx.clock.now()
     ids = [c.id for c in cases]
+    by = "seeker" if principal.role == Role.SEEKER else principal.sub  # never the erased person's id
     for case in cases:
         if case.status in OPEN:
             case.status, case.close_reason = "closed", "erased"
-            case.closed_at, case.closed_by = now, principal.sub
+            case.closed_at, case.closed_by = now, by
             case.next_contact_on = None
-            ctx.session.add(CaseEvent(case_id=case.id, at=now, kind="erased", by=principal.sub, note=None))
+        ctx.session.add(CaseEvent(case_id=case.id, at=now, kind="erased", by=by, note=None))
         case.seeker_id = alias
         case.evidence_number_cipher = b""
         case.evidence_number_masked = ERASED
