@@ -17,6 +17,22 @@ from services.matching.seekers.sensitive_schemas import SensitiveRead
 
 FORMAT: Literal["lingong.seeker-export"] = "lingong.seeker-export"
 VERSION: Literal[1] = 1
+# How each section is headed on the printable page and the console's.
+SECTION_TITLES = {
+    "profile": "基本信息 Profile",
+    "sensitive": "敏感个人信息 Sensitive data",
+    "consents": "同意记录 Consents",
+    "access_log": "访问记录 Who accessed your data",
+    "matches_shown": "推荐结果 Matches shown",
+    "referrals": "推荐记录 Referrals",
+    "dispatch": "零工派工 Dispatch",
+    "cases": "帮扶台账 Case",
+    "household": "家庭 Household",
+    "placements": "就业记录 Placements",
+    "applications": "求职申请 Applications",
+    "engagements": "用工记录 Engagements",
+    "retention_notices": "保存期限通知 Retention notices",
+}
 Status = Literal["ok", "withheld", "not_recorded", "unavailable"]
 
 
