@@ -152,9 +152,9 @@ async def _settle_batch(
     stmt = select(RetentionNotice).where(RetentionNotice.status == PENDING)
     if after is not None:
         stmt = stmt.where(RetentionNotice.id > after)
-    notices = list(
-        (await ctx.session.scalars(stmt.order_by(RetentionNotice.id).limit(settings.batch_size))).all()
-    )
+    # Several matching processes sweep: on PostgreSQL each takes the notices no other holds.
+    stmt = stmt.order_by(RetentionNotice.id).limit(settings.batch_size).with_for_update(skip_locked=True)
+    notices = list((await ctx.session.scalars(stmt)).all())
     if not notices:
         return None
     profiles = dict(
