@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from services.kit.etag import IdempotencyHeader
 from services.kit.problems import Forbidden
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
@@ -79,7 +80,11 @@ async def list_notices(seeker_id: SeekerIdPath, ctx: CtxDep, principal: Anyone) 
     responses=problems(Forbidden, SeekerNotFound, NoticeNotFound),
 )
 async def keep_profile(
-    seeker_id: SeekerIdPath, notice_id: uuid.UUID, ctx: CtxDep, principal: Anyone
+    seeker_id: SeekerIdPath,
+    notice_id: uuid.UUID,
+    ctx: CtxDep,
+    principal: Anyone,
+    idempotency_key: IdempotencyHeader = None,
 ) -> NoticeRead:
     seeker = await service.get_for(ctx, principal, seeker_id, for_update=True)
     return NoticeRead.model_validate(await retention.keep(ctx, principal, seeker.id, notice_id))
