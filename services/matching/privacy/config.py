@@ -19,6 +19,9 @@ class PrivacySettings(BaseSettings):
     notice_keep_days: int = Field(default=1095, ge=30, le=3650)
     # Expired lookup grants (a station's temporary access), kept this long after they expire.
     grant_keep_days: int = Field(default=90, ge=1, le=3650)
+    # An erased seeker's case skeleton (帮扶台账), kept this long after it closed; unset: kept until the
+    # bureau's records schedule is set here.
+    case_keep_days: int | None = Field(default=None, ge=365, le=36500)
     batch_size: int = Field(default=200, ge=1, le=5000)
     sweep_enabled: bool = True
     sweep_every_seconds: float = Field(default=3600.0, ge=1.0, le=7 * 86400.0)

@@ -21,13 +21,14 @@ from services.matching.referrals.models import Referral
 from services.matching.seekers.deps import Ctx
 
 ERASED = "(erased)"
+PSEUDONYM_PREFIX = "erased-"
 PSEUDONYM_FIELD = "erased_seeker"
 OPEN = ("pending", "active", "aftercare")
 
 
 def pseudonym(ctx: Ctx, seeker_id: str) -> str:
     """A stable stand-in for an erased seeker's id: not reversible without the lookup key."""
-    return "erased-" + ctx.cipher.lookup_hash(seeker_id, field=PSEUDONYM_FIELD)[:32]
+    return PSEUDONYM_PREFIX + ctx.cipher.lookup_hash(seeker_id, field=PSEUDONYM_FIELD)[:32]
 
 
 async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> None:

@@ -7,8 +7,9 @@ it left off on the next run and a second run finds nothing to do:
    pending notice (a partial unique index holds it to one), dated, with the day erasure is due;
 2. settle — a pending notice whose seeker was active since it was sent is `kept`; one whose seeker is
    gone is `gone`; one past `erase_after` is carried out through `seekers.service.erase` (`erased`);
-3. purge — audit rows, the consent history of erased seekers, resolved notices and expired lookup grants
-   older than their own periods are deleted.
+3. purge — audit rows, the consent history of erased seekers, resolved notices, expired lookup grants
+   and (when MATCHING_PRIVACY__CASE_KEEP_DAYS is set) erased seekers' case skeletons older than their
+   own periods are deleted (a case's actions, contacts and history go with it).
 
 Activity: the profile changed, a consent given or withdrawn, a referral, a dispatch check-in, an
 application or engagement in the feed, something the seeker did themself in the audit log (an export),
@@ -29,9 +30,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 from services.kit.auth import Principal, Role
 from services.kit.clock import ManualClock, as_utc
 from services.kit.uow import unit_of_work
+from services.matching.cases.models import Case
 from services.matching.dispatch.models import DispatchCheckin
 from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement
 from services.matching.privacy.config import PrivacySettings
+from services.matching.privacy.erasure import PSEUDONYM_PREFIX
 from services.matching.privacy.exceptions import NoticeNotFound
 from services.matching.privacy.models import ERASED, GONE, KEPT, PENDING, RetentionNotice
 from services.matching.referrals.models import Referral
@@ -204,6 +207,15 @@ async def _purge_batch(session: AsyncSession, now: datetime, settings: PrivacySe
             SeekerAccessGrant.expires_at < now - timedelta(days=settings.grant_keep_days),
         ),
     ]
+    if settings.case_keep_days is not None:
+        targets.append(
+            (
+                "cases",
+                Case.id,
+                Case.seeker_id.startswith(PSEUDONYM_PREFIX, autoescape=True)
+                & (Case.closed_at < now - timedelta(days=settings.case_keep_days)),
+            )
+        )
     done: dict[str, int] = {}
     for name, key, condition in targets:
         ids = list((await session.scalars(select(key).where(condition).limit(settings.batch_size))).all())

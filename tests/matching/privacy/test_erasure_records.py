@@ -1,10 +1,15 @@
 """What erasure does beyond the profile: a case (帮扶台账) keeps its pseudonymous skeleton for the
 statutory record and statistics, household membership ends, other rows keep only a pseudonym."""
 
+from datetime import timedelta
+
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.clock import ManualClock
+from services.matching.privacy.config import PrivacySettings
 from tests.matching.cases.conftest import open_case
 from tests.matching.cases.conftest import register as register_in_lixia
 from tests.matching.households.conftest import household
@@ -118,3 +123,27 @@ async def test_the_last_member_erased_leaves_a_household_with_nobody_at_zero(
     after = (await matching.get(f"/v1/households/{made['id']}", headers=lixia_staff(token))).json()
 
     assert (after["members"], after["status"]) == ([], "none")
+
+
+async def test_a_case_skeleton_is_deleted_past_the_configured_records_period(
+    matching: httpx.AsyncClient,
+    token: Token,
+    matching_app: FastAPI,
+    privacy_settings: PrivacySettings,
+    fixed_clock: ManualClock,
+) -> None:
+    me = await register_in_lixia(matching, token, "s-li")
+    case_id = await case_with_a_contact(matching, token, "s-li")
+    await matching.delete("/v1/seekers/s-li", headers=me)
+    matching_app.state.privacy_sweeper.settings = privacy_settings.model_copy(update={"case_keep_days": 3650})
+    fixed_clock.advance(timedelta(days=3000))
+    await matching_app.state.privacy_sweeper.run_once()
+    kept = await matching.get(f"/v1/cases/{case_id}", headers=lixia_staff(token))
+    fixed_clock.advance(timedelta(days=700))
+
+    report = await matching_app.state.privacy_sweeper.run_once()
+    gone = await matching.get(f"/v1/cases/{case_id}", headers=lixia_staff(token))
+
+    assert kept.status_code == 200
+    assert report.purged["cases"] == 1
+    assert gone.status_code == 404
