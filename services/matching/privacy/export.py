@@ -6,6 +6,7 @@ Every export is written to the seeker's audit log. Applications and engagements 
 service; when it does not answer, those sections say `unavailable` and the rest is still served."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,15 +37,20 @@ NOT_RECORDED = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Remote:
+    applications: s.RemoteSection
+    engagements: s.RemoteSection
+
+
 async def build(
     ctx: Ctx,
     principal: Principal,
     seeker: Seeker,
-    postings: PostingsActions | None,
-    token: str | None,
-    limit: int,
+    remote: Remote,
 ) -> s.SeekerExport:
-    """The whole document; the export itself is audited (and committed by the caller)."""
+    """The whole document, with the sections `fetch_remote` brought from the postings service; the
+    export itself is audited (and committed by the caller)."""
     now = ctx.clock.now()
     own = audit.is_self(principal, seeker.id)
     sections = s.Sections(
@@ -72,8 +78,8 @@ async def build(
                 for p in await _rows(ctx, Placement, Placement.placed_at, seeker.id)
             ]
         ),
-        applications=await _remote(postings, token, "applications", seeker.id, limit),
-        engagements=await _remote(postings, token, "engagements", seeker.id, limit),
+        applications=remote.applications,
+        engagements=remote.engagements,
         retention_notices=s.NoticesSection(
             items=[
                 s.NoticeExport.model_validate(n)
@@ -223,6 +229,17 @@ async def _household(ctx: Ctx, seeker_id: str) -> s.HouseholdSection:
             consent_method=member.consent_method,
             consent_agreed_at=member.consent_agreed_at,
         )
+    )
+
+
+async def fetch_remote(
+    postings: PostingsActions | None, token: str | None, seeker_id: str, limit: int
+) -> Remote:
+    """The seeker's applications and engagements from the postings service, fetched before the export's
+    transaction opens (so no database lock is held across the calls); `unavailable` when it is down."""
+    return Remote(
+        await _remote(postings, token, "applications", seeker_id, limit),
+        await _remote(postings, token, "engagements", seeker_id, limit),
     )
 
 
