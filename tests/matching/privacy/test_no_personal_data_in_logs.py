@@ -9,6 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from services.kit.logging import QUIET_LIBRARIES, configure_logging
 from tests.matching.privacy.conftest import ID_NUMBER, Headers, Token
@@ -132,3 +135,12 @@ async def test_a_whole_session_leaves_no_id_number_phone_or_name_in_the_logs(
 
     assert len(lines) > 30  # the session was logged (access lines at least)
     assert leaks == [], sorted({line for _, line in leaks})[:20]
+
+
+async def test_a_database_error_names_its_statement_but_not_its_values(matching_app: FastAPI) -> None:
+    async with matching_app.state.sessionmaker() as session:
+        with pytest.raises(DBAPIError) as raised:
+            await session.execute(text("SELECT * FROM no_such_table WHERE phone = :p"), {"p": PHONE})
+
+    assert "no_such_table" in str(raised.value)
+    assert PHONE not in str(raised.value)
