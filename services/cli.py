@@ -1,4 +1,4 @@
-"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank, ltr."""
+"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank, ltr, relay, privacy, partitions."""
 
 import asyncio
 import json
@@ -338,6 +338,41 @@ def partitions(ahead: int | None, drop_before: object) -> None:
     when = drop_before.date() if isinstance(drop_before, datetime) else None
     for line in asyncio.run(partition_report(settings, months, when)):
         click.echo(line)
+
+
+@main.group()
+def privacy() -> None:
+    """Seekers' personal data: retention (docs/privacy.md)."""
+
+
+@privacy.command("sweep")
+@click.option("--now", "at", default=None, help="Run as of this ISO time with offset (default: now)")
+def privacy_sweep(at: str | None) -> None:
+    """One retention pass on the matching database: notices, erasures, expired rows deleted (for cron).
+    Batched and idempotent; a run that is killed resumes on the next. Prints what it did as JSON."""
+    from datetime import UTC, datetime
+
+    from services.kit.db import build_engine, build_sessionmaker
+    from services.matching.config import get_settings
+    from services.matching.privacy.config import get_privacy_settings
+    from services.matching.privacy.retention import sweep
+    from services.matching.seekers.crypto import get_cipher
+
+    now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    if now.tzinfo is None:
+        raise click.BadParameter(
+            "give the time with its offset, e.g. 2027-01-01T00:00:00+08:00", param_hint="--now"
+        )
+
+    async def run() -> dict[str, object]:
+        engine = build_engine(get_settings())
+        try:
+            report = await sweep(build_sessionmaker(engine), get_cipher(), get_privacy_settings(), now)
+        finally:
+            await engine.dispose()
+        return report.as_dict()
+
+    click.echo(json.dumps(asyncio.run(run()), sort_keys=True))
 
 
 if __name__ == "__main__":

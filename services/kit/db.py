@@ -69,7 +69,9 @@ def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 def build_engine(settings: ServiceSettings) -> AsyncEngine:
     """The service's engine; built in lifespan, never at import."""
     url = settings.database_url
-    kwargs: dict[str, Any] = {"echo": settings.database_echo, "pool_pre_ping": True}
+    # hide_parameters: a database error logged with its traceback names the statement, never its values
+    # (phones, ID numbers and free text travel as parameters).
+    kwargs: dict[str, Any] = {"echo": settings.database_echo, "pool_pre_ping": True, "hide_parameters": True}
     if settings.is_sqlite:
         path = settings.sqlite_path()
         if path is not None:

@@ -16,6 +16,10 @@ REQUEST_ID_HEADER = b"x-request-id"
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 access_log = logging.getLogger("lingong.access")
+# Libraries that log personal data below WARNING: client libraries log full URLs, query strings included;
+# the SQLite driver logs every statement with its parameters and SQLAlchemy its statements and rows at
+# DEBUG. They stay at warnings even when the service logs at DEBUG (tests/matching/privacy scans for it).
+QUIET_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "sqlalchemy", "asyncpg")
 
 
 class _RequestIdFilter(logging.Filter):
@@ -63,8 +67,7 @@ def configure_logging(level: str = "INFO", json_logs: bool = True, stream: IO[st
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("uvicorn.access").disabled = True
-    # Client libraries log full URLs, query strings included: keep them to warnings.
-    for noisy in ("httpx", "httpcore"):
+    for noisy in QUIET_LIBRARIES:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

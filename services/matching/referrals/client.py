@@ -23,6 +23,7 @@ log = logging.getLogger("lingong.referrals.client")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IN_PROGRESS = frozenset({"idempotency_in_progress"})  # the twin request is still running there
+LIST_PAGE = 100
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -113,6 +114,32 @@ class PostingsActions:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def list_for_seeker(
+        self, token: str, what: str, seeker_id: str, limit: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Up to `limit` of a seeker's `what` ("applications" or "engagements") as the postings service
+        holds them, and whether there were more (for the export of everything held about a seeker).
+        Raises `PostingsUnreachable` when the postings service cannot answer."""
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params = {"seeker_id": seeker_id, "limit": str(min(LIST_PAGE, limit))}
+            if cursor:
+                params["cursor"] = cursor
+            try:
+                response = await self._http.get(
+                    f"/v1/{what}", params=params, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.RequestError as exc:
+                raise PostingsUnreachable(cause=type(exc).__name__) from exc
+            if response.status_code != 200:
+                raise PostingsUnreachable(cause=f"HTTP {response.status_code}")
+            body = response.json()
+            items.extend(body.get("items") or [])
+            cursor = body.get("next_cursor")
+            if not cursor or len(items) >= limit:
+                return items[:limit], bool(cursor) or len(items) > limit
 
     async def apply(
         self,

@@ -298,8 +298,12 @@ async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
     """The right to erasure: profile and sensitive data deleted, consents ended, staff overrides (their
     reasons may describe the person) and stored idempotent replies that carried the profile dropped;
     audit and consent rows stay, with the id only. A seeker who registers afresh under the same id
-    starts with no overrides."""
+    starts with no overrides. Cases keep a pseudonymous skeleton and household membership ends
+    (`privacy.erasure`)."""
+    from services.matching.privacy.erasure import forget_elsewhere  # it reads other domains' tables
+
     seeker_id = seeker.id
+    await forget_elsewhere(ctx, principal, seeker_id)
     await ctx.session.execute(delete(SeekerSensitive).where(SeekerSensitive.seeker_id == seeker_id))
     await ctx.session.execute(delete(MatchOverride).where(MatchOverride.seeker_id == seeker_id))
     await ctx.session.delete(seeker)

@@ -100,9 +100,15 @@ async def list_applications(
     status_: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
     posting_id: uuid.UUID | None = None,
     shift_id: uuid.UUID | None = None,
+    seeker_id: Annotated[
+        str | None, Query(max_length=200, description="One seeker's (what you may see of them)")
+    ] = None,
 ) -> Page[ApplicationRead]:
     filters = service.ApplicationFilters(
-        status=status_.value if status_ else None, posting_id=posting_id, shift_id=shift_id
+        status=status_.value if status_ else None,
+        posting_id=posting_id,
+        shift_id=shift_id,
+        seeker_id=seeker_id,
     )
     rows, cursor = await service.list_(ctx, principal, filters, page)
     return _page(rows, cursor)

@@ -35,6 +35,7 @@ class ApplicationFilters:
     status: str | None = None
     posting_id: uuid.UUID | None = None
     shift_id: uuid.UUID | None = None
+    seeker_id: str | None = None
 
 
 def snapshot(application: Application) -> dict[str, Any]:
@@ -150,6 +151,7 @@ async def list_(
         (Application.status, filters.status),
         (Application.posting_id, filters.posting_id),
         (Application.shift_id, filters.shift_id),
+        (Application.seeker_id, filters.seeker_id),
     ):
         if value is not None:
             stmt = stmt.where(column == value)
