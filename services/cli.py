@@ -1,4 +1,4 @@
-"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank, ltr, relay, privacy, partitions."""
+"""The `lingong` command: serve, migrate, dev-token, import, screen, code, rank, ltr, relay, privacy, …."""
 
 import asyncio
 import json
