@@ -83,6 +83,16 @@ class RateLimitSettings(BaseModel):
     rules: list[RateLimitRule] = Field(default_factory=lambda: list(DEFAULT_RATE_LIMITS), max_length=100)
 
 
+class LoadSheddingSettings(BaseModel):
+    """Back-pressure (`kit/shedding.py`): past these bounds a request gets 503 `overloaded` at once."""
+
+    enabled: bool = True
+    max_in_flight: int = Field(default=64, ge=1, le=10000)  # requests being served at once
+    max_queue: int = Field(default=256, ge=0, le=100000)  # requests waiting for a slot
+    max_queue_wait_seconds: float = Field(default=1.0, gt=0, le=60)  # the longest wait for a slot
+    retry_after_seconds: int = Field(default=1, ge=1, le=3600)
+
+
 class ServiceSettings(BaseSettings):
     """The fields every service has. Subclasses set env_prefix and the default database file."""
 
@@ -97,6 +107,7 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     http: HttpSettings = HttpSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
+    load_shedding: LoadSheddingSettings = LoadSheddingSettings()
 
     @cached_property
     def is_sqlite(self) -> bool:
