@@ -52,8 +52,7 @@ READY_TIMEOUT = 900.0
 class Plan:
     rates: list[float]
     seconds: float
-    backends: list[str]
-    workers: int | None
+    layouts: list[tuple[str, int | None]]  # (backend, --workers N or None for one process)
     arrivals: str = "poisson"
     max_in_flight: int = 1000
     timeout: float = 10.0
@@ -62,8 +61,8 @@ class Plan:
 
 def plan_from_env() -> Plan:
     if os.environ.get("BENCH_LOAD") == "full":
-        return Plan([50, 100, 200, 400], 25, ["sqlite", "postgres"], workers=2)
-    return Plan([50, 100], 5, ["sqlite"], workers=None)
+        return Plan([50, 100, 200, 400], 25, [("sqlite", None), ("postgres", 2)])
+    return Plan([50, 100], 5, [("sqlite", None)])
 
 
 def _free_port() -> int:
@@ -241,14 +240,29 @@ def healthz(client: Callable[[str], httpx.AsyncClient], server: Server) -> list[
     return [Kind("healthz", 1.0, lambda: lambda: matching.get("/healthz"))]
 
 
+async def settle(client: httpx.AsyncClient, pause: float, limit: float = 60.0) -> None:
+    """Waits out the last step's backlog: until /healthz answers quickly five times in a row."""
+    await asyncio.sleep(pause)
+    quick, deadline = 0, time.monotonic() + limit
+    while quick < 5 and time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            await client.get("/healthz")
+            quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+        except httpx.HTTPError:
+            quick = 0
+        await asyncio.sleep(0.2)
+
+
 async def curve(server: Server, plan: Plan) -> dict[str, Any]:
     fx = await prepare(server, AuthSettings())
     client = clients(plan.max_in_flight, plan.timeout)
     steps = []
     try:
+        kinds_mix = mix(fx, client, server)
         for rate in plan.rates:
-            for name, kinds in (("mix", mix(fx, client, server)), ("healthz", healthz(client, server))):
-                await asyncio.sleep(plan.pause)
+            for name, kinds in (("healthz", healthz(client, server)), ("mix", kinds_mix)):
+                await settle(client(server.matching), plan.pause)
                 step = await run_step(
                     kinds, rate, plan.seconds, arrivals=plan.arrivals, max_in_flight=plan.max_in_flight
                 )
@@ -283,13 +297,14 @@ def measure(plan: Plan) -> dict[str, Any]:
         "cpus": len(os.sched_getaffinity(0)),
         "note": "the cores are shared with other work; see load_average per step",
     }
-    for backend in plan.backends:
-        layout = f"--workers {plan.workers}" if plan.workers else "one process"
+    for backend, workers in plan.layouts:
+        layout = f"--workers {workers}" if workers else "one process"
+        key = f"{backend} ({layout})"
         try:
-            with serving(backend, plan.workers) as server:
-                out[backend] = {"layout": layout} | asyncio.run(curve(server, plan))
+            with serving(backend, workers) as server:
+                out[key] = {"load_average_at_start": os.getloadavg()} | asyncio.run(curve(server, plan))
         except RuntimeError as exc:
-            out[backend] = {"layout": layout, "skipped": str(exc)}
+            out[key] = {"skipped": str(exc)}
     return out
 
 
@@ -310,8 +325,7 @@ def _cli() -> None:
     plan = Plan(
         [float(r) for r in args.rates.split(",")],
         args.seconds,
-        args.backend or ["sqlite"],
-        args.workers,
+        [(backend, args.workers) for backend in args.backend or ["sqlite"]],
         arrivals=args.arrivals,
         max_in_flight=args.max_in_flight,
     )

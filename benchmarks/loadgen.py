@@ -63,7 +63,7 @@ class Step:
             "rate_per_s": self.rate,
             "seconds": self.seconds,
             "sent": len(self.outcomes),
-            "achieved_per_s": round(len(self.outcomes) / self.wall, 1) if self.wall else 0,
+            "seconds_until_the_last_answer": round(self.wall, 1),
             "all": total,
             "kinds": kinds,
             "generator_send_lag_ms": {"p50": _ms(pct(lags, 0.5)), "p99": _ms(pct(lags, 0.99))},
@@ -93,6 +93,7 @@ def _summary(items: Sequence[Outcome]) -> dict[str, Any]:
         "transport_failures": statuses.get(0, 0),
         "refused_4xx": sum(n for s, n in statuses.items() if 400 <= s < 500),
         "statuses": {str(s): n for s, n in sorted(statuses.items())},
+        "problem_codes": dict(Counter(o.code for o in items if o.code).most_common()),
     }
 
 

@@ -22,6 +22,7 @@ BENCHMARKS = (
     "benchmarks.relatedness",
     "benchmarks.matching_speed",
     "benchmarks.statistics_speed",
+    "benchmarks.load",
 )
 
 

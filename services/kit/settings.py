@@ -87,9 +87,10 @@ class LoadSheddingSettings(BaseModel):
     """Back-pressure (`kit/shedding.py`): past these bounds a request gets 503 `overloaded` at once."""
 
     enabled: bool = True
-    max_in_flight: int = Field(default=64, ge=1, le=10000)  # requests being served at once
-    max_queue: int = Field(default=256, ge=0, le=100000)  # requests waiting for a slot
-    max_queue_wait_seconds: float = Field(default=1.0, gt=0, le=60)  # the longest wait for a slot
+    # Matching is CPU-bound on one event loop: more requests at once only lengthen each one.
+    max_in_flight: int = Field(default=20, ge=1, le=10000)  # requests being served at once
+    max_queue: int = Field(default=100, ge=0, le=100000)  # requests waiting for a slot
+    max_queue_wait_seconds: float = Field(default=0.5, gt=0, le=60)  # the longest wait for a slot
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
 
 
