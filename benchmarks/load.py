@@ -254,6 +254,43 @@ async def settle(client: httpx.AsyncClient, pause: float, limit: float = 60.0) -
         await asyncio.sleep(0.2)
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """Resident and proportional set sizes (kB) of one process: PSS shares each shared page out."""
+    out = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        if key in ("Rss", "Pss"):
+            out[key.lower() + "_mb"] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def memory(server: Server) -> dict[str, Any]:
+    """PSS and RSS of the serving processes (the parent and its children)."""
+    pids = [server.process.pid, *_children(server.process.pid)]
+    per = {}
+    for pid in pids:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            worker = b"services.workers" in cmd
+            name = cmd[cmd.index(b"services.workers") + 1].decode() if worker else "serve"
+            per[f"{pid} {name}"] = _rollup(pid)
+        except OSError:
+            continue
+    return {"processes": per, "pss_total_mb": round(sum(p.get("pss_mb", 0) for p in per.values()), 1)}
+
+
 async def curve(server: Server, plan: Plan) -> dict[str, Any]:
     fx = await prepare(server, AuthSettings())
     client = clients(plan.max_in_flight, plan.timeout)
@@ -302,7 +339,11 @@ def measure(plan: Plan) -> dict[str, Any]:
         key = f"{backend} ({layout})"
         try:
             with serving(backend, workers) as server:
-                out[key] = {"load_average_at_start": os.getloadavg()} | asyncio.run(curve(server, plan))
+                start = {"load_average_at_start": os.getloadavg()}
+                if not plan.rates:  # memory only
+                    out[key] = start | {"memory": memory(server)}
+                    continue
+                out[key] = start | asyncio.run(curve(server, plan))
         except RuntimeError as exc:
             out[key] = {"skipped": str(exc)}
     return out
@@ -314,7 +355,7 @@ def main() -> dict[str, Any]:
 
 def _cli() -> None:
     parser = argparse.ArgumentParser(description="The throughput-latency curve of lingong serve --demo")
-    parser.add_argument("--rates", default="50,100,200,400")
+    parser.add_argument("--rates", default="50,100,200,400", help="'' for the processes' memory only")
     parser.add_argument("--seconds", type=float, default=25)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--workers", type=int, default=None)
@@ -323,7 +364,7 @@ def _cli() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     plan = Plan(
-        [float(r) for r in args.rates.split(",")],
+        [float(r) for r in args.rates.split(",") if r],
         args.seconds,
         [(backend, args.workers) for backend in args.backend or ["sqlite"]],
         arrivals=args.arrivals,

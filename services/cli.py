@@ -196,6 +196,9 @@ def serve(
 
     _use_data_dir(data_dir)
     for svc in SERVICES:
+        # A served process also sheds while its event loop runs late (docs/load.md).
+        os.environ.setdefault(f"{svc.upper()}_LOAD_SHEDDING__MAX_LOOP_LAG_SECONDS", "0.5")
+    for svc in SERVICES:
         from services.kit.migrate import upgrade
 
         upgrade(svc, _database_url(svc))

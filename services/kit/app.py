@@ -83,6 +83,8 @@ def create_service_app(
             for hook in reversed(on_stop):
                 await hook(app)
             await app.state.engine.dispose()
+            if settings.load_shedding.enabled:
+                await app.state.load_shedder.close()
             if settings.rate_limit.enabled:
                 await app.state.rate_limiter.close()
 

@@ -91,6 +91,8 @@ class LoadSheddingSettings(BaseModel):
     max_in_flight: int = Field(default=20, ge=1, le=10000)  # requests being served at once
     max_queue: int = Field(default=100, ge=0, le=100000)  # requests waiting for a slot
     max_queue_wait_seconds: float = Field(default=0.5, gt=0, le=60)  # the longest wait for a slot
+    # Refuse for a second after the event loop ran this late (0: never; `lingong serve` sets 0.5).
+    max_loop_lag_seconds: float = Field(default=0, ge=0, le=60)
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
 
 

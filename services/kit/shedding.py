@@ -2,7 +2,10 @@
 503 `overloaded` with `Retry-After` for the rest, at once, instead of queueing for minutes.
 
 A request waits for a slot at most `max_queue_wait_seconds`, and only while fewer than `max_queue`
-others wait; past either bound it is refused before any work is done for it. Health, metrics and
+others wait; past either bound it is refused before any work is done for it. The in-flight count cannot
+see requests the event loop has not read yet, so a timer also measures how late the loop runs: for a
+second after it ran more than `max_loop_lag_seconds` late (too much work queued on it, or the process
+starved of CPU), every new request is refused too, which lets the loop catch up. Health, metrics and
 long-poll routes (passed by the service) are never counted or refused: a probe must see a busy process
 as alive, and a long poll holds its request open by design.
 """
@@ -17,6 +20,8 @@ from services.kit.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from services.kit.settings import LoadSheddingSettings
 
 ALWAYS_EXEMPT = ("/healthz", "/readyz", "/metrics")
+LAG_TICK = 0.05  # seconds between looks at the event loop's lag
+LAG_HOLD = 1.0  # seconds new requests are refused after the loop ran too late
 
 
 class LoadShedder:
@@ -27,15 +32,44 @@ class LoadShedder:
         self.in_flight = 0
         self.waiting = 0
         self.shed = 0
+        self.lag = 0.0  # how late the loop ran at the last tick, seconds
+        self._lagging_until = 0.0
         self._slots: asyncio.Semaphore | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     def _semaphore(self) -> asyncio.Semaphore:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.max_in_flight)
         return self._slots
 
+    async def _watch_lag(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(LAG_TICK)
+            self.lag = loop.time() - before - LAG_TICK
+            if self.lag > self.settings.max_loop_lag_seconds:
+                self._lagging_until = loop.time() + LAG_HOLD
+
+    def _lagging(self) -> bool:
+        if not self.settings.max_loop_lag_seconds:
+            return False
+        if self._watch is None:
+            self._watch = asyncio.get_running_loop().create_task(self._watch_lag())
+        return asyncio.get_running_loop().time() < self._lagging_until
+
+    async def close(self) -> None:
+        """Stops the lag timer (the app's lifespan calls this on the way out)."""
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.cancel()
+            await asyncio.gather(watch, return_exceptions=True)
+
     async def acquire(self) -> bool:
         """Take a slot, waiting within the bounds; False when the request is to be refused."""
+        if self._lagging():
+            self.shed += 1
+            return False
         slots = self._semaphore()
         if not slots.locked():
             await slots.acquire()

@@ -141,3 +141,36 @@ async def test_the_feed_long_poll_and_metrics_are_never_shed(service_app: Servic
     assert feed.status_code == 200
     assert metrics.status_code == 200
     assert shed.status_code == 503
+
+
+def _blocking_route(app: FastAPI) -> None:
+    """The test hook: GET /v1/test-block holds the event loop itself for 0.6 s (as CPU-bound work does)."""
+
+    async def block() -> dict[str, str]:
+        time.sleep(0.6)  # noqa: ASYNC251 - blocking the loop is the point
+        return {"status": "done"}
+
+    app.add_api_route("/v1/test-block", block, methods=["GET"])
+
+
+async def test_after_the_event_loop_ran_late_new_requests_are_shed_for_a_second(
+    service_app: ServiceApp,
+) -> None:
+    limits = LoadSheddingSettings(max_in_flight=50, max_loop_lag_seconds=0.2)
+    async with service_app("postings", load_shedding=limits) as app, over_http(app) as client:
+        _blocking_route(app)
+        _slow_route(app).set()
+        first = await client.get("/v1/test-slow")  # starts the lag timer
+        blocked = await client.get("/v1/test-block")
+        shed = await client.get("/v1/test-slow")
+        health = await client.get("/healthz")
+        await asyncio.sleep(1.5)
+        after = await client.get("/v1/test-slow")
+
+    assert [first.status_code, blocked.status_code] == [200, 200]
+    assert shed.status_code == 503
+    assert shed.json()["code"] == "overloaded"
+    assert "retry-after" in shed.headers
+    assert health.status_code == 200
+    assert after.status_code == 200
+    assert app.state.load_shedder.lag < 0.2
