@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 
 import httpx
+import uvicorn
 
 from services.kit.auth import mint_token
 from services.matching.config import get_settings as matching_settings
@@ -41,21 +42,18 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
-async def _watch_parent(parent: int, server: object) -> None:
+async def _watch_parent(parent: int, server: uvicorn.Server) -> None:
     while os.getppid() == parent:
         await asyncio.sleep(PARENT_WATCH)
     log.warning("the serving parent has gone; stopping")
-    server.should_exit = True  # type: ignore[attr-defined]
+    server.should_exit = True
 
 
 async def run_worker(service: str, host: str, port: int, postings_port: int, log_json: bool) -> None:
     """One child: one service's app under uvicorn on a SO_REUSEPORT socket."""
-    import uvicorn
-
     from services.matching.main import create_app as create_matching
     from services.postings.main import create_app as create_postings
     from services.serve import follow_postings_at
