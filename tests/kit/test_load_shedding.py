@@ -174,3 +174,13 @@ async def test_after_the_event_loop_ran_late_new_requests_are_shed_for_a_second(
     assert health.status_code == 200
     assert after.status_code == 200
     assert app.state.load_shedder.lag < 0.2
+
+
+@pytest.mark.parametrize(("service", "path"), [("postings", "/v1/postings"), ("matching", "/v1/seekers")])
+async def test_openapi_lists_overloaded_among_a_routes_503s(
+    service_app: ServiceApp, service: str, path: str
+) -> None:
+    async with service_app(service) as app, over_http(app) as client:
+        spec = (await client.get("/openapi.json")).json()
+
+    assert "overloaded" in spec["paths"][path]["post"]["responses"]["503"]["description"]
