@@ -22,12 +22,14 @@ import argparse
 import asyncio
 import json
 import os
+import queue
 import random
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -119,13 +121,21 @@ def serving(backend: str, workers: int | None) -> Iterator[Server]:
 
 
 def _until_ready(server: Server) -> None:
+    """Reads the server's lines (in a thread, so the deadline holds while it prints nothing)."""
     assert server.process.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = server.process.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
     deadline = time.monotonic() + READY_TIMEOUT
-    for line in server.process.stdout:
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=5)
+        except queue.Empty:
+            continue
         server.lines.append(line.rstrip())
         if line.startswith("demo ready"):
             return
-        if "could not be loaded" in line or time.monotonic() > deadline:
+        if "could not be loaded" in line:
             break
     raise RuntimeError("the demo never became ready: " + " | ".join(server.lines[-5:]))
 

@@ -147,7 +147,12 @@ class Workers:
             loaded = await load_demo(postings_settings(), n_postings=self.demo_size.postings)
             seekers = await load_demo_seekers(matching_settings(), n=self.demo_size.seekers)
             print(f"demo loaded: {loaded} postings, {seekers} seekers", flush=True)
-            held = await asyncio.wait_for(self._until_workers_hold(), READY_TIMEOUT)
+            try:
+                held = await asyncio.wait_for(self._until_workers_hold(), READY_TIMEOUT)
+            except TimeoutError:
+                url = f"http://{self.host}:{self.matching_port}/v1/matching/status"
+                print(f"the matching workers still differ after {READY_TIMEOUT:.0f} s: GET {url}", flush=True)
+                return
             print(
                 f"demo ready: every matching worker holds {held} open postings; try GET "
                 f"http://{self.host}:{self.matching_port}/v1/seekers/{demo_id(0)}/matches",
