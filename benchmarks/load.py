@@ -157,17 +157,28 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+async def _get(client: httpx.AsyncClient, url: str, **kwargs: Any) -> Any:
+    """A setup read, retried while the server sheds load (503 with Retry-After)."""
+    for _ in range(120):
+        response = await client.get(url, **kwargs)
+        if response.status_code != 503:
+            response.raise_for_status()
+            return response.json()
+        await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+    raise RuntimeError(f"{url} kept answering 503")
+
+
 async def prepare(server: Server, auth: AuthSettings) -> Fixture:
     owner = _bearer(mint_token(auth, "employer", "import:demo", ttl=8 * 3600))
     staff = _bearer(mint_token(auth, "staff", "load", station_id="st-001", ttl=8 * 3600))
     seekers = [_bearer(mint_token(auth, "seeker", demo_id(i), ttl=8 * 3600)) for i in range(DEMO_SEEKERS)]
     jobs, gigs, shifts = [], [], []
     async with httpx.AsyncClient(base_url=server.postings, timeout=30) as client:
-        employers = (await client.get("/v1/employers", params={"limit": 200}, headers=owner)).json()
+        employers = await _get(client, "/v1/employers", params={"limit": 200}, headers=owner)
         cursor: str | None = None
         while len(jobs) + len(gigs) < 2000:
             params: dict[str, Any] = {"limit": 200} | ({"cursor": cursor} if cursor else {})
-            page = (await client.get("/v1/postings", params=params, headers=staff)).json()
+            page = await _get(client, "/v1/postings", params=params, headers=staff)
             for p in page["items"]:
                 (jobs if p["kind"] == "job" else gigs).append(p["id"])
                 shifts += [s["id"] for s in p.get("shifts", []) if s["status"] == "open"]
