@@ -23,6 +23,7 @@ BENCHMARKS = (
     "benchmarks.matching_speed",
     "benchmarks.statistics_speed",
     "benchmarks.ltr_simulation",
+    "benchmarks.load",
 )
 
 

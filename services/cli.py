@@ -176,18 +176,40 @@ def _json_logs(log_format: str) -> bool:
     type=click.Choice(["auto", "text", "json"]),
     help="auto: text lines on a terminal, JSON when piped",
 )
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="The production layout: postings in one process, matching in N processes on one port "
+    "(SO_REUSEPORT); without it, both services run in this one process",
+)
 def serve(
-    demo: bool, data_dir: Path, host: str, postings_port: int, matching_port: int, log_format: str
+    demo: bool,
+    data_dir: Path,
+    host: str,
+    postings_port: int,
+    matching_port: int,
+    log_format: str,
+    workers: int | None,
 ) -> None:
-    """Both services on the embedded default (SQLite files in DATA_DIR), migrated."""
+    """Both services on the databases the environment names (else SQLite files in DATA_DIR), migrated."""
     from services.serve import serve_both
 
     _use_data_dir(data_dir)
     for svc in SERVICES:
+        # A served process also sheds while its event loop runs late (docs/load.md).
+        os.environ.setdefault(f"{svc.upper()}_LOAD_SHEDDING__MAX_LOOP_LAG_SECONDS", "0.5")
+    for svc in SERVICES:
         from services.kit.migrate import upgrade
 
         upgrade(svc, _database_url(svc))
-    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo, log_json=_json_logs(log_format)))
+    log_json = _json_logs(log_format)
+    if workers is not None:
+        from services.workers import Workers
+
+        layout = Workers(host, postings_port, matching_port, workers, demo=demo, log_json=log_json)
+        sys.exit(asyncio.run(layout.run()))
+    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo, log_json=log_json))
 
 
 @main.command()

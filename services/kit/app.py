@@ -19,6 +19,7 @@ from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
 from services.kit.problems import Problem, install_problem_handlers
 from services.kit.ratelimit import AbuseLimiter, RateLimitMiddleware
 from services.kit.settings import ServiceSettings
+from services.kit.shedding import LoadShedder, LoadSheddingMiddleware
 from services.kit.standby import Standby
 
 StartHook = Callable[[FastAPI], Awaitable[None]]
@@ -75,6 +76,7 @@ def create_service_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     quiet_routes: Sequence[str] = (),
     ready_checks: Sequence[ReadyCheck] = (),
+    long_poll_prefixes: Sequence[str] = (),
 ) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
 
@@ -99,6 +101,8 @@ def create_service_app(
             if app.state.standby is not None:
                 await app.state.standby.close()
             await app.state.engine.dispose()
+            if settings.load_shedding.enabled:
+                await app.state.load_shedder.close()
             if settings.rate_limit.enabled:
                 await app.state.rate_limiter.close()
 
@@ -122,6 +126,11 @@ def create_service_app(
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http.max_body_bytes)
     app.add_middleware(RateLimitMiddleware)
+    if settings.load_shedding.enabled:
+        app.state.load_shedder = LoadShedder(settings.load_shedding)
+        app.add_middleware(
+            LoadSheddingMiddleware, shedder=app.state.load_shedder, exempt=tuple(long_poll_prefixes)
+        )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware, service=name, quiet_routes=frozenset(quiet_routes))
     keep_examples_current(app)

@@ -221,4 +221,6 @@ def problem_responses(*errors: type[ProblemError]) -> dict[int | str, dict[str, 
         entry["description"] = ", ".join(codes)
     out.setdefault(422, {"model": Problem, "description": "validation_failed"})
     out.setdefault(429, {"model": Problem, "description": "rate_limited"})
+    busy = out.setdefault(503, {"model": Problem, "description": ""})  # kit/shedding.py, on any route
+    busy["description"] = ", ".join([c for c in busy["description"].split(", ") if c] + ["overloaded"])
     return out

@@ -92,6 +92,19 @@ class ReplicaSettings(BaseModel):
     pool_size: int = Field(default=10, ge=1, le=200)
 
 
+class LoadSheddingSettings(BaseModel):
+    """Back-pressure (`kit/shedding.py`): past these bounds a request gets 503 `overloaded` at once."""
+
+    enabled: bool = True
+    # Matching is CPU-bound on one event loop: more requests at once only lengthen each one.
+    max_in_flight: int = Field(default=20, ge=1, le=10000)  # requests being served at once
+    max_queue: int = Field(default=100, ge=0, le=100000)  # requests waiting for a slot
+    max_queue_wait_seconds: float = Field(default=0.5, gt=0, le=60)  # the longest wait for a slot
+    # Refuse for a second after the event loop ran this late (0: never; `lingong serve` sets 0.5).
+    max_loop_lag_seconds: float = Field(default=0, ge=0, le=60)
+    retry_after_seconds: int = Field(default=1, ge=1, le=3600)
+
+
 class ServiceSettings(BaseSettings):
     """The fields every service has. Subclasses set env_prefix and the default database file."""
 
@@ -107,6 +120,7 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     http: HttpSettings = HttpSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
+    load_shedding: LoadSheddingSettings = LoadSheddingSettings()
 
     @model_validator(mode="after")
     def _replica_needs_postgres(self) -> "ServiceSettings":

@@ -101,6 +101,7 @@ def create_app(
         on_start=[start, relay_lifecycle.start],
         on_stop=[stop, relay_lifecycle.stop],
         quiet_routes=[feed_router.prefix],  # the replica's long-poll, every few seconds: DEBUG
+        long_poll_prefixes=[feed_router.prefix],  # held open by design: never shed
     )
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
     return app

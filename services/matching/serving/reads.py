@@ -82,7 +82,12 @@ async def applied_head(session: AsyncSession) -> int:
 
 async def applied_after(session: AsyncSession, after: int, limit: int) -> ReplicaChange | None:
     """What the replica changed after feed seq `after` (at most `limit` postings), as the listeners are
-    told it; None when nothing did. Batches commit in seq order, so nothing can appear behind it later."""
+    told it; None when nothing did. Batches commit in seq order, so nothing can appear behind it later.
+    Called first in its transaction: both statements must read one snapshot, or (on PostgreSQL's READ
+    COMMITTED) an employer of a batch committed between them moves the cursor past that batch's postings,
+    which a follower then never reads (seen with `lingong serve --workers 2` on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     postings = (
         await session.execute(
             select(ReplicaPosting.applied_seq, ReplicaPosting.snapshot)

@@ -1,0 +1,190 @@
+"""`lingong serve --workers N`: the production layout on one host.
+
+The postings service runs in one process; the matching service in N processes that share one port:
+each binds its own listening socket with SO_REUSEPORT and the kernel spreads new connections across
+them. Worker 0 runs the feed consumer (the replica); the others follow the replica tables
+(`MATCHING_REPLICA__ENABLED=false`, docs/serving.md). Every process reads the databases the
+environment names. The parent loads the demo when asked, forwards SIGINT/SIGTERM to its children and
+waits for them; a child whose parent has gone stops by itself.
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+
+from services.kit.auth import mint_token
+from services.matching.config import get_settings as matching_settings
+from services.matching.demo import demo_id, load_demo_seekers
+from services.postings.config import get_settings as postings_settings
+from services.postings.demo_loader import load_demo
+from services.serve import DemoSize, loopback
+
+log = logging.getLogger("lingong.workers")
+
+STOP_GRACE = 20.0  # seconds a child gets to stop before it is killed
+DRAIN_SECONDS = 10  # seconds a child's requests get to finish (a feed long poll is cut short)
+READY_TIMEOUT = 600.0  # seconds to wait for the demo to reach every matching worker
+PARENT_WATCH = 1.0  # seconds between a child's looks at whether its parent is still there
+
+
+def reuse_port_socket(host: str, port: int) -> socket.socket:
+    """A listening socket that other processes may bind to the same address too (Linux SO_REUSEPORT)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+async def _watch_parent(parent: int, server: uvicorn.Server) -> None:
+    while os.getppid() == parent:
+        await asyncio.sleep(PARENT_WATCH)
+    log.warning("the serving parent has gone; stopping")
+    server.should_exit = True
+
+
+async def run_worker(service: str, host: str, port: int, postings_port: int, log_json: bool) -> None:
+    """One child: one service's app under uvicorn on a SO_REUSEPORT socket."""
+    from services.matching.main import create_app as create_matching
+    from services.postings.main import create_app as create_postings
+    from services.serve import follow_postings_at
+
+    if service == "postings":
+        app = create_postings(postings_settings().model_copy(update={"log_json": log_json}))
+    else:
+        settings = matching_settings().model_copy(update={"log_json": log_json})
+        app = create_matching(follow_postings_at(settings, host, postings_port))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, log_config=None, backlog=2048, timeout_keep_alive=30, timeout_graceful_shutdown=DRAIN_SECONDS
+        )
+    )
+    watch = asyncio.create_task(_watch_parent(os.getppid(), server))
+    try:
+        await server.serve(sockets=[reuse_port_socket(host, port)])
+    finally:
+        watch.cancel()
+
+
+@dataclass
+class Workers:
+    """The parent: starts the children, loads the demo, stops everything on a signal or a child's death."""
+
+    host: str
+    postings_port: int
+    matching_port: int
+    workers: int
+    demo: bool
+    log_json: bool = True
+    demo_size: DemoSize = field(default_factory=DemoSize)
+    children: list[asyncio.subprocess.Process] = field(default_factory=list)
+
+    async def _spawn(self, service: str, port: int, consumer: bool | None = None) -> None:
+        env = dict(os.environ)
+        if consumer is not None:
+            env["MATCHING_REPLICA__ENABLED"] = "true" if consumer else "false"
+        args = [service, self.host, str(port), str(self.postings_port), "json" if self.log_json else "text"]
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "services.workers", *args, env=env, start_new_session=True
+        )
+        self.children.append(child)
+
+    async def run(self) -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self._spawn("postings", self.postings_port)
+        for i in range(self.workers):
+            await self._spawn("matching", self.matching_port, consumer=i == 0)
+        print(self._banner(), flush=True)
+        watchers = [asyncio.create_task(c.wait()) for c in self.children]
+        demo = asyncio.create_task(self._load_demo()) if self.demo else None
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([stopping, *watchers], return_when=asyncio.FIRST_COMPLETED)
+        died = [c.pid for c in self.children if c.returncode is not None]
+        if died:
+            print(f"a serving process stopped unexpectedly (pid {died}); stopping the others", flush=True)
+        if demo is not None:
+            demo.cancel()
+            await asyncio.gather(demo, return_exceptions=True)
+        stopping.cancel()
+        await self._stop_children()
+        return 1 if died else 0
+
+    async def _stop_children(self) -> None:
+        for child in self.children:
+            if child.returncode is None:
+                child.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(c.wait() for c in self.children)), STOP_GRACE)
+        except TimeoutError:
+            for child in self.children:
+                if child.returncode is None:
+                    child.kill()
+            await asyncio.gather(*(c.wait() for c in self.children))
+
+    def _banner(self) -> str:
+        pids = ", ".join(str(c.pid) for c in self.children[1:])
+        host = self.host
+        return (
+            f"lingong is running: postings http://{host}:{self.postings_port} (pid {self.children[0].pid}), "
+            f"matching http://{host}:{self.matching_port} ({self.workers} workers, pids {pids}; "
+            f"the first consumes the feed)"
+        )
+
+    async def _load_demo(self) -> None:
+        try:
+            loaded = await load_demo(postings_settings(), n_postings=self.demo_size.postings)
+            seekers = await load_demo_seekers(matching_settings(), n=self.demo_size.seekers)
+            print(f"demo loaded: {loaded} postings, {seekers} seekers", flush=True)
+            try:
+                held = await asyncio.wait_for(self._until_workers_hold(), READY_TIMEOUT)
+            except TimeoutError:
+                url = f"http://{self.host}:{self.matching_port}/v1/matching/status"
+                print(f"the matching workers still differ after {READY_TIMEOUT:.0f} s: GET {url}", flush=True)
+                return
+            print(
+                f"demo ready: every matching worker holds {held} open postings; try GET "
+                f"http://{self.host}:{self.matching_port}/v1/seekers/{demo_id(0)}/matches",
+                flush=True,
+            )
+        except Exception:
+            log.exception("the demo data could not be loaded")
+            print("the demo data could not be loaded (see the log); the services keep running", flush=True)
+
+    async def _until_workers_hold(self) -> int:
+        """Asks the shared port until many answers in a row (so from every worker) agree and are ready."""
+        staff = mint_token(matching_settings().auth, "staff", "serve", station_id="st-001", ttl=3600)
+        url = f"http://{loopback(self.host)}:{self.matching_port}/v1/matching/status"
+        agreeing, last = 0, -1
+        while agreeing < 8 * self.workers:
+            # A new connection each time, so the kernel may hand it to any worker.
+            async with httpx.AsyncClient(timeout=10) as client:
+                try:
+                    status = (await client.get(url, headers={"Authorization": f"Bearer {staff}"})).json()
+                except (httpx.HTTPError, ValueError):
+                    status = {}
+            held = int(status.get("postings") or 0)
+            ok = status.get("ready") is True and held > 0
+            agreeing, last = (agreeing + 1 if ok and held == last else 0), held
+            await asyncio.sleep(0.1 if ok else 0.5)
+        return last
+
+
+def main() -> None:
+    service, host, port, postings_port, log_format = sys.argv[1:6]
+    asyncio.run(run_worker(service, host, int(port), int(postings_port), log_format == "json"))
+
+
+if __name__ == "__main__":
+    main()
