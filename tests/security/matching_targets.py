@@ -4,6 +4,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from services.kit.uow import unit_of_work
+from services.matching.privacy.models import RetentionNotice
 from tests.postings.factories import iso
 from tests.security.target import Setup, Target, body, fresh_seeker_id, params, shared
 from tests.security.world import (
@@ -94,6 +96,25 @@ def seeker_json(w: World, seeker: str, **over: Any) -> dict[str, Any]:
 async def _override(w: World) -> Target:
     body = {"action": "hide", "posting_id": w.ids["gig_id"], "reason": "本人不想做装卸"}
     return Target(shared(w, seeker_id=await w.seeker()), body)
+
+
+async def _notice(w: World) -> Target:
+    """A seeker with a pending retention notice (as the privacy sweep leaves one), to answer with keep."""
+    seeker = await w.seeker()
+    notice_id = uuid.uuid4()
+    async with unit_of_work(w.matching_app.state.sessionmaker) as session:
+        session.add(
+            RetentionNotice(
+                id=notice_id,
+                seeker_id=seeker,
+                kind="inactivity",
+                last_active_at=w.now - timedelta(days=800),
+                sent_at=w.now,
+                erase_after=w.now + timedelta(days=30),
+                status="pending",
+            )
+        )
+    return Target(shared(w, seeker_id=seeker, notice_id=str(notice_id)), seeker=seeker)
 
 
 async def _revoke_override(w: World) -> Target:
@@ -214,6 +235,7 @@ MATCHING: dict[str, Setup] = {
     "POST /v1/seekers/{seeker_id}/consents": _consent,
     "DELETE /v1/seekers/{seeker_id}/consents/{purpose}": _new_seeker,
     "POST /v1/seekers/{seeker_id}/overrides": _override,
+    "POST /v1/seekers/{seeker_id}/notices/{notice_id}/keep": _notice,
     "DELETE /v1/seekers/{seeker_id}/overrides/{override_id}": _revoke_override,
     "POST /v1/seekers/{seeker_id}/referrals": _referral,
     "GET /v1/matches/explain": _explain,

@@ -225,6 +225,11 @@ POLICY.update(
         "matching GET /v1/seekers/{seeker_id}/audit": rule(200, "seeker admin", hidden="seeker_other"),
         # --- matching: matches, candidates, overrides, referrals --------------------------------
         "matching GET /v1/seekers/{seeker_id}/matches": rule(200, REACH, hidden="seeker_other staff_far"),
+        "matching GET /v1/seekers/{seeker_id}/export": rule(200, REACH, hidden="seeker_other staff_far"),
+        "matching GET /v1/seekers/{seeker_id}/notices": rule(200, REACH, hidden="seeker_other staff_far"),
+        "matching POST /v1/seekers/{seeker_id}/notices/{notice_id}/keep": rule(
+            200, REACH, hidden="seeker_other staff_far"
+        ),
         "matching GET /v1/matches/explain": rule(200, REACH, hidden="seeker_other staff_far"),
         "matching GET /v1/postings/{posting_id}/candidates": rule(
             200,
@@ -299,6 +304,9 @@ POLICY.update(
         "matching GET /console/seekers/new": rule(200, ALL_STAFF, **CONSOLE),
         "matching POST /console/seekers/new": rule(303, ALL_STAFF, **CONSOLE),  # PRG: on to the next screen
         "matching GET /console/seekers/{seeker_id}": rule(200, STAFF_REACH, hidden="staff_far", **CONSOLE),
+        "matching GET /console/seekers/{seeker_id}/export": rule(
+            200, STAFF_REACH, hidden="staff_far", **CONSOLE
+        ),
         "matching GET /console/seekers/{seeker_id}/slip": rule(
             200, STAFF_REACH, hidden="staff_far", **CONSOLE
         ),
