@@ -1,0 +1,177 @@
+"""Statistical disclosure control: primary and complementary (secondary) cell suppression.
+
+Primary: a count of 1 to `below` − 1 people is hidden (shown "<5"). Secondary: a table whose totals are
+published lets a reader get a hidden cell back by subtraction (total − the other cells), so more cells
+are hidden until none can be. This is the cell-suppression method of the statistical agencies (Eurostat /
+τ-ARGUS, Hundepool et al., *Statistical Disclosure Control*, 2012, ch. 4; the "at least two suppressed
+cells in every row and column" rule), with an audit rather than the rule of thumb alone:
+
+1. Every additive relation (a total and its parts: a county's total and its occupation groups, an
+   occupation group's area total and its counties, a county's total and its stations) is listed.
+2. A reader is assumed to know every published figure, every relation (as an equality, which is
+   conservative where a seeker counts in several groups), and the rule itself: a cell shown "<5" holds
+   1 to `below` − 1, a complementary cell (shown "x") holds at least `below` (zeros and small cells are
+   never chosen as complements), a figure never published holds at least 0.
+3. From these, the interval each hidden cell can lie in is narrowed relation by relation until nothing
+   changes (interval constraint propagation). A primary cell whose interval is a single value could be
+   worked out: the smallest published non-zero cell of one of its relations (parts or total) is hidden
+   as well, and the audit runs again, until no primary cell is pinned.
+
+Choosing the smallest cell loses the least information (the usual cost function: cell value). The
+pattern is computed over the whole table (all counties, both occupation levels) and only then cut to
+the reader's area, so two readers, or one reader asking twice with different areas, see the same cells
+hidden and cannot difference one answer against another.
+"""
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+log = logging.getLogger("lingong.statistics")
+
+PRIMARY: Literal["primary"] = "primary"
+SECONDARY: Literal["secondary"] = "secondary"
+Mark = Literal["primary", "secondary"]
+SECONDARY_SHOWN = "x"
+MAX_PASSES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """total = Σ parts."""
+
+    total: Hashable
+    parts: tuple[Hashable, ...]
+
+
+def shown_hidden(mark: Mark, below: int) -> str:
+    """What a hidden cell shows: "<5" when it is small itself, "x" when hidden to protect another."""
+    return f"<{below}" if mark == PRIMARY else SECONDARY_SHOWN
+
+
+class _Audit:
+    def __init__(
+        self,
+        values: Mapping[Hashable, int],
+        relations: Sequence[Relation],
+        unpublished: Iterable[Hashable],
+        below: int,
+    ) -> None:
+        self.values = values
+        self.below = below
+        self.unpublished = set(unpublished)
+        self.relations = [[(r.total, 1), *((p, -1) for p in r.parts)] for r in relations if r.parts]
+        self.of: dict[Hashable, list[int]] = defaultdict(list)
+        for i, terms in enumerate(self.relations):
+            for key, _ in terms:
+                self.of[key].append(i)
+
+    def bounds(self, marks: Mapping[Hashable, Mark]) -> dict[Hashable, tuple[float, float]]:
+        """The interval each unknown (hidden or unpublished) cell is known to lie in."""
+        small = (1.0, float(self.below - 1))
+        big = (float(self.below), math.inf)
+        box: dict[Hashable, tuple[float, float]] = {}
+        for key, mark in marks.items():
+            box[key] = small if mark == PRIMARY else big
+        for key in self.unpublished:
+            box.setdefault(key, (0.0, math.inf))
+        queue = {i for key in box for i in self.of.get(key, ())}
+        while queue:
+            i = queue.pop()
+            for key in self._narrow(self.relations[i], box):
+                queue.update(self.of[key])
+        return box
+
+    def _narrow(
+        self, terms: list[tuple[Hashable, int]], box: dict[Hashable, tuple[float, float]]
+    ) -> list[Hashable]:
+        known = 0.0
+        unknown: list[tuple[Hashable, int]] = []
+        for key, sign in terms:
+            if key in box:
+                unknown.append((key, sign))
+            else:
+                known += sign * self.values.get(key, 0)
+        if not unknown:
+            return []
+        target = -known  # Σ sign·x over the unknowns
+        lows = [(sign * box[k][0]) if sign > 0 else (-box[k][1]) for k, sign in unknown]
+        highs = [(sign * box[k][1]) if sign > 0 else (-box[k][0]) for k, sign in unknown]
+        low_inf = sum(1 for v in lows if v == -math.inf)
+        high_inf = sum(1 for v in highs if v == math.inf)
+        low_sum = sum(v for v in lows if v != -math.inf)
+        high_sum = sum(v for v in highs if v != math.inf)
+        changed = []
+        for j, (key, sign) in enumerate(unknown):
+            others_low = (
+                -math.inf
+                if low_inf - (lows[j] == -math.inf)
+                else low_sum - (lows[j] if lows[j] != -math.inf else 0.0)
+            )
+            others_high = (
+                math.inf
+                if high_inf - (highs[j] == math.inf)
+                else high_sum - (highs[j] if highs[j] != math.inf else 0.0)
+            )
+            lo, hi = target - others_high, target - others_low  # bounds of sign·x_j
+            if sign < 0:
+                lo, hi = -hi, -lo
+            old_lo, old_hi = box[key]
+            new_lo, new_hi = (
+                max(old_lo, math.ceil(lo) if lo != -math.inf else lo),
+                min(old_hi, math.floor(hi) if hi != math.inf else hi),
+            )
+            if (new_lo, new_hi) != (old_lo, old_hi) and new_lo <= new_hi:
+                box[key] = (new_lo, new_hi)
+                changed.append(key)
+        return changed
+
+
+def protect(
+    values: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    below: int,
+    unpublished: Iterable[Hashable] = (),
+    order: Mapping[Hashable, int] | None = None,
+) -> dict[Hashable, Mark]:
+    """The cells to hide: primary (1 to below − 1) and the complements that stop a reader from working
+    any primary cell out of the published totals. `unpublished` cells are in relations but never shown
+    (e.g. records without a station); `order` breaks ties between equally small complements."""
+    rank = order or {}
+    marks: dict[Hashable, Mark] = {k: PRIMARY for k, v in values.items() if 0 < v < below}
+    if not marks:
+        return marks
+    audit = _Audit(values, relations, unpublished, below)
+    for _ in range(MAX_PASSES):
+        box = audit.bounds(marks)
+        pinned = sorted(
+            (k for k, m in marks.items() if m == PRIMARY and box[k][0] == box[k][1]),
+            key=lambda k: (rank.get(k, 0), repr(k)),
+        )
+        if not pinned:
+            return marks
+        touched: set[int] = set()
+        added = 0
+        for key in pinned:
+            rels = audit.of.get(key, [])
+            if touched.intersection(rels):
+                continue  # a complement was just added where this one lies: audit again first
+            candidates = [
+                (values[k], rank.get(k, 0), repr(k), k)
+                for i in rels
+                for k, _ in audit.relations[i]
+                if k not in marks and k not in audit.unpublished and values.get(k, 0) > 0
+            ]
+            if not candidates:
+                log.warning("a suppressed cell has no complement left", extra={"cell": repr(key)})
+                continue
+            chosen = min(candidates)[3]
+            marks[chosen] = SECONDARY
+            touched.update(audit.of[chosen])
+            added += 1
+        if not added:
+            return marks
+    return marks
