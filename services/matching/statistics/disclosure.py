@@ -141,10 +141,13 @@ def protect(
     any primary cell out of the published totals. `unpublished` cells are in relations but never shown
     (e.g. records without a station); `order` breaks ties between equally small complements."""
     rank = order or {}
-    marks: dict[Hashable, Mark] = {k: PRIMARY for k, v in values.items() if 0 < v < below}
+    hidden_always = set(unpublished)
+    marks: dict[Hashable, Mark] = {
+        k: PRIMARY for k, v in values.items() if 0 < v < below and k not in hidden_always
+    }
     if not marks:
         return marks
-    audit = _Audit(values, relations, unpublished, below)
+    audit = _Audit(values, relations, hidden_always, below)
     for _ in range(MAX_PASSES):
         box = audit.bounds(marks)
         pinned = sorted(
@@ -166,12 +169,103 @@ def protect(
                 if k not in marks and k not in audit.unpublished and values.get(k, 0) > 0
             ]
             if not candidates:
-                log.warning("a suppressed cell has no complement left", extra={"cell": repr(key)})
-                continue
+                continue  # another pinned cell's complement may free it; if none does, said below
             chosen = min(candidates)[3]
             marks[chosen] = SECONDARY
             touched.update(audit.of[chosen])
             added += 1
         if not added:
+            log.warning("suppressed cells left without a complement", extra={"cells": len(pinned)})
             return marks
     return marks
+
+
+# --- The supply-demand table -------------------------------------------------------------------------
+
+ALL_GROUPS = ""  # supply.ALL: the county's total row
+UNCLASSIFIED_GROUP = "unclassified"
+
+
+def cell_key(level: int, county: str, group: str) -> tuple[str, int, str, str]:
+    """A seeker count's key; a county's total and its unclassified seekers are the same at both levels."""
+    return ("c", 0 if group in (ALL_GROUPS, UNCLASSIFIED_GROUP) else level, county, group)
+
+
+def column_key(level: int, group: str) -> tuple[str, int, str]:
+    """An occupation group's seekers summed over all counties (the shortage list shows it)."""
+    return ("t", 0 if group == UNCLASSIFIED_GROUP else level, group)
+
+
+def supply_marks(seekers: Mapping[int, Mapping[tuple[str, str], int]], below: int) -> dict[Hashable, Mark]:
+    """The seeker counts to hide in the supply-demand tables of every county at both levels.
+
+    `seekers[level][(county, group)]`. Relations: a county's total and its groups at each level; a
+    major group and its medium groups in a county; a group's total over the counties and its counties;
+    a major group's total and its medium groups' totals."""
+    values: dict[Hashable, int] = {}
+    relations: list[Relation] = []
+    columns: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for level, cells in seekers.items():
+        rows: dict[str, list[Hashable]] = defaultdict(list)
+        for (county, group), n in cells.items():
+            key = cell_key(level, county, group)
+            values[key] = n
+            if group != ALL_GROUPS:
+                rows[county].append(key)
+                columns[column_key(level, group)].append(key)
+        relations += [Relation(cell_key(level, c, ALL_GROUPS), tuple(p)) for c, p in sorted(rows.items())]
+    for column, parts in columns.items():
+        if column in values:
+            continue
+        values[column] = sum(values[p] for p in parts)
+        relations.append(Relation(column, tuple(dict.fromkeys(parts))))
+    if 1 in seekers and 2 in seekers:
+        majors: dict[Hashable, list[Hashable]] = defaultdict(list)
+        major_columns: dict[Hashable, set[Hashable]] = defaultdict(set)
+        for county, group in seekers[2]:
+            if group in (ALL_GROUPS, UNCLASSIFIED_GROUP):
+                continue
+            major = group.split("-")[0]
+            majors[cell_key(1, county, major)].append(cell_key(2, county, group))
+            major_columns[column_key(1, major)].add(column_key(2, group))
+        relations += [Relation(k, tuple(p)) for k, p in majors.items() if k in values]
+        relations += [
+            Relation(k, tuple(sorted(p, key=repr))) for k, p in major_columns.items() if k in values
+        ]
+    return protect(values, relations, below)
+
+
+# --- The funnel ----------------------------------------------------------------------------------------
+
+
+def funnel_marks(
+    counts: Mapping[tuple[str, str | None], Mapping[str, int]], steps: Sequence[str], below: int
+) -> dict[Hashable, Mark]:
+    """The funnel counts to hide, keyed (step, county, station): a county's total is (step, county,
+    None), the whole area's (step, None, None). Per step: a county's total and its stations (records
+    without a station are a part never published), the area's total and its counties."""
+    values: dict[Hashable, int] = {}
+    relations: list[Relation] = []
+    unpublished: list[Hashable] = []
+    for step in steps:
+        totals: dict[str, int] = defaultdict(int)
+        stations: dict[str, list[Hashable]] = defaultdict(list)
+        for (county, station), by_step in counts.items():
+            n = int(by_step.get(step, 0))
+            totals[county] += n
+            if station is not None:
+                values[(step, county, station)] = n
+                stations[county].append((step, county, station))
+        for county, total in totals.items():
+            values[(step, county, None)] = total
+            parts = list(stations[county])
+            rest = total - sum(values[p] for p in parts)
+            if rest > 0:
+                values[("unstationed", step, county)] = rest
+                unpublished.append(("unstationed", step, county))
+                parts.append(("unstationed", step, county))
+            relations.append(Relation((step, county, None), tuple(parts)))
+        values[(step, None, None)] = sum(totals.values())
+        relations.append(Relation((step, None, None), tuple((step, c, None) for c in sorted(totals))))
+    marks = protect(values, relations, below, unpublished)
+    return {k: m for k, m in marks.items() if k not in set(unpublished)}
