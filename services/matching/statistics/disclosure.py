@@ -25,10 +25,10 @@ hidden and cannot difference one answer against another.
 
 import logging
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 log = logging.getLogger("lingong.statistics")
 
@@ -52,82 +52,116 @@ def shown_hidden(mark: Mark, below: int) -> str:
     return f"<{below}" if mark == PRIMARY else SECONDARY_SHOWN
 
 
+Box = tuple[float, float]
+Terms = list[tuple[Hashable, int]]
+
+
+def _narrowed(target: float, unknown: Terms, box: Mapping[Hashable, Box]) -> list[tuple[Hashable, Box]]:
+    """Σ sign·x over `unknown` equals `target`: each unknown's interval as the others' allow, where
+    that is narrower than its own."""
+    lows = [box[k][0] if sign > 0 else -box[k][1] for k, sign in unknown]
+    highs = [box[k][1] if sign > 0 else -box[k][0] for k, sign in unknown]
+    low_inf = sum(1 for v in lows if v == -math.inf)
+    high_inf = sum(1 for v in highs if v == math.inf)
+    low_sum = sum(v for v in lows if v != -math.inf)
+    high_sum = sum(v for v in highs if v != math.inf)
+    out = []
+    for j, (key, sign) in enumerate(unknown):
+        own_low_inf, own_high_inf = lows[j] == -math.inf, highs[j] == math.inf
+        others_low = -math.inf if low_inf - own_low_inf else low_sum - (0.0 if own_low_inf else lows[j])
+        others_high = math.inf if high_inf - own_high_inf else high_sum - (0.0 if own_high_inf else highs[j])
+        lo, hi = target - others_high, target - others_low  # the interval of sign·x_j
+        if sign < 0:
+            lo, hi = -hi, -lo
+        old_lo, old_hi = box[key]
+        new_lo = max(old_lo, math.ceil(lo)) if lo != -math.inf else old_lo
+        new_hi = min(old_hi, math.floor(hi)) if hi != math.inf else old_hi
+        if (new_lo, new_hi) != (old_lo, old_hi) and new_lo <= new_hi:
+            out.append((key, (new_lo, new_hi)))
+    return out
+
+
 class _Audit:
     def __init__(
         self,
         values: Mapping[Hashable, int],
         relations: Sequence[Relation],
-        unpublished: Iterable[Hashable],
+        unpublished: set[Hashable],
         below: int,
     ) -> None:
         self.values = values
-        self.below = below
-        self.unpublished = set(unpublished)
-        self.relations = [[(r.total, 1), *((p, -1) for p in r.parts)] for r in relations if r.parts]
+        self.unpublished = unpublished
+        self.small: Box = (1.0, float(below - 1))
+        self.big: Box = (float(below), math.inf)
+        self.relations: list[Terms] = [
+            [(r.total, 1), *((p, -1) for p in r.parts)] for r in relations if r.parts
+        ]
         self.of: dict[Hashable, list[int]] = defaultdict(list)
         for i, terms in enumerate(self.relations):
             for key, _ in terms:
                 self.of[key].append(i)
 
-    def bounds(self, marks: Mapping[Hashable, Mark]) -> dict[Hashable, tuple[float, float]]:
-        """The interval each unknown (hidden or unpublished) cell is known to lie in."""
-        small = (1.0, float(self.below - 1))
-        big = (float(self.below), math.inf)
-        box: dict[Hashable, tuple[float, float]] = {}
-        for key, mark in marks.items():
-            box[key] = small if mark == PRIMARY else big
-        for key in self.unpublished:
-            box.setdefault(key, (0.0, math.inf))
-        queue = {i for key in box for i in self.of.get(key, ())}
-        while queue:
-            i = queue.pop()
-            for key in self._narrow(self.relations[i], box):
-                queue.update(self.of[key])
-        return box
+    def own(self, key: Hashable, marks: Mapping[Hashable, Mark]) -> Box:
+        """What a reader knows of one hidden cell from its mark alone."""
+        mark = marks.get(key)
+        if mark is None:
+            return (0.0, math.inf)  # never published
+        return self.small if mark == PRIMARY else self.big
 
-    def _narrow(
-        self, terms: list[tuple[Hashable, int]], box: dict[Hashable, tuple[float, float]]
-    ) -> list[Hashable]:
-        known = 0.0
-        unknown: list[tuple[Hashable, int]] = []
-        for key, sign in terms:
-            if key in box:
+    def split(self, i: int, marks: Mapping[Hashable, Mark]) -> tuple[float, Terms]:
+        """A relation as Σ sign·x over its unknown cells = target (from its published cells)."""
+        known, unknown = 0.0, []
+        for key, sign in self.relations[i]:
+            if key in marks or key in self.unpublished:
                 unknown.append((key, sign))
             else:
                 known += sign * self.values.get(key, 0)
-        if not unknown:
-            return []
-        target = -known  # Σ sign·x over the unknowns
-        lows = [(sign * box[k][0]) if sign > 0 else (-box[k][1]) for k, sign in unknown]
-        highs = [(sign * box[k][1]) if sign > 0 else (-box[k][0]) for k, sign in unknown]
-        low_inf = sum(1 for v in lows if v == -math.inf)
-        high_inf = sum(1 for v in highs if v == math.inf)
-        low_sum = sum(v for v in lows if v != -math.inf)
-        high_sum = sum(v for v in highs if v != math.inf)
-        changed = []
-        for j, (key, sign) in enumerate(unknown):
-            others_low = (
-                -math.inf
-                if low_inf - (lows[j] == -math.inf)
-                else low_sum - (lows[j] if lows[j] != -math.inf else 0.0)
-            )
-            others_high = (
-                math.inf
-                if high_inf - (highs[j] == math.inf)
-                else high_sum - (highs[j] if highs[j] != math.inf else 0.0)
-            )
-            lo, hi = target - others_high, target - others_low  # bounds of sign·x_j
-            if sign < 0:
-                lo, hi = -hi, -lo
-            old_lo, old_hi = box[key]
-            new_lo, new_hi = (
-                max(old_lo, math.ceil(lo) if lo != -math.inf else lo),
-                min(old_hi, math.floor(hi) if hi != math.inf else hi),
-            )
-            if (new_lo, new_hi) != (old_lo, old_hi) and new_lo <= new_hi:
-                box[key] = (new_lo, new_hi)
-                changed.append(key)
-        return changed
+        return -known, unknown
+
+    def pinned_here(self, i: int, marks: Mapping[Hashable, Mark]) -> bool:
+        """Whether this relation alone gives a small cell back (one rule of the audit, cheap)."""
+        target, unknown = self.split(i, marks)
+        box = {k: self.own(k, marks) for k, _ in unknown}
+        for key, (lo, hi) in _narrowed(target, unknown, box):
+            box[key] = (lo, hi)
+        return any(marks.get(k) == PRIMARY and box[k][0] == box[k][1] for k, _ in unknown)
+
+    def bounds(self, marks: Mapping[Hashable, Mark]) -> dict[Hashable, Box]:
+        """The interval each unknown cell is known to lie in, every relation taken together (interval
+        propagation until nothing narrows)."""
+        box: dict[Hashable, Box] = {k: self.own(k, marks) for k in (*marks, *self.unpublished)}
+        touched = {i for key in box for i in self.of.get(key, ())}
+        split = {i: self.split(i, marks) for i in touched}
+        queue = set(split)
+        while queue:
+            i = queue.pop()
+            target, unknown = split[i]
+            for key, narrowed in _narrowed(target, unknown, box):
+                box[key] = narrowed
+                queue.update(self.of[key])
+        return box
+
+    def complement(
+        self, key: Hashable, marks: Mapping[Hashable, Mark], rank: Mapping[Hashable, int]
+    ) -> Hashable | None:
+        """The smallest published non-zero cell of the relations `key` is in."""
+        candidates = [
+            (self.values[k], rank.get(k, 0), repr(k), k)
+            for i in self.of.get(key, [])
+            for k, _ in self.relations[i]
+            if k not in marks and k not in self.unpublished and self.values.get(k, 0) > 0
+        ]
+        return min(candidates)[3] if candidates else None
+
+    def complement_in(
+        self, i: int, marks: Mapping[Hashable, Mark], rank: Mapping[Hashable, int]
+    ) -> Hashable | None:
+        candidates = [
+            (self.values[k], rank.get(k, 0), repr(k), k)
+            for k, _ in self.relations[i]
+            if k not in marks and k not in self.unpublished and self.values.get(k, 0) > 0
+        ]
+        return min(candidates)[3] if candidates else None
 
 
 def protect(
@@ -139,7 +173,10 @@ def protect(
 ) -> dict[Hashable, Mark]:
     """The cells to hide: primary (1 to below − 1) and the complements that stop a reader from working
     any primary cell out of the published totals. `unpublished` cells are in relations but never shown
-    (e.g. records without a station); `order` breaks ties between equally small complements."""
+    (e.g. records without a station); `order` breaks ties between equally small complements.
+
+    Each relation is first made safe on its own (cheap, and enough for most cells); then the whole
+    table is audited, complements are added where a chain of relations still pins a cell, and so on."""
     rank = order or {}
     hidden_always = set(unpublished)
     marks: dict[Hashable, Mark] = {
@@ -148,7 +185,15 @@ def protect(
     if not marks:
         return marks
     audit = _Audit(values, relations, hidden_always, below)
+    pending = {i for key in marks for i in audit.of.get(key, ())}
     for _ in range(MAX_PASSES):
+        while pending:
+            i = pending.pop()
+            if audit.pinned_here(i, marks):
+                chosen = audit.complement_in(i, marks, rank)
+                if chosen is not None:
+                    marks[chosen] = SECONDARY
+                    pending.update(audit.of[chosen])
         box = audit.bounds(marks)
         pinned = sorted(
             (k for k, m in marks.items() if m == PRIMARY and box[k][0] == box[k][1]),
@@ -157,24 +202,17 @@ def protect(
         if not pinned:
             return marks
         touched: set[int] = set()
-        added = 0
         for key in pinned:
             rels = audit.of.get(key, [])
             if touched.intersection(rels):
                 continue  # a complement was just added where this one lies: audit again first
-            candidates = [
-                (values[k], rank.get(k, 0), repr(k), k)
-                for i in rels
-                for k, _ in audit.relations[i]
-                if k not in marks and k not in audit.unpublished and values.get(k, 0) > 0
-            ]
-            if not candidates:
+            chosen = audit.complement(key, marks, rank)
+            if chosen is None:
                 continue  # another pinned cell's complement may free it; if none does, said below
-            chosen = min(candidates)[3]
             marks[chosen] = SECONDARY
             touched.update(audit.of[chosen])
-            added += 1
-        if not added:
+            pending.update(audit.of[chosen])
+        if not touched:
             log.warning("suppressed cells left without a complement", extra={"cells": len(pinned)})
             return marks
     return marks
@@ -196,7 +234,30 @@ def column_key(level: int, group: str) -> tuple[str, int, str]:
     return ("t", 0 if group == UNCLASSIFIED_GROUP else level, group)
 
 
+_CACHE: OrderedDict[tuple[int, frozenset[Any]], dict[Hashable, Mark]] = OrderedDict()
+CACHE_SIZE = 4
+
+
 def supply_marks(seekers: Mapping[int, Mapping[tuple[str, str], int]], below: int) -> dict[Hashable, Mark]:
+    """`_supply_marks`, remembered for the last few tables: the pattern depends on the seeker counts
+    alone (not on postings), which change far less often than the table is read. Keyed by the counts
+    themselves, so a hit is exact."""
+    key = (
+        below,
+        frozenset((level, *cell, n) for level, cells in seekers.items() for cell, n in cells.items()),
+    )
+    found = _CACHE.get(key)
+    if found is not None:
+        _CACHE.move_to_end(key)
+        return found
+    marks = _supply_marks(seekers, below)
+    _CACHE[key] = marks
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return marks
+
+
+def _supply_marks(seekers: Mapping[int, Mapping[tuple[str, str], int]], below: int) -> dict[Hashable, Mark]:
     """The seeker counts to hide in the supply-demand tables of every county at both levels.
 
     `seekers[level][(county, group)]`. Relations: a county's total and its groups at each level; a
