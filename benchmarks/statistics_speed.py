@@ -47,7 +47,7 @@ from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.models import ReplicaPosting
 from services.matching.seekers.models import Seeker, SeekerConsent
 from services.matching.serving.engine import MatchingEngine
-from services.matching.statistics import facts
+from services.matching.statistics import disclosure, facts
 from services.matching.statistics.config import StatisticsSettings
 from services.reference.geo import counties
 from services.reference.occupations import occupations
@@ -246,11 +246,15 @@ async def time_routes(url: str) -> dict[str, Any]:
     }
     times: dict[str, list[float]] = {name: [] for name in (*routes, "healthz")}
     cpu: dict[str, list[float]] = {name: [] for name in routes}
-    rows = 0
+    rows, cold = 0, 0.0
+    disclosure.forget()  # the SQLite run's pattern would be remembered for the same seeded seekers
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=120) as client:
+            # The first request of the process: nothing remembered (the suppression pattern is computed).
+            started = time.perf_counter()
             rows = len((await client.get(routes["supply_demand_level2"], headers=admin)).json()["rows"])
+            cold = time.perf_counter() - started
             for _ in range(ROUNDS):
                 times["healthz"].append((await _timed(client, "/healthz", {}))[0])
                 for name, route in routes.items():
@@ -258,7 +262,11 @@ async def time_routes(url: str) -> dict[str, Any]:
                     times[name].append(wall)
                     cpu[name].append(used)
     base = statistics.median(times["healthz"])
-    out: dict[str, Any] = {"rows_level2": rows, "baseline_healthz": summary_ms(times["healthz"])}
+    out: dict[str, Any] = {
+        "rows_level2": rows,
+        "cold_first_request_s": round(cold, 3),
+        "baseline_healthz": summary_ms(times["healthz"]),
+    }
     for name in routes:
         first, best = times[name][0], min(times[name])
         out[name] = summary_ms(times[name]) | {

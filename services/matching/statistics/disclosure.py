@@ -238,6 +238,11 @@ _CACHE: OrderedDict[tuple[int, frozenset[Any]], dict[Hashable, Mark]] = OrderedD
 CACHE_SIZE = 4
 
 
+def forget() -> None:
+    """Drop the remembered patterns (benchmarks measure a cold start)."""
+    _CACHE.clear()
+
+
 def supply_marks(seekers: Mapping[int, Mapping[tuple[str, str], int]], below: int) -> dict[Hashable, Mark]:
     """`_supply_marks`, remembered for the last few tables: the pattern depends on the seeker counts
     alone (not on postings), which change far less often than the table is read. Keyed by the counts
