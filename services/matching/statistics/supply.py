@@ -107,6 +107,23 @@ def _group(code: str, level: int) -> str:
     return found
 
 
+_CODE_LISTS: dict[tuple[str | None, tuple[int, ...]], tuple[frozenset[str], ...]] = {}
+CODE_LISTS_KEPT = 200_000  # distinct code lists remembered across requests (a few MB at most)
+
+
+def _code_list_groups(raw: str | None, levels: tuple[int, ...]) -> tuple[frozenset[str], ...]:
+    """A seeker's codes as stored (JSON text) → the groups they count in at each level; remembered, as
+    the same lists come back on every read."""
+    key = (raw, levels)
+    found = _CODE_LISTS.get(key)
+    if found is None:
+        if len(_CODE_LISTS) >= CODE_LISTS_KEPT:
+            _CODE_LISTS.clear()
+        codes = json.loads(raw) if raw else []
+        found = _CODE_LISTS[key] = tuple(frozenset(seeker_groups(codes, level)) for level in levels)
+    return found
+
+
 def active_seekers(area: Collection[str] | None) -> list[ColumnElement[bool]]:
     """Seekers with a live profile who want work: registered, their matching consent active."""
     live = (
@@ -135,13 +152,8 @@ async def _supply_levels(
     pairs: Counter[tuple[str, str | None]] = Counter(map(tuple, rows))
     levels = tuple(by_level)
     counts: dict[int, Counter[tuple[str, str]]] = {level: Counter() for level in levels}
-    memo: dict[str | None, tuple[set[str], ...]] = {}
     for (county, raw), n in pairs.items():
-        found = memo.get(raw)
-        if found is None:
-            codes = json.loads(raw) if raw else []
-            found = memo[raw] = tuple(seeker_groups(codes, level) for level in levels)
-        for level, groups in zip(levels, found, strict=True):
+        for level, groups in zip(levels, _code_list_groups(raw, levels), strict=True):
             counter = counts[level]
             counter[(county, ALL)] += n
             for group in groups:

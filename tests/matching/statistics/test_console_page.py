@@ -32,7 +32,7 @@ async def test_the_page_draws_the_shortages_and_ratios_as_svg_with_suppressed_ce
     assert r.status_code == 200, r.text
     charts = re.findall(r"<svg[^>]*role=\"img\".*?</svg>", r.text, re.S)
     assert len(charts) == 2
-    assert "建筑施工人员 x" in charts[0]  # the shortage chart's description: 6-29, gap hidden as a complement
+    assert "建筑施工人员 9" in charts[0]  # the shortage chart's description: 6-29, gap 9
     assert "交通运输、仓储物流和邮政业服务人员 &lt;5" in charts[0]  # 4-02: gap suppressed
     assert "<script" not in r.text
     assert "cdn" not in r.text.lower()

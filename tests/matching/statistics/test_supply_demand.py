@@ -38,9 +38,9 @@ async def test_level_one_counts_a_seeker_once_per_major_group(
     await build(feed, seekers)
     r = await client.get("/v1/statistics/supply-demand?level=1", headers=as_role("admin"))
     assert cells(r.json(), {A}) == [
-        (A, None, 3, 18, "x", "x"),
+        (A, None, 3, 18, 7, 2.57),
         (A, "4", 1, 3, "<5", "<5"),
-        (A, "6", 2, 15, "x", "x"),
+        (A, "6", 2, 15, 6, 2.5),
         (A, "unclassified", 0, 0, "<5", "<5"),
     ]
 
