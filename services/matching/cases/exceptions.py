@@ -51,3 +51,9 @@ class DeclineReasonMismatch(InvalidInput):
     code = "decline_reason_mismatch"
     title = "A decline reason is given exactly when the outcome is declined"
     title_zh = "仅在结果为拒绝时填写拒绝原因，且必须填写"
+
+
+class CalendarNotPublished(Conflict):
+    code = "calendar_not_published"
+    title = "No holiday schedule is known for the year the deadline falls in"
+    title_zh = "截止日期所在年份的节假日安排尚未公布"

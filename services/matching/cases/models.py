@@ -64,6 +64,11 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
 
+    @property
+    def certification_due_estimated(self) -> bool:
+        """The deadline was counted on weekdays: no holiday schedule for its year yet."""
+        return self.certification_basis == "weekdays_only"
+
 
 class CaseAction(Base):
     """A planned step: 职业指导, 岗位推荐, 技能培训, 公益性岗位安置, … with its due date."""

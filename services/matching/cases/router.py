@@ -13,6 +13,7 @@ from services.matching.cases import scope, service, views
 from services.matching.cases.deps import Anyone, Ctx, CtxDep, Staff, audited_read
 from services.matching.cases.exceptions import (
     AlreadyCertified,
+    CalendarNotPublished,
     CaseClosed,
     CaseExists,
     CaseNotFound,
@@ -56,7 +57,14 @@ async def _full(ctx: Ctx, principal: Any, case: Case, response: Response) -> Cas
     response_model=CaseRead,
     summary="Open a case for a priority-group seeker (staff; needs their sensitive-data consent)",
     responses=problems(
-        Forbidden, SeekerNotFound, ConsentRequired, UnknownGroup, DatesOutOfOrder, CaseExists, InvalidInput
+        Forbidden,
+        SeekerNotFound,
+        ConsentRequired,
+        UnknownGroup,
+        DatesOutOfOrder,
+        CaseExists,
+        CalendarNotPublished,
+        InvalidInput,
     ),
 )
 async def open_case(

@@ -211,7 +211,14 @@ class CaseSummary(OutputModel):
     group: str
     status: str = Field(description="pending (awaiting certification), active, aftercare, closed")
     certification_due: date
-    certification_basis: str = Field(description="official_calendar, or weekdays_only past the library")
+    certification_basis: str = Field(
+        description="official_calendar (chinesecalendar), configured_schedule (a year entered in "
+        "settings), or weekdays_only: no schedule for the year yet, the deadline is an estimate"
+    )
+    certification_due_estimated: bool = Field(
+        description="True when the deadline was counted on weekdays because the year's holiday schedule "
+        "was not yet published (computed again at start once it is)"
+    )
     caseworker_name: str
     next_contact_on: date | None
     aftercare_due: date | None
@@ -247,5 +254,6 @@ class SeekerPlan(BaseModel):
     goal: str
     next_contact_on: date | None
     certification_due: date
+    certification_due_estimated: bool
     aftercare_due: date | None
     actions: list[ActionRead]

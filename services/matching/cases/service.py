@@ -5,12 +5,15 @@ from datetime import UTC, date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role
 from services.matching.cases import calendar, scope
+from services.matching.cases.config import CasesSettings
 from services.matching.cases.deps import Ctx
 from services.matching.cases.exceptions import (
     AlreadyCertified,
+    CalendarNotPublished,
     CaseClosed,
     CaseExists,
     CaseNotFound,
@@ -62,6 +65,35 @@ def touch(ctx: Ctx, case: Case) -> None:
     case.updated_at = ctx.clock.now()
 
 
+def certification_due(settings: CasesSettings, requested: date) -> tuple[date, calendar.Basis]:
+    """The certification deadline and its basis; 409 when no schedule covers it and the fallback is
+    `refuse`."""
+    try:
+        return calendar.add_working_days(
+            requested, settings.certification_working_days, settings.calendar.schedule()
+        )
+    except calendar.CalendarNotPublished as exc:
+        raise CalendarNotPublished(year=exc.year) from exc
+
+
+async def refresh_estimated(session: AsyncSession, settings: CasesSettings) -> int:
+    """Deadlines estimated on weekdays are computed again now that the schedule may know their year
+    (an upgraded chinesecalendar, a year entered in settings); returns how many changed basis."""
+    rows = await session.scalars(
+        select(Case).where(Case.status == "pending", Case.certification_basis == calendar.ESTIMATED)
+    )
+    changed = 0
+    for case in rows.all():
+        try:
+            due, basis = certification_due(settings, case.requested_on)
+        except CalendarNotPublished:
+            continue
+        if basis != calendar.ESTIMATED:
+            case.certification_due, case.certification_basis = due, basis
+            changed += 1
+    return changed
+
+
 async def open_case(ctx: Ctx, principal: Principal, body: CaseCreate) -> Case:
     seeker = await seekers.get_for(seeker_ctx(ctx), principal, body.seeker_id)
     station = body.station_id if principal.role == Role.ADMIN else principal.station_id
@@ -76,7 +108,7 @@ async def open_case(ctx: Ctx, principal: Principal, body: CaseCreate) -> Case:
     requested = body.requested_on or current
     if requested > current or (body.next_contact_on is not None and body.next_contact_on < current):
         raise DatesOutOfOrder("requested_on cannot be in the future, nor next_contact_on in the past")
-    due, basis = calendar.add_working_days(requested, ctx.settings.certification_working_days)
+    due, basis = certification_due(ctx.settings, requested)
     case = Case(
         id=uuid.uuid4(),
         seeker_id=seeker.id,

@@ -206,6 +206,7 @@ async def plan_for_seeker(ctx: Ctx, case: Case) -> SeekerPlan:
         goal=case.goal,
         next_contact_on=case.next_contact_on,
         certification_due=case.certification_due,
+        certification_due_estimated=case.certification_due_estimated,
         aftercare_due=case.aftercare_due,
         actions=await _actions(ctx, case.id),
     )

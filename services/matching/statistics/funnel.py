@@ -3,7 +3,7 @@ station, and the placement rate of each priority group next to everyone's (the f
 employer never sees). Read from the outcome tables the replica folds (docs/outcomes.md)."""
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagem
 from services.matching.seekers.models import Seeker, SeekerConsent, SeekerSensitive
 from services.matching.seekers.query import priority_groups
 from services.matching.seekers.schemas import ConsentPurpose
-from services.matching.statistics import present
+from services.matching.statistics import disclosure, present
 
 STEPS = ("referrals", "applications", "accepted_booked", "completed", "paid")
 DONE = ("completed", "confirmed", "paid", "disputed")
@@ -80,30 +80,50 @@ async def funnel_counts(
     return out
 
 
-def funnel_rows(counts: dict[Key, Counter[str]], below: int) -> list[dict[str, Any]]:
-    """A row per county and station, each county's total before its stations, the area's total last."""
+def funnel_rows(
+    counts: dict[Key, Counter[str]], below: int, area: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """A row per county and station, each county's total before its stations, the area's total last.
+    `counts` are every county's: the suppression pattern is made over them all, then cut to `area`."""
+    marks = disclosure.funnel_marks(counts, STEPS, below)
     by_county: dict[str, Counter[str]] = defaultdict(Counter)
     for (county, _), steps in counts.items():
         by_county[county].update(steps)
+    shown = sorted(c for c in by_county if area is None or c in area)
     rows = []
-    for county in sorted(by_county):
-        rows.append(_funnel_row(county, None, by_county[county], below))
+    for county in shown:
+        rows.append(_funnel_row(county, None, by_county[county], below, marks, (county, None)))
         stations = sorted((s for c, s in counts if c == county and s is not None))
-        rows.extend(_funnel_row(county, s, counts[(county, s)], below) for s in stations)
+        rows.extend(_funnel_row(county, s, counts[(county, s)], below, marks, (county, s)) for s in stations)
     overall: Counter[str] = Counter()
-    for steps in by_county.values():
-        overall.update(steps)
-    rows.append(_funnel_row(None, None, overall, below))
+    for county in shown:
+        overall.update(by_county[county])
+    if area is None:
+        where: tuple[str | None, str | None] | None = (None, None)
+    else:
+        where = (shown[0], None) if len(shown) == 1 else None
+    rows.append(_funnel_row(None, None, overall, below, marks, where))
     return rows
 
 
-def _funnel_row(county: str | None, station: str | None, steps: Counter[str], below: int) -> dict[str, Any]:
+def _funnel_row(
+    county: str | None,
+    station: str | None,
+    steps: Counter[str],
+    below: int,
+    marks: dict[Hashable, disclosure.Mark],
+    where: tuple[str | None, str | None] | None,
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "county_adcode": county,
         "county_name": present.county_name(county) if county else "全部",
         "station_id": station,
     }
-    row.update({step: present.people(steps[step], below) for step in STEPS})
+    for step in STEPS:
+        mark = marks.get((step, *where)) if where is not None else None
+        if mark is None and present.suppressed(steps[step], below):
+            mark = disclosure.PRIMARY
+        row[step] = present.figure(steps[step], mark, below)
     return row
 
 

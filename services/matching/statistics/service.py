@@ -1,14 +1,14 @@
 """The market-watch tables: supply and demand (求人倍率) by county × occupation group × week, and the
 shortage list (企业急需紧缺用工). Raw cells come from `supply`; rows here are as shown (suppressed)."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.matching.statistics import funnel, present, supply
+from services.matching.statistics import disclosure, funnel, present, supply
 from services.matching.statistics.deps import Reading
 from services.matching.statistics.exceptions import (
     DatesOutOfOrder,
@@ -23,6 +23,7 @@ from services.matching.statistics.weeks import BEIJING, parse_week, previous_wee
 EARLIEST_YEAR = 2020
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+LEVELS = (1, 2)
 
 
 @dataclass(slots=True)
@@ -56,14 +57,43 @@ async def cells_for(
     return None if cells is None else Period(week, "snapshot", cells)
 
 
+@dataclass(slots=True)
+class Tables:
+    """A week's cells of every county at both levels, and which seeker counts are hidden."""
+
+    week: str
+    source: str
+    by_level: dict[int, list[Cell]]
+    marks: dict[Hashable, disclosure.Mark]
+
+    def period(self, level: int, area: Collection[str] | None) -> Period:
+        cells = self.by_level[level]
+        return Period(self.week, self.source, [c for c in cells if area is None or c.county in area])
+
+
+async def tables_for(session: AsyncSession, now: datetime, week: str, below: int) -> Tables | None:
+    """The whole table (all counties, both levels) and its suppression pattern, computed before it is
+    cut to the reader's area so that every reader and every area see the same cells hidden."""
+    if week == week_of(now):
+        by_level, source = await supply.live_levels(session, now, LEVELS, None), "live"
+    else:
+        found = {level: await supply.recorded(session, week, level, None) for level in LEVELS}
+        if any(cells is None for cells in found.values()):
+            return None
+        by_level, source = {level: cells or [] for level, cells in found.items()}, "snapshot"
+    seekers = {level: {(c.county, c.group): c.seekers for c in cells} for level, cells in by_level.items()}
+    return Tables(week, source, by_level, disclosure.supply_marks(seekers, below))
+
+
 async def supply_demand(
     reading: Reading, week: str | None, level: int
 ) -> tuple[Period, list[dict[str, Any]]]:
     now = reading.clock.now()
-    period = await cells_for(reading.session, now, checked_week(week, now), level, reading.area)
-    if period is None:
+    tables = await tables_for(reading.session, now, checked_week(week, now), reading.below)
+    if tables is None:
         raise WeekNotRecorded(week=week)
-    return period, present.supply_rows(period.cells, reading.below)
+    period = tables.period(level, reading.area)
+    return period, present.supply_rows(period.cells, reading.below, tables.marks, level)
 
 
 @dataclass(slots=True)
@@ -95,15 +125,33 @@ def rank_shortages(cells: list[Cell]) -> list[Shortage]:
     return sorted(out, key=lambda s: (-s.gap, -s.vacancies, s.group))
 
 
-def shortage_row(rank: int, item: Shortage, last: dict[str, int], below: int) -> dict[str, Any]:
-    hidden = present.suppressed(item.seekers, below)
+def shortage_mark(
+    tables: Tables, level: int, group: str, area: Collection[str] | None
+) -> disclosure.Mark | None:
+    """Whether the area's seekers of a group are hidden: the group's column total for all counties, the
+    cell itself for one county; for several, hidden when any of their cells is."""
+    if area is None:
+        return tables.marks.get(disclosure.column_key(level, group))
+    found = [tables.marks.get(disclosure.cell_key(level, c, group)) for c in sorted(area)]
+    marks = [m for m in found if m is not None]
+    if not marks:
+        return None
+    return disclosure.PRIMARY if disclosure.PRIMARY in marks and len(found) == 1 else disclosure.SECONDARY
+
+
+def shortage_row(
+    rank: int, item: Shortage, last: dict[str, int], below: int, mark: disclosure.Mark | None = None
+) -> dict[str, Any]:
+    if mark is None and present.suppressed(item.seekers, below):
+        mark = disclosure.PRIMARY
+    hidden = mark is not None
     return {
         "rank": rank,
         "occupation_group": item.group,
         "occupation_name": present.group_name(item.group),
         "vacancies": item.vacancies,
-        "seekers": present.people(item.seekers, below),
-        "gap": f"<{below}" if hidden else item.gap,
+        "seekers": present.figure(item.seekers, mark, below),
+        "gap": present.figure(0, mark, below) if hidden else item.gap,
         "rank_last_period": last.get(item.group),
         "counties_reporting": item.counties,
     }
@@ -114,14 +162,18 @@ async def shortages(
 ) -> tuple[Period, str, list[dict[str, Any]]]:
     """The shortage list of a week, each occupation with its rank in the week before."""
     now = reading.clock.now()
-    current = await cells_for(reading.session, now, checked_week(week, now), level, reading.area)
-    if current is None:
+    tables = await tables_for(reading.session, now, checked_week(week, now), reading.below)
+    if tables is None:
         raise WeekNotRecorded(week=week)
+    current = tables.period(level, reading.area)
     before = previous_week(current.week)
     last = await cells_for(reading.session, now, before, level, reading.area)
     last_ranks = {s.group: i for i, s in enumerate(rank_shortages(last.cells if last else []), 1)}
     ranked = rank_shortages(current.cells)[:limit]
-    rows = [shortage_row(i, s, last_ranks, reading.below) for i, s in enumerate(ranked, 1)]
+    rows = [
+        shortage_row(i, s, last_ranks, reading.below, shortage_mark(tables, level, s.group, reading.area))
+        for i, s in enumerate(ranked, 1)
+    ]
     return current, before, rows
 
 
@@ -143,9 +195,11 @@ async def outcomes(
     """The funnel per county and station and the placement rates, over whole Beijing days."""
     start, end = checked_period(date_from, date_to, reading.clock.now())
     period = funnel.Period(_midnight(start), _midnight(end + timedelta(days=1)))
-    counts = await funnel.funnel_counts(reading.session, period, reading.area)
+    # Counted for every county, so the suppression pattern is the same whatever the reader's area.
+    counts = await funnel.funnel_counts(reading.session, period, None)
     rates = await funnel.placement_rates(reading.session, period, reading.area)
-    return start, end, funnel.funnel_rows(counts, reading.below), funnel.rate_rows(rates, reading.below)
+    rows = funnel.funnel_rows(counts, reading.below, reading.area)
+    return start, end, rows, funnel.rate_rows(rates, reading.below)
 
 
 def _midnight(day: date) -> datetime:

@@ -33,8 +33,8 @@ async def week_rows(session: AsyncSession, now: datetime) -> list[dict[str, Any]
             "seekers": cell.seekers,
             "taken_at": now,
         }
-        for level in LEVELS
-        for cell in await supply.live(session, now, level, None)
+        for level, cells in (await supply.live_levels(session, now, LEVELS, None)).items()
+        for cell in cells
     ]
 
 

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,8 +63,8 @@ def _area(column: QueryableAttribute[str], area: Collection[str] | None) -> list
     return [] if area is None else [column.in_(sorted(area))]
 
 
-async def _demand(
-    session: AsyncSession, cells: Cells, now: datetime, level: int, area: Collection[str] | None
+async def _demand_levels(
+    session: AsyncSession, by_level: dict[int, Cells], now: datetime, area: Collection[str] | None
 ) -> None:
     stmt = (
         select(
@@ -81,10 +82,11 @@ async def _demand(
         .group_by(StatPosting.county_adcode, StatPosting.occupation_group)
     )
     for county, group, postings, places in await session.execute(stmt):
-        for key in (at_level(group, level), ALL):
-            cell = cells.get(county, key)
-            cell.postings += int(postings)
-            cell.vacancies += int(places or 0)
+        for level, cells in by_level.items():
+            for key in (at_level(group, level), ALL):
+                cell = cells.get(county, key)
+                cell.postings += int(postings)
+                cell.vacancies += int(places or 0)
 
 
 def seeker_groups(codes: Iterable[str], level: int) -> set[str]:
@@ -105,6 +107,23 @@ def _group(code: str, level: int) -> str:
     return found
 
 
+_CODE_LISTS: dict[tuple[str | None, tuple[int, ...]], tuple[frozenset[str], ...]] = {}
+CODE_LISTS_KEPT = 200_000  # distinct code lists remembered across requests (a few MB at most)
+
+
+def _code_list_groups(raw: str | None, levels: tuple[int, ...]) -> tuple[frozenset[str], ...]:
+    """A seeker's codes as stored (JSON text) → the groups they count in at each level; remembered, as
+    the same lists come back on every read."""
+    key = (raw, levels)
+    found = _CODE_LISTS.get(key)
+    if found is None:
+        if len(_CODE_LISTS) >= CODE_LISTS_KEPT:
+            _CODE_LISTS.clear()
+        codes = json.loads(raw) if raw else []
+        found = _CODE_LISTS[key] = tuple(frozenset(seeker_groups(codes, level)) for level in levels)
+    return found
+
+
 def active_seekers(area: Collection[str] | None) -> list[ColumnElement[bool]]:
     """Seekers with a live profile who want work: registered, their matching consent active."""
     live = (
@@ -119,27 +138,47 @@ def active_seekers(area: Collection[str] | None) -> list[ColumnElement[bool]]:
     return [live, *_area(Seeker.county_adcode, area)]
 
 
-async def _supply(session: AsyncSession, cells: Cells, level: int, area: Collection[str] | None) -> None:
-    # The codes come as JSON text and are decoded here: the ORM's JSON type costs more than the count.
+async def _supply_levels(
+    session: AsyncSession, by_level: dict[int, Cells], area: Collection[str] | None
+) -> None:
+    """Seekers by county and group at each level asked for, in one read. The codes come as JSON text
+    (the ORM's JSON type costs more than the count) and each distinct list is decoded once. (Grouping by
+    that text in the database was tried: on PostgreSQL it cost more than it saved.)"""
     codes_text = cast(Seeker.occupation_codes, String)
     stmt = select(Seeker.county_adcode, codes_text).where(*active_seekers(area))
-    counts: Counter[tuple[str, str]] = Counter()
-    for county, raw in await session.execute(stmt):
-        counts[(county, ALL)] += 1
-        for group in seeker_groups(json.loads(raw) if raw else (), level):
-            counts[(county, group)] += 1
-    for (county, group), n in counts.items():
-        cells.get(county, group).seekers = n
+    # Core, not ORM, execution: the ORM's row loading cost more than the counting.
+    result = await (await session.connection()).execute(stmt)
+    rows: list[Any] = list(result.all())
+    pairs: Counter[tuple[str, str | None]] = Counter(map(tuple, rows))
+    levels = tuple(by_level)
+    counts: dict[int, Counter[tuple[str, str]]] = {level: Counter() for level in levels}
+    for (county, raw), n in pairs.items():
+        for level, groups in zip(levels, _code_list_groups(raw, levels), strict=True):
+            counter = counts[level]
+            counter[(county, ALL)] += n
+            for group in groups:
+                counter[(county, group)] += n
+    for level, counter in counts.items():
+        for (county, group), n in counter.items():
+            by_level[level].get(county, group).seekers = n
 
 
 async def live(session: AsyncSession, now: datetime, level: int, area: Collection[str] | None) -> list[Cell]:
     """This moment's cells, with a total row for every county of the area."""
-    cells = Cells()
-    for county in area if area is not None else counties():
-        cells.get(county, ALL)
-    await _demand(session, cells, now, level, area)
-    await _supply(session, cells, level, area)
-    return cells.sorted()
+    return (await live_levels(session, now, (level,), area))[level]
+
+
+async def live_levels(
+    session: AsyncSession, now: datetime, levels: Iterable[int], area: Collection[str] | None
+) -> dict[int, list[Cell]]:
+    """This moment's cells at each level, read once: the demand at level 2 folded up to level 1."""
+    by_level = {level: Cells() for level in levels}
+    for cells in by_level.values():
+        for county in area if area is not None else counties():
+            cells.get(county, ALL)
+    await _demand_levels(session, by_level, now, area)
+    await _supply_levels(session, by_level, area)
+    return {level: cells.sorted() for level, cells in by_level.items()}
 
 
 async def recorded(

@@ -6,13 +6,25 @@ County B (370103): an unclassified job (7 places) and a 4-02 job (20).
 Seekers in A: six want 6-29 (one of them 4-02 as well), one names no code, one withdrew consent.
 Seekers in B: five want 4-02.
 
+Raw seekers (level 2): A total 7, 4-02 1, 6-29 6, unclassified 1; B total 5, 4-02 5, unclassified 0;
+the area's 4-02 total 6 and 6-29 total 6 (the shortage list shows them).
+
+Suppression, by hand (docs/statistics.md, "Suppression"): primary A 4-02 (1) and A unclassified (1).
+  1. The 4-02 column: 6 (area) − 5 (B) gives A's 1 → the smallest other cell of that column, B 4-02
+     (5), is hidden ("x").
+  2. The column alone still pins A: 6 = a + b with b ≥ 5 gives a ≤ 1 → its total, the area's 4-02 (6),
+     is hidden too. B's row gives b = 5 back, but a + 5 = t with t unknown leaves a free.
+  3. A's row: 7 = a + 6 + u would say a + u = 1, impossible for two cells of 1-4 — the row is not a sum
+     (one seeker names both 4-02 and 6-29), so it pins nothing; A's total and 6-29 stay shown.
+  Level 1 hides the same cells (A 4 <5, B 4 x): the levels are one pattern.
+
 Expected (level 2):        postings vacancies seekers ratio
   A  all occupations          3        18        7     2.57
   A  4-02                     1         3       <5      <5
   A  6-29                     2        15        6     2.5
   A  unclassified             0         0       <5      <5
   B  all occupations          2        27        5     5.4
-  B  4-02                     1        20        5     4.0
+  B  4-02                     1        20        x      x
   B  unclassified             1         7        0     null
 """
 
@@ -51,6 +63,6 @@ EXPECTED_A = [
 ]
 EXPECTED_B = [
     (B, None, 2, 27, 5, 5.4),
-    (B, "4-02", 1, 20, 5, 4.0),
+    (B, "4-02", 1, 20, "x", "x"),
     (B, "unclassified", 1, 7, 0, None),
 ]
