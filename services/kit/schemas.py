@@ -5,10 +5,21 @@ Use as `Annotated[str, StringConstraints(min_length=1, max_length=80), CleanText
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 # The largest values the databases' integer columns hold (BIGINT / INTEGER; SQLite's INTEGER is 64-bit):
 # a number from outside is checked against these before it reaches a query.
@@ -69,8 +80,36 @@ def _one_line(value: str) -> str:
     return value
 
 
-CleanText = AfterValidator(_clean)
-OneLine = AfterValidator(_one_line)
+# What CleanText and OneLine refuse outright, as the character class their JSON Schema `pattern` excludes,
+# so the OpenAPI document says it (a generated client knows; a fuzzer does not send them as valid).
+_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_LINE_BREAKS = r"\n\r"
+
+
+@dataclass(frozen=True)
+class _TextCheck:
+    """A string check (run after the type's own) that also writes what it refuses into the schema."""
+
+    check: Callable[[str], str]
+    refused: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        pattern = out.get("pattern")
+        if pattern is None:
+            out["pattern"] = f"^[^{self.refused}]*$"
+        elif pattern.startswith("^[^") and pattern.endswith("]*$"):  # another _TextCheck's
+            out["pattern"] = f"^[^{pattern[3:-3]}{self.refused}]*$"
+        return out  # a pattern of the field's own is stricter than these and stays
+
+
+CleanText = _TextCheck(_clean, _REFUSED)
+OneLine = _TextCheck(_one_line, _LINE_BREAKS)
 
 
 class InputModel(BaseModel):
