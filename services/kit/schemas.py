@@ -16,6 +16,8 @@ from pydantic import (
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    Strict,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -112,6 +114,24 @@ CleanText = _TextCheck(_clean, _REFUSED)
 OneLine = _TextCheck(_one_line, _LINE_BREAKS)
 
 
+def decimal_schema(pattern: str, **bounds: float) -> WithJsonSchema:
+    """A Decimal's schema as the validator reads it: a number in `bounds` with at most two places, or a
+    string that `pattern` (which must say the same bounds) matches. Pydantic's own allows any string."""
+    number = {"type": "number", "multipleOf": 0.01, **_json_bounds(bounds)}
+    return WithJsonSchema({"anyOf": [number, {"type": "string", "pattern": pattern}]})
+
+
+def _json_bounds(bounds: dict[str, float]) -> dict[str, float]:
+    names = {"gt": "exclusiveMinimum", "ge": "minimum", "le": "maximum"}
+    return {names[k]: v for k, v in bounds.items()}
+
+
+_CENTS = r"(?:\.\d{1,2})?"
+_SOME_CENTS = r"0\.(?:[1-9]\d?|0[1-9])"  # 0.01 to 0.99
+MONEY_PATTERN = rf"^(?:[1-9]\d{{0,5}}{_CENTS}|{_SOME_CENTS}|1000000(?:\.00?)?)$"
+"""0 < amount <= 1,000,000 with at most two places."""
+
+
 class InputModel(BaseModel):
     """Request bodies: unknown fields are refused, strings are checked."""
 
@@ -150,5 +170,5 @@ def _aware(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 """Out: stored times are UTC (SQLite returns them naive)."""
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
-"""In: a time must carry its offset; it is stored as UTC."""
+AwareDatetime = Annotated[datetime, Strict(), AfterValidator(_aware)]
+"""In: a time must carry its offset; it is stored as UTC. Strict: a number (Unix time) is not a date-time."""

@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
+    MONEY_PATTERN,
     AwareDatetime,
     CleanText,
     InputModel,
@@ -15,6 +16,7 @@ from services.kit.schemas import (
     OutputModel,
     PatchModel,
     UtcDatetime,
+    decimal_schema,
 )
 from services.matching.seekers.idnumber import normalise_id_number
 from services.matching.seekers.phone import normalise_phone
@@ -150,7 +152,11 @@ class WindowIn(InputModel):
 
 
 class PayExpectationIn(InputModel):
-    amount: Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2)]
+    amount: Annotated[
+        Decimal,
+        Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2),
+        decimal_schema(MONEY_PATTERN, gt=0, le=1_000_000),
+    ]
     unit: PayUnit
 
 
