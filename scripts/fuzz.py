@@ -100,12 +100,18 @@ def _wait_for_matching(url: str, seconds: float = 300) -> None:
     operator = Role("matching", "admin", {"role": "admin", "sub": "fuzz-admin"})
     headers = {"Authorization": f"Bearer {operator.token()}"}
     deadline = time.monotonic() + seconds
+    last = "no answer"
     while time.monotonic() < deadline:
-        status = httpx.get(f"{url}/v1/matching/status", headers=headers, timeout=5)
-        if status.status_code == 200 and status.json().get("ready"):
-            return
+        try:
+            status = httpx.get(f"{url}/v1/matching/status", headers=headers, timeout=10)
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        else:
+            if status.status_code == 200 and status.json().get("ready"):
+                return
+            last = status.text[:500]
         time.sleep(0.5)
-    raise RuntimeError(f"the matching engine was not ready in {seconds} s: {status.text[:500]}")
+    raise RuntimeError(f"the matching engine was not ready in {seconds} s: {last}")
 
 
 @contextmanager
@@ -173,7 +179,7 @@ def main() -> int:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED") or time.time() % 2**31))
-    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "10")))
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "5")))
     parser.add_argument("--workers", default=os.environ.get("FUZZ_WORKERS", "1"))
     parser.add_argument("--only", action="append", default=[], help="service:role (repeatable)")
     args = parser.parse_args()

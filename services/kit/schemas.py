@@ -132,6 +132,11 @@ MONEY_PATTERN = rf"^(?:[1-9]\d{{0,5}}{_CENTS}|{_SOME_CENTS}|1000000(?:\.00?)?)$"
 """0 < amount <= 1,000,000 with at most two places."""
 
 
+def exactly_one_of(*names: str) -> dict[str, Any]:
+    """JSON Schema for a model validator that wants exactly one of these fields given (not null)."""
+    return {"oneOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]}
+
+
 class InputModel(BaseModel):
     """Request bodies: unknown fields are refused, strings are checked."""
 

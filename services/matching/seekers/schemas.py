@@ -17,6 +17,7 @@ from services.kit.schemas import (
     PatchModel,
     UtcDatetime,
     decimal_schema,
+    exactly_one_of,
 )
 from services.matching.seekers.idnumber import normalise_id_number
 from services.matching.seekers.phone import normalise_phone
@@ -96,7 +97,8 @@ DesiredText = Annotated[str, StringConstraints(min_length=1, max_length=200), Cl
 Address = Annotated[str, StringConstraints(min_length=1, max_length=200), CleanText, OneLine]
 FormerEmployer = Annotated[str, StringConstraints(min_length=2, max_length=100), CleanText, OneLine]
 OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
-Phone = Annotated[str, BeforeValidator(_phone), StringConstraints(pattern=r"^1[3-9]\d{9}$")]
+# The pattern before the normaliser, so the schema shows it (the normaliser still runs first).
+Phone = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$"), BeforeValidator(_phone)]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
 BirthMonth = Annotated[int, Field(ge=1, le=12)]
 Commute = Annotated[int, Field(ge=5, le=180, description="Minutes one way")]
@@ -353,11 +355,13 @@ def _id_number(value: object) -> object:
 class SeekerLookup(InputModel):
     """An exact lookup by staff: a phone or an ID number (never a partial match)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13812341234"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"phone": "13812341234"}], **exactly_one_of("phone", "id_number")}
+    )
 
     phone: Phone | None = None
     id_number: Annotated[
-        str | None, BeforeValidator(_id_number), StringConstraints(pattern=r"^\d{17}[\dX]$")
+        str | None, StringConstraints(pattern=r"^\d{17}[\dX]$"), BeforeValidator(_id_number)
     ] = None
 
     @model_validator(mode="after")
