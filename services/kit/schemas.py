@@ -13,10 +13,10 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    Strict,
     WithJsonSchema,
     model_validator,
 )
@@ -175,5 +175,12 @@ def _aware(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 """Out: stored times are UTC (SQLite returns them naive)."""
 
-AwareDatetime = Annotated[datetime, Strict(), AfterValidator(_aware)]
+
+def _not_a_number(value: object) -> object:
+    if isinstance(value, int | float):
+        raise ValueError("a date-time is an ISO 8601 string, not a number")
+    return value
+
+
+AwareDatetime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_aware)]
 """In: a time must carry its offset; it is stored as UTC. Strict: a number (Unix time) is not a date-time."""
