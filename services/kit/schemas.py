@@ -8,7 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Self
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -137,10 +138,28 @@ def exactly_one_of(*names: str) -> dict[str, Any]:
     return {"oneOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]}
 
 
+def _numeric(annotation: Any) -> bool:
+    """int, float or Decimal, bare or in a union (Annotated metadata is already stripped by pydantic)."""
+    if annotation in (int, float, Decimal):
+        return True
+    return any(_numeric(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are refused, strings are checked."""
+    """Request bodies: unknown fields are refused, strings are checked, a number is not true/false."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        # Pydantic's lax mode reads true/false as 1/0; the schema says `integer`/`number`, which they are not.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(field.alias or name)
+                if isinstance(value, bool) and _numeric(field.annotation):
+                    raise ValueError(f"{name} must be a number, not {str(value).lower()}")
+        return data
 
 
 class PatchModel(InputModel):
