@@ -97,7 +97,12 @@ class _TextCheck:
     refused: str
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
+        # On `str | None` the check wraps the whole union: null passes through (it used to reach the
+        # regex and answer 500).
+        return core_schema.no_info_after_validator_function(self._unless_null, handler(source))
+
+    def _unless_null(self, value: str | None) -> str | None:
+        return None if value is None else self.check(value)
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
