@@ -7,7 +7,7 @@ PYTEST_N  ?= 2
 TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: run test test-postgres test-sqlite test-e2e lint bench install clean lock
+.PHONY: run test test-postgres test-sqlite test-e2e fuzz lint bench install clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,7 @@ test: $(STAMP) lint
 	fi
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory fuzz
 
 test-postgres: $(STAMP)
 	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q
@@ -57,6 +58,11 @@ test-e2e: $(STAMP)
 	else \
 		echo "PostgreSQL does not answer at $$TEST_DATABASE_URL: the e2e run on PostgreSQL is skipped."; \
 	fi
+
+# Schemathesis against both services (real processes, every role, --checks all); the seed rotates per run
+# and is printed: FUZZ_SEED=<seed> make fuzz replays it. docs/security.md.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out bench-report.json

@@ -4,19 +4,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from services.kit.auth import TokenVerifier
 from services.kit.body_limit import BodyLimitMiddleware
 from services.kit.clock import Clock, SystemClock
+from services.kit.contract import document_the_contract
 from services.kit.db import build_engine, build_sessionmaker
 from services.kit.examples import keep_examples_current
 from services.kit.idempotency import IdempotencyRecordMixin
 from services.kit.logging import RequestContextMiddleware, configure_logging
 from services.kit.metrics import Metrics, MetricsMiddleware, metrics_router
-from services.kit.problems import Problem, install_problem_handlers
+from services.kit.problems import Problem, ProblemError, install_problem_handlers
 from services.kit.ratelimit import AbuseLimiter, RateLimitMiddleware
 from services.kit.settings import ServiceSettings
 from services.kit.shedding import LoadShedder, LoadSheddingMiddleware
@@ -39,6 +40,10 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
+class NotReady(ProblemError):
+    status, code, title, title_zh = 503, "not_ready", "Not ready for traffic", "服务尚未就绪"
+
+
 @health_router.get(
     "/readyz",
     response_model=Health,
@@ -47,18 +52,16 @@ async def healthz() -> Health:
     "in-memory engine is still loading, so no traffic reaches a process that cannot answer yet.",
     responses={503: {"model": Problem, "description": "not_ready"}},
 )
-async def readyz(request: Request, response: Response) -> Health:
+async def readyz(request: Request) -> Health:
     try:
         async with request.app.state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means not ready
-        response.status_code = 503
-        return Health(status="database unavailable")
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        raise NotReady("the database does not answer") from exc
     for check in request.app.state.ready_checks:
         waiting = check(request.app)
         if waiting is not None:
-            response.status_code = 503
-            return Health(status=waiting)
+            raise NotReady(waiting)
     return Health(status="ok")
 
 
@@ -133,5 +136,6 @@ def create_service_app(
         )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware, service=name, quiet_routes=frozenset(quiet_routes))
+    document_the_contract(app)
     keep_examples_current(app)
     return app

@@ -13,6 +13,9 @@ from services.kit.problems import InvalidInput
 
 T = TypeVar("T")
 
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"  # unpadded base64url, as encode_cursor writes it
+PAGE_SIZE_CAP = "x-page-size-cap"  # marks `limit`: the contract sets its maximum from the service's settings
+
 
 class BadCursor(InvalidInput):
     code, title, title_zh = "bad_cursor", "The cursor is not valid", "分页游标无效"
@@ -51,8 +54,19 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 
 def page_params(
     request: Request,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (capped)")] = None,
-    cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the page before")] = None,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, description="Page size, at most the cap", json_schema_extra={PAGE_SIZE_CAP: True}),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=500,
+            pattern=CURSOR_PATTERN,
+            description="next_cursor of the page before (opaque: only a cursor the service issued is valid)",
+        ),
+    ] = None,
 ) -> PageParams:
     http = request.app.state.settings.http
     if limit is not None and limit > http.page_size_max:

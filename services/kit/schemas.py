@@ -5,10 +5,24 @@ Use as `Annotated[str, StringConstraints(min_length=1, max_length=80), CleanText
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar, Self
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Self, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 # The largest values the databases' integer columns hold (BIGINT / INTEGER; SQLite's INTEGER is 64-bit):
 # a number from outside is checked against these before it reaches a query.
@@ -69,14 +83,88 @@ def _one_line(value: str) -> str:
     return value
 
 
-CleanText = AfterValidator(_clean)
-OneLine = AfterValidator(_one_line)
+# What CleanText and OneLine refuse outright, as the character class their JSON Schema `pattern` excludes,
+# so the OpenAPI document says it (a generated client knows; a fuzzer does not send them as valid).
+_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_LINE_BREAKS = r"\n\r"
+
+
+@dataclass(frozen=True)
+class _TextCheck:
+    """A string check (run after the type's own) that also writes what it refuses into the schema."""
+
+    check: Callable[[str], str]
+    refused: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # On `str | None` the check wraps the whole union: null passes through (it used to reach the
+        # regex and answer 500).
+        return core_schema.no_info_after_validator_function(self._unless_null, handler(source))
+
+    def _unless_null(self, value: str | None) -> str | None:
+        return None if value is None else self.check(value)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        pattern = out.get("pattern")
+        if pattern is None:
+            out["pattern"] = f"^[^{self.refused}]*$"
+        elif pattern.startswith("^[^") and pattern.endswith("]*$"):  # another _TextCheck's
+            out["pattern"] = f"^[^{pattern[3:-3]}{self.refused}]*$"
+        return out  # a pattern of the field's own is stricter than these and stays
+
+
+CleanText = _TextCheck(_clean, _REFUSED)
+OneLine = _TextCheck(_one_line, _LINE_BREAKS)
+
+
+def decimal_schema(pattern: str, **bounds: float) -> WithJsonSchema:
+    """A Decimal's schema as the validator reads it: a number in `bounds` with at most two places, or a
+    string that `pattern` (which must say the same bounds) matches. Pydantic's own allows any string."""
+    number = {"type": "number", "multipleOf": 0.01, **_json_bounds(bounds)}
+    return WithJsonSchema({"anyOf": [number, {"type": "string", "pattern": pattern}]})
+
+
+def _json_bounds(bounds: dict[str, float]) -> dict[str, float]:
+    names = {"gt": "exclusiveMinimum", "ge": "minimum", "le": "maximum"}
+    return {names[k]: v for k, v in bounds.items()}
+
+
+_CENTS = r"(?:\.\d{1,2})?"
+_SOME_CENTS = r"0\.(?:[1-9]\d?|0[1-9])"  # 0.01 to 0.99
+MONEY_PATTERN = rf"^(?:[1-9]\d{{0,5}}{_CENTS}|{_SOME_CENTS}|1000000(?:\.00?)?)$"
+"""0 < amount <= 1,000,000 with at most two places."""
+
+
+def exactly_one_of(*names: str) -> dict[str, Any]:
+    """JSON Schema for a model validator that wants exactly one of these fields given (not null)."""
+    return {"oneOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]}
+
+
+def _numeric(annotation: Any) -> bool:
+    """int, float or Decimal, bare or in a union (Annotated metadata is already stripped by pydantic)."""
+    if annotation in (int, float, Decimal):
+        return True
+    return any(_numeric(arg) for arg in get_args(annotation) if arg is not type(None))
 
 
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are refused, strings are checked."""
+    """Request bodies: unknown fields are refused, strings are checked, a number is not true/false."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        # Pydantic's lax mode reads true/false as 1/0; the schema says `integer`/`number`, which they are not.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(field.alias or name)
+                if isinstance(value, bool) and _numeric(field.annotation):
+                    raise ValueError(f"{name} must be a number, not {str(value).lower()}")
+        return data
 
 
 class PatchModel(InputModel):
@@ -111,5 +199,12 @@ def _aware(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 """Out: stored times are UTC (SQLite returns them naive)."""
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
-"""In: a time must carry its offset; it is stored as UTC."""
+
+def _not_a_number(value: object) -> object:
+    if isinstance(value, int | float):
+        raise ValueError("a date-time is an ISO 8601 string, not a number")
+    return value
+
+
+AwareDatetime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_aware)]
+"""In: a time must carry its offset; it is stored as UTC. Strict: a number (Unix time) is not a date-time."""

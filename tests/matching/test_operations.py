@@ -44,4 +44,5 @@ async def test_matching_is_not_ready_while_its_engine_loads(
     response = await matching_client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "matching engine loading"}
+    assert response.json()["code"] == "not_ready"
+    assert response.json()["detail"] == "matching engine loading"

@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
@@ -79,6 +79,9 @@ async def open_case(
     return await _full(ctx, principal, case, response)
 
 
+CaseStatus = Literal["pending", "active", "aftercare", "closed"]
+
+
 @router.get(
     "/v1/cases",
     response_model=Page[CaseSummary],
@@ -91,9 +94,7 @@ async def list_cases(
     page: PageDep,
     station: Annotated[str | None, Query(pattern=SEEKER_ID)] = None,
     county: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    status_: Annotated[
-        str | None, Query(alias="status", pattern=r"^(pending|active|aftercare|closed)$")
-    ] = None,
+    status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
     group: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")] = None,
     overdue: bool | None = None,
 ) -> Page[CaseSummary]:

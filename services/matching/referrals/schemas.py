@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, StringConstraints, model_validator
 
-from services.kit.schemas import CleanText, InputModel, OutputModel, UtcDatetime
+from services.kit.schemas import CleanText, InputModel, OutputModel, UtcDatetime, exactly_one_of
 
 Note = Annotated[str, StringConstraints(min_length=1, max_length=500), CleanText]
 
@@ -16,7 +16,8 @@ class ReferralCreate(InputModel):
             "examples": [
                 {"posting_id": "8e0c7a52-5c1f-4a8e-9d3b-1f2e3d4c5b6a", "note": "站点推荐：老焊工，住得近"},
                 {"shift_id": "3f1d2c4b-5a69-4e8f-9c7b-6a5d4e3f2a1b"},
-            ]
+            ],
+            **exactly_one_of("posting_id", "shift_id"),
         }
     )
 

@@ -16,6 +16,7 @@ from pydantic import (
 
 from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
+    MONEY_PATTERN,
     AwareDatetime,
     CleanText,
     InputModel,
@@ -23,6 +24,8 @@ from services.kit.schemas import (
     OutputModel,
     PatchModel,
     UtcDatetime,
+    decimal_schema,
+    exactly_one_of,
 )
 from services.matching.seekers.idnumber import normalise_id_number
 from services.matching.seekers.names import MAX_NAME_LENGTH, check_name, refuse_invisible
@@ -111,7 +114,8 @@ PersonName = Annotated[
     OneLine,
     AfterValidator(check_name),
 ]
-Phone = Annotated[str, BeforeValidator(_phone), StringConstraints(pattern=r"^1[3-9]\d{9}$")]
+# The pattern before the normaliser, so the schema shows it (the normaliser still runs first).
+Phone = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$"), BeforeValidator(_phone)]
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
 BirthMonth = Annotated[int, Field(ge=1, le=12)]
 Commute = Annotated[int, Field(ge=5, le=180, description="Minutes one way")]
@@ -167,7 +171,11 @@ class WindowIn(InputModel):
 
 
 class PayExpectationIn(InputModel):
-    amount: Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2)]
+    amount: Annotated[
+        Decimal,
+        Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2),
+        decimal_schema(MONEY_PATTERN, gt=0, le=1_000_000),
+    ]
     unit: PayUnit
 
 
@@ -372,11 +380,13 @@ class SeekerLookup(InputModel):
     """An exact lookup by staff: a phone, an ID number or a full name (never a partial match). A name
     finds only seekers the staff member already reaches, and opens nobody."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13812341234"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"phone": "13812341234"}], **exactly_one_of("phone", "id_number")}
+    )
 
     phone: Phone | None = None
     id_number: Annotated[
-        str | None, BeforeValidator(_id_number), StringConstraints(pattern=r"^\d{17}[\dX]$")
+        str | None, StringConstraints(pattern=r"^\d{17}[\dX]$"), BeforeValidator(_id_number)
     ] = None
     name: PersonName | None = None
 

@@ -25,7 +25,11 @@ _ADCODE = re.compile(r"^\d{6}$")
 Viewer = Annotated[Principal, Depends(require_roles(Role.STAFF, Role.ADMIN))]
 CountyQuery = Annotated[
     str | None,
-    Query(pattern=r"^\d{6}$", description="County adcode; staff may only name their own (the default)"),
+    Query(
+        pattern=r"^\d{6}$",
+        description="County adcode; staff may only name their own (the default)",
+        json_schema_extra={"enum": sorted(counties())},
+    ),
 ]
 
 

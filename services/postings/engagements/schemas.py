@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from services.kit.schemas import InputModel, OutputModel, UtcDatetime
+from services.kit.schemas import InputModel, OutputModel, UtcDatetime, decimal_schema
 from services.postings.access.schemas import OnBehalf
 from services.postings.applications.schemas import ApplicationRead, Note, Reason, Source
 
@@ -56,8 +56,17 @@ class Presence(InputModel):
         return self
 
 
-Hours = Annotated[Decimal, Field(gt=0, le=24, max_digits=4, decimal_places=2)]
-Amount = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=8, decimal_places=2)]
+_CENTS = r"(?:\.\d{1,2})?"
+Hours = Annotated[
+    Decimal,
+    Field(gt=0, le=24, max_digits=4, decimal_places=2),
+    decimal_schema(rf"^(?:(?:[1-9]|1\d|2[0-3]){_CENTS}|0\.(?:[1-9]\d?|0[1-9])|24(?:\.00?)?)$", gt=0, le=24),
+]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=100_000, max_digits=8, decimal_places=2),
+    decimal_schema(rf"^(?:(?:0|[1-9]\d{{0,4}}){_CENTS}|100000(?:\.00?)?)$", ge=0, le=100_000),
+]
 
 
 class Confirmation(InputModel):

@@ -7,12 +7,14 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator, mode
 
 from services.kit.examples import dated_examples, local_time
 from services.kit.schemas import (
+    MONEY_PATTERN,
     AwareDatetime,
     CleanText,
     InputModel,
     OneLine,
     OutputModel,
     UtcDatetime,
+    decimal_schema,
 )
 from services.postings.shifts.schemas import ShiftCreate, ShiftRead
 from services.reference.certificates import lookup_certificate
@@ -104,7 +106,11 @@ class Location(InputModel):
         return self
 
 
-Money = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2)]
+Money = Annotated[
+    Decimal,
+    Field(gt=0, le=1_000_000, max_digits=12, decimal_places=2),
+    decimal_schema(MONEY_PATTERN, gt=0, le=1_000_000),
+]
 
 
 class Pay(InputModel):
