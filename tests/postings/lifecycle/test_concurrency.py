@@ -6,12 +6,23 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
+from services.postings.config import PostingsSettings
 from tests.postings.lifecycle.factories import book, booked, open_gig, stored_engagements, stored_seats
 
 Token = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def postings_settings(postings_settings: PostingsSettings) -> PostingsSettings:
+    """These tests prove the database's answer to a burst; back-pressure, which answers most of a burst of
+    200 with 503 on purpose, is proven on its own in tests/kit/test_load_shedding.py."""
+    return postings_settings.model_copy(
+        update={"load_shedding": postings_settings.load_shedding.model_copy(update={"enabled": False})}
+    )
 
 
 async def test_two_hundred_concurrent_bookings_of_the_last_slot_give_it_to_exactly_one(
