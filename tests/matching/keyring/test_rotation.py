@@ -1,5 +1,5 @@
-"""Rotating the data key: every ID number, phone, name and registration draft re-encrypted, in batches,
-resumably, while serving."""
+"""Rotating the data key: every ID number, phone, name, registration draft and case evidence number
+re-encrypted, in batches, resumably, while serving."""
 
 import asyncio
 import json
@@ -14,12 +14,17 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from services.kit.auth import mint_token
+from services.kit.settings import AuthSettings
+from services.matching.cases.models import Case
+from services.matching.cases.service import EVIDENCE_FIELD
 from services.matching.config import MatchingSettings
 from services.matching.console import drafts
 from services.matching.console.models import RegistrationDraft
 from services.matching.keyring.rotation import rotate
 from services.matching.seekers.crypto import FieldCipher
 from services.matching.seekers.models import Seeker, SeekerSensitive
+from tests.matching.cases.conftest import case_body, open_case
 from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, name, phone, ring
 from tests.matching.seekers.conftest import grant, id_number, put_sensitive, register
 
@@ -146,3 +151,25 @@ async def test_a_registration_draft_is_reencrypted_and_still_opens(matching_app:
     assert stored.data_cipher is not None
     assert ring().is_current(stored.data_cipher)
     assert drafts.fields(FieldCipher(NEW), stored) == typed
+
+
+async def test_a_cases_evidence_number_is_reencrypted_and_still_opens(
+    matching_app: FastAPI, matching_client: httpx.AsyncClient, stored: list[str], auth_settings: AuthSettings
+) -> None:
+    matching_app.state.seekers_cipher = FieldCipher(OLD)
+    liangshan = {"county_adcode": "370832"}  # 梁山县, where these seekers live
+    clerk = mint_token(auth_settings, "staff", "clerk-7", station_id="st-liangshan", extra=liangshan)
+    await open_case(matching_client, {"Authorization": f"Bearer {clerk}"}, stored[0])
+    matching_app.state.seekers_cipher = ring()
+
+    progress = await rotate(matching_app.state.sessionmaker, ring(), batch_size=2)
+
+    async with matching_app.state.sessionmaker() as session:
+        case = (await session.scalars(select(Case))).one()
+    number = case_body(stored[0])["evidence"]["number"]
+    assert progress.rewritten == 3 * SEEKERS + 1
+    assert ring().is_current(case.evidence_number_cipher)
+    assert (
+        FieldCipher(NEW).decrypt(case.evidence_number_cipher, field=EVIDENCE_FIELD, seeker_id=stored[0])
+        == number
+    )
