@@ -98,8 +98,16 @@ class _TextCheck:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         # On `str | None` the check wraps the whole union: null passes through (it used to reach the
-        # regex and answer 500).
-        return core_schema.no_info_after_validator_function(self._unless_null, handler(source))
+        # regex and answer 500). It also runs on the raw value, before the model strips whitespace: a
+        # refused character at an edge ("\fname") must be refused as the schema's pattern says, not
+        # stripped away (found by make fuzz).
+        after = core_schema.no_info_after_validator_function(self._unless_null, handler(source))
+        return core_schema.no_info_before_validator_function(self._raw, after)
+
+    def _raw(self, value: Any) -> Any:
+        if isinstance(value, str) and value != value.strip():
+            self.check(value)
+        return value
 
     def _unless_null(self, value: str | None) -> str | None:
         return None if value is None else self.check(value)
