@@ -8,7 +8,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from services.kit import idempotency
-from services.kit.auth import authenticate
+from services.kit.auth import Principal, authenticate
 from services.kit.db import WRITER
 from services.kit.problems import ProblemError
 from services.kit.standby import CONSISTENCY, PRIMARY_ROLES, READ_FROM_HEADER, Standby
@@ -18,28 +18,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-async def _principal_key(request: Request) -> str | None:
+async def _principal(request: Request) -> Principal | None:
+    """The bearer token's principal, or None (no token, or a refused one: the route's own auth answers)."""
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
     try:
-        principal = await authenticate(request, token.strip())
-    except ProblemError:
-        return None  # the route's own auth dependency answers 401
-    return str(principal.key)
-
-
-async def _principal_role(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        principal = await authenticate(request, token.strip())
+        return await authenticate(request, token.strip())
     except ProblemError:
         return None
-    return principal.role.value
 
 
 class UnitOfWorkRoute(APIRoute):
@@ -92,15 +80,18 @@ class UnitOfWorkRoute(APIRoute):
         if standby is None or not self._eventual or not standby.usable():
             return None
         primary_roles = (self.openapi_extra or {}).get(PRIMARY_ROLES) or ()
-        if primary_roles and await _principal_role(request) in primary_roles:
-            return None
+        if primary_roles:
+            caller = await _principal(request)
+            if caller is not None and caller.role.value in primary_roles:
+                return None
         return standby
 
     async def _run(
         self, request: Request, session: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]
     ) -> Response:
         key = request.headers.get(IDEMPOTENCY_HEADER)
-        principal = await _principal_key(request) if key is not None and request.method == "POST" else None
+        caller = await _principal(request) if key is not None and request.method == "POST" else None
+        principal = str(caller.key) if caller is not None else None
         if key is None or principal is None:
             return await handler(request)
         state = request.app.state

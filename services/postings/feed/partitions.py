@@ -62,10 +62,8 @@ async def is_partitioned(session: AsyncSession) -> bool:
     return bool(kind == "p")
 
 
-async def partitions(session: AsyncSession) -> list[Partition]:
-    """The outbox's partitions, oldest month first, the default last (empty on SQLite)."""
-    if not await is_partitioned(session):
-        return []
+async def _months(session: AsyncSession) -> list[tuple[str, date | None]]:
+    """The outbox's partitions by name and month (None: the default), oldest first; no rows counted."""
     names = (
         await session.scalars(
             text(
@@ -75,12 +73,19 @@ async def partitions(session: AsyncSession) -> list[Partition]:
             {"t": TABLE},
         )
     ).all()
-    found = []
-    for name in names:
-        rows = int(await session.scalar(text(f'SELECT count(*) FROM "{name}"')) or 0)
-        month = None if name == DEFAULT else date(int(name[-7:-3]), int(name[-2:]), 1)
-        found.append(Partition(name, month, rows))
-    return sorted(found, key=lambda p: (p.month is None, p.month or date.min))
+    found = [(name, None if name == DEFAULT else date(int(name[-7:-3]), int(name[-2:]), 1)) for name in names]
+    return sorted(found, key=lambda p: (p[1] is None, p[1] or date.min))
+
+
+async def partitions(session: AsyncSession) -> list[Partition]:
+    """The outbox's partitions with their row counts, oldest month first, the default last (empty on
+    SQLite). Counting reads every partition: for reports, not for the upkeep."""
+    if not await is_partitioned(session):
+        return []
+    return [
+        Partition(name, month, int(await session.scalar(text(f'SELECT count(*) FROM "{name}"')) or 0))
+        for name, month in await _months(session)
+    ]
 
 
 async def ensure_months(session: AsyncSession, now: datetime, ahead: int = 3) -> list[str]:
@@ -88,7 +93,7 @@ async def ensure_months(session: AsyncSession, now: datetime, ahead: int = 3) ->
     if not await is_partitioned(session):
         return []
     await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
-    existing = {p.name for p in await partitions(session)}
+    existing = {name for name, _ in await _months(session)}
     made = []
     month = month_start(now)
     for _ in range(ahead + 1):
@@ -124,11 +129,11 @@ async def drop_before(session: AsyncSession, month: date) -> list[str]:
         return []
     await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
     dropped = []
-    for p in await partitions(session):
-        if p.month is not None and p.month < month_start(month):
-            await session.execute(text(f'ALTER TABLE {TABLE} DETACH PARTITION "{p.name}"'))
-            await session.execute(text(f'DROP TABLE "{p.name}"'))
-            dropped.append(p.name)
+    for name, start in await _months(session):
+        if start is not None and start < month_start(month):
+            await session.execute(text(f'ALTER TABLE {TABLE} DETACH PARTITION "{name}"'))
+            await session.execute(text(f'DROP TABLE "{name}"'))
+            dropped.append(name)
     return dropped
 
 
