@@ -66,8 +66,13 @@ async def resume_replay() -> None:
 
 
 async def caught_up(timeout: float = 20) -> None:
-    """Wait until the standby has replayed everything the primary has written so far."""
-    target = await sql(PRIMARY_DSN, "SELECT pg_current_wal_lsn()::text")
+    """Wait until the standby has replayed everything the primary has written so far.
+
+    The insert position, not pg_current_wal_lsn() (the write position): the test primary runs with
+    synchronous_commit = off, so a commit that has returned may still sit in the WAL buffers, before the
+    write position, and a wait on that position could end before the commit reaches the standby.
+    """
+    target = await sql(PRIMARY_DSN, "SELECT pg_current_wal_insert_lsn()::text")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         behind = await sql(STANDBY_DSN, f"SELECT pg_wal_lsn_diff('{target}', pg_last_wal_replay_lsn())")

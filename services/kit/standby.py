@@ -9,7 +9,7 @@ the standby only while the standby answers and its replay lag is within `databas
 otherwise it is served by the primary. The answer says where it was read (`Lingong-Read-From: replica;
 lag=0.4` or `primary`), so a caller who sees a stale list knows why.
 
-The lag is measured by a background probe: at each round it notes the primary's WAL position, and the
+The lag is measured by a background probe: at each round it notes the primary's WAL insert position, and the
 standby's age is the time since the primary first went past the position the standby has replayed (to
 within one probe interval; the commit timestamps are not used, so an idle primary shows no false lag).
 """
@@ -81,7 +81,9 @@ class Standby(PeriodicTask[StandbyState]):
         now = time.monotonic()
         try:
             async with self.primary.connect() as conn:
-                primary_lsn = (await conn.execute(text("SELECT pg_current_wal_lsn()::text"))).scalar_one()
+                # The insert position: a commit that has returned is past it even before the WAL is written.
+                position = text("SELECT pg_current_wal_insert_lsn()::text")
+                primary_lsn = (await conn.execute(position)).scalar_one()
             async with self.engine.connect() as conn:
                 in_recovery, replayed = (
                     await conn.execute(text("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text"))
