@@ -5,6 +5,10 @@ work commits, under a lock held through COMMIT (PostgreSQL; SQLite writers are s
 handed out in commit order and a reader that has seen id N has seen every change committed before it.
 Readers (the employer-side candidate pool, in every matching process) ask `changed_since(N)` before
 they rank, and re-read those seekers; so a withdrawn consent stops counting from the next ranking on.
+
+Under the same lock, in the same transaction, the statistics' supply facts of the touched seekers are
+derived again (`statistics.seeker_facts.refresh`): every writer that changes a seeker's county, codes
+or consents already comes through here.
 """
 
 from datetime import datetime
@@ -17,6 +21,7 @@ from services.kit.db import is_postgres
 from services.kit.uow import before_commit
 from services.matching.seekers.deps import Ctx
 from services.matching.seekers.models import SeekerChange
+from services.matching.statistics import seeker_facts
 
 JOURNAL_LOCK_ID = 0x736B6A6C  # "skjl": apart from the other advisory locks of the matching database
 READ_PAGE = 5000
@@ -39,6 +44,7 @@ async def _write(session: AsyncSession) -> None:
         return
     if is_postgres(session):
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": JOURNAL_LOCK_ID})
+    await seeker_facts.refresh(session, ids)
     now = clock.now()
     session.add_all(SeekerChange(seeker_id=seeker_id, at=now) for seeker_id in sorted(ids))
     await session.flush()

@@ -38,6 +38,22 @@ class StatPosting(Base):
     applied_seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class StatSeeker(Base):
+    """What one live seeker adds to the supply side at one classification level: one row for their
+    county's total (`occupation_group` ""), one per group they name (or `unclassified`). Only seekers
+    whose matching consent is active have rows; written in the same transaction as every change to the
+    seeker's home county, occupation codes or consents (`seeker_facts.py`)."""
+
+    __tablename__ = "stat_seekers"
+    # Covering, in GROUP BY order: the supply side is one index scan, never a lookup per seeker.
+    __table_args__ = (Index("ix_stat_seekers_supply", "level", "county_adcode", "occupation_group"),)
+
+    seeker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1 major group, 2 medium group
+    occupation_group: Mapped[str] = mapped_column(String(12), primary_key=True)  # "" the county's total
+    county_adcode: Mapped[str] = mapped_column(String(6))
+
+
 class StatCursor(Base):
     """The replica `applied_seq` up to which stat_postings has been derived."""
 

@@ -1,24 +1,20 @@
 """The supply-demand cells (county × occupation group): live from the posting facts and the seekers,
 or as a week's snapshot kept them. Raw counts; suppression is applied when they are shown."""
 
-import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from services.matching.seekers.models import Seeker, SeekerConsent
-from services.matching.seekers.schemas import ConsentPurpose
-from services.matching.statistics.facts import occupation_group
-from services.matching.statistics.models import UNCLASSIFIED, StatPosting, StatWeekly
+from services.matching.statistics.models import StatPosting, StatSeeker, StatWeekly
+from services.matching.statistics.seeker_facts import TOTAL, at_level
 from services.reference.geo import counties
 
-ALL = ""  # the occupation group of a county's total row
+ALL = TOTAL  # the occupation group of a county's total row
 
 
 @dataclass(slots=True)
@@ -33,13 +29,6 @@ class Cell:
     def ratio(self) -> float | None:
         """求人倍率: vacancies per seeker; None when nobody seeks."""
         return round(self.vacancies / self.seekers, 2) if self.seekers else None
-
-
-def at_level(group: str, level: int) -> str:
-    """A medium group at the classification level asked for (1: its major group)."""
-    if level == 1 and group not in (UNCLASSIFIED, ALL):
-        return group.split("-")[0]
-    return group
 
 
 class Cells:
@@ -89,78 +78,20 @@ async def _demand_levels(
                 cell.vacancies += int(places or 0)
 
 
-def seeker_groups(codes: Iterable[str], level: int) -> set[str]:
-    """The groups a seeker counts in: each group of the occupations they name, or unclassified."""
-    groups = {_group(code, level) for code in codes}
-    groups.discard(UNCLASSIFIED)
-    return groups or {UNCLASSIFIED}
-
-
-_GROUPS: dict[tuple[str, int], str] = {}
-
-
-def _group(code: str, level: int) -> str:
-    key = (code, level)
-    found = _GROUPS.get(key)
-    if found is None:
-        found = _GROUPS[key] = at_level(occupation_group(code), level)
-    return found
-
-
-_CODE_LISTS: dict[tuple[str | None, tuple[int, ...]], tuple[frozenset[str], ...]] = {}
-CODE_LISTS_KEPT = 200_000  # distinct code lists remembered across requests (a few MB at most)
-
-
-def _code_list_groups(raw: str | None, levels: tuple[int, ...]) -> tuple[frozenset[str], ...]:
-    """A seeker's codes as stored (JSON text) → the groups they count in at each level; remembered, as
-    the same lists come back on every read."""
-    key = (raw, levels)
-    found = _CODE_LISTS.get(key)
-    if found is None:
-        if len(_CODE_LISTS) >= CODE_LISTS_KEPT:
-            _CODE_LISTS.clear()
-        codes = json.loads(raw) if raw else []
-        found = _CODE_LISTS[key] = tuple(frozenset(seeker_groups(codes, level)) for level in levels)
-    return found
-
-
-def active_seekers(area: Collection[str] | None) -> list[ColumnElement[bool]]:
-    """Seekers with a live profile who want work: registered, their matching consent active."""
-    live = (
-        select(SeekerConsent.id)
-        .where(
-            SeekerConsent.seeker_id == Seeker.id,
-            SeekerConsent.purpose == ConsentPurpose.MATCHING.value,
-            SeekerConsent.withdrawn_at.is_(None),
-        )
-        .exists()
-    )
-    return [live, *_area(Seeker.county_adcode, area)]
-
-
 async def _supply_levels(
     session: AsyncSession, by_level: dict[int, Cells], area: Collection[str] | None
 ) -> None:
-    """Seekers by county and group at each level asked for, in one read. The codes come as JSON text
-    (the ORM's JSON type costs more than the count) and each distinct list is decoded once. (Grouping by
-    that text in the database was tried: on PostgreSQL it cost more than it saved.)"""
-    codes_text = cast(Seeker.occupation_codes, String)
-    stmt = select(Seeker.county_adcode, codes_text).where(*active_seekers(area))
-    # Core, not ORM, execution: the ORM's row loading cost more than the counting.
-    result = await (await session.connection()).execute(stmt)
-    rows: list[Any] = list(result.all())
-    pairs: Counter[tuple[str, str | None]] = Counter(map(tuple, rows))
-    levels = tuple(by_level)
-    counts: dict[int, Counter[tuple[str, str]]] = {level: Counter() for level in levels}
-    for (county, raw), n in pairs.items():
-        for level, groups in zip(levels, _code_list_groups(raw, levels), strict=True):
-            counter = counts[level]
-            counter[(county, ALL)] += n
-            for group in groups:
-                counter[(county, group)] += n
-    for level, counter in counts.items():
-        for (county, group), n in counter.items():
-            by_level[level].get(county, group).seekers = n
+    """Seekers by county and group at each level asked for: one `GROUP BY` over `stat_seekers`, whose
+    rows (one per live seeker, level and group, the county's total included) are kept in the same
+    transaction as every change to a seeker (`seeker_facts`); answered from `ix_stat_seekers_supply`."""
+    stmt = (
+        select(StatSeeker.level, StatSeeker.county_adcode, StatSeeker.occupation_group, func.count())
+        .where(StatSeeker.level.in_(sorted(by_level)), *_area(StatSeeker.county_adcode, area))
+        .group_by(StatSeeker.level, StatSeeker.county_adcode, StatSeeker.occupation_group)
+    )
+    # Core, not ORM, execution: no entities, and the ORM's row handling costs more than the rows.
+    for level, county, group, n in await (await session.connection()).execute(stmt):
+        by_level[level].get(county, group).seekers = int(n)
 
 
 async def live(session: AsyncSession, now: datetime, level: int, area: Collection[str] | None) -> list[Cell]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.clock import ManualClock
 from services.matching.privacy.retention import SweepReport
 from services.matching.seekers import service
-from tests.matching.privacy.conftest import Headers, Token, register_full
+from tests.matching.privacy.conftest import COUNTY, Headers, Token, register_full
 from tests.matching.seekers.conftest import register
 
 Sweep = Callable[[], Awaitable[SweepReport]]
@@ -258,3 +258,20 @@ async def test_an_erased_seekers_consent_history_goes_after_the_audit_period(
     await sweep()
 
     assert (await matching.get("/v1/seekers/seeker-1/consents", headers=me)).json() == []
+
+
+async def test_a_seeker_erased_by_the_sweep_leaves_the_market_watch(
+    matching: httpx.AsyncClient, token: Token, sweep: Sweep, fixed_clock: ManualClock
+) -> None:
+    await register_full(matching, token, "seeker-1")
+    fixed_clock.advance(YEAR)
+    await sweep()
+    admin = token("admin", "admin-1")
+    table = f"/v1/statistics/supply-demand?county={COUNTY}"
+    before = (await matching.get(table, headers=admin)).json()["rows"][0]["seekers"]
+    fixed_clock.advance(NOTICE)
+
+    await sweep()
+    after = (await matching.get(table, headers=admin)).json()["rows"][0]["seekers"]
+
+    assert (before, after) == ("<5", 0)
