@@ -96,7 +96,9 @@ async def history(postings: httpx.AsyncClient, token: Token, clock: ManualClock)
     assert (await step(postings, boss, paid["id"], "confirm", amount="100.00")).status_code == 200
     assert (await step(postings, me, paid["id"], "paid")).status_code == 200
     assert (await step(postings, me, paid["id"], "ratings", stars=5, comment=COMMENT)).status_code == 201
-    assert (await step(postings, boss, paid["id"], "ratings", stars=4, comment=ABOUT_WORKER)).status_code == 201
+    assert (
+        await step(postings, boss, paid["id"], "ratings", stars=4, comment=ABOUT_WORKER)
+    ).status_code == 201
 
     unpaid = await worked(postings, me, await open_gig(postings, boss, clock.now()), clock)
     assert (await step(postings, boss, unpaid["id"], "confirm", amount="100.00")).status_code == 200
@@ -125,7 +127,11 @@ async def deliver(matching_app: FastAPI) -> DeliveryReport:
 
 
 async def erased(
-    matching: httpx.AsyncClient, matching_app: FastAPI, postings: httpx.AsyncClient, token: Token, clock: ManualClock
+    matching: httpx.AsyncClient,
+    matching_app: FastAPI,
+    postings: httpx.AsyncClient,
+    token: Token,
+    clock: ManualClock,
 ) -> History:
     """The history, then the erasure in matching, delivered to postings."""
     me = await register(matching, token)
