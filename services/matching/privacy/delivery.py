@@ -1,10 +1,11 @@
 """Passing erasures on to the postings service: each pending `PostingsErasure` is sent until postings
 acknowledges it, so postings being down neither blocks an erasure nor loses it (docs/privacy.md §7).
 
-Each round reads the due requests, sends them outside any transaction, and records each answer in its
-own short one: delivered (the seeker id is cleared, the pseudonym stays) or failed (tried again after a
-wait that doubles with every failure, up to `ERASURE_RETRY_MAX_SECONDS`). A request erased again while
-it was in flight is not marked delivered for the older send."""
+Each round claims the due requests (a lease: another process skips them, a crash releases them), sends
+them outside any transaction, and records each answer in its own short one: delivered (the seeker id is
+cleared, the pseudonym stays) or failed (tried again after a wait that doubles with every failure, up to
+`ERASURE_RETRY_MAX_SECONDS`). A request erased again while it was in flight is not marked delivered for
+the older send."""
 
 import logging
 from dataclasses import dataclass, field
@@ -41,14 +42,21 @@ async def deliver(
 ) -> DeliveryReport:
     """One round: every due request sent once."""
     report = DeliveryReport()
-    async with unit_of_work(sessionmaker, writer=False) as session:
+    lease = now + timedelta(seconds=settings.erasure_retry_max_seconds)
+    async with unit_of_work(sessionmaker) as session:
+        # Claimed for this round (other processes skip them, a crash releases them when the lease ends).
         stmt = (
-            select(PostingsErasure.pseudonym, PostingsErasure.seeker_id, PostingsErasure.requested_at)
+            select(PostingsErasure)
             .where(PostingsErasure.delivered_at.is_(None), PostingsErasure.next_attempt_at <= now)
             .order_by(PostingsErasure.next_attempt_at, PostingsErasure.pseudonym)
             .limit(settings.erasure_delivery_batch)
+            .with_for_update(skip_locked=True)
         )
-        due = [(p, s, r) for p, s, r in (await session.execute(stmt)).all() if s is not None]
+        due = []
+        for row in (await session.scalars(stmt)).all():
+            if row.seeker_id is not None:
+                due.append((row.pseudonym, row.seeker_id, row.requested_at))
+                row.next_attempt_at = lease
     for pseudonym, seeker_id, requested_at in due:
         cause: str | None = None
         if postings is None or token is None:

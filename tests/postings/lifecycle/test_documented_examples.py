@@ -189,10 +189,10 @@ async def _resolve(w: World, ex: dict[str, Any]) -> Target:
     return Target(f"/v1/disputes/{dispute['id']}/resolve", staff)
 
 
-
 async def _erasure(w: World, example: dict[str, Any]) -> Target:
     """The matching service passing on a seeker's erasure (a seeker of its own)."""
     return Target(f"/v1/seekers/s-{uuid.uuid4().hex[:8]}/erasure", w.token("service", "matching"))
+
 
 Setup = Callable[[World, dict[str, Any]], Awaitable[Target]]
 SETUPS: dict[tuple[str, str], Setup] = {
