@@ -41,15 +41,13 @@ from services.postings.engagements.events import changed, tell
 from services.postings.engagements.models import CodeAttempt, Engagement
 from services.postings.erasure.exceptions import PseudonymMismatch
 from services.postings.erasure.models import DONE, HOLDING, SeekerErasure
+from services.postings.erasure.redaction import ERASED, redacted
 from services.postings.feed.models import OutboxEvent
 from services.postings.notifications.models import Notification
 from services.postings.notifications.service import Kind, Recipient
 from services.postings.ratings.models import Rating
 
-ERASED = "(erased)"
 WORKED = ("checked_in", "completed", "confirmed", "paid", "disputed")
-# Free text in feed snapshots: dropped (the appeal's required reason is replaced instead).
-TEXT_FIELDS = ("note", "decision_reason", "cancel_reason", "decision_note", "comment")
 CHUNK = 500
 
 
@@ -281,26 +279,10 @@ async def redact_feed(ctx: Ctx, aggregates: set[str], seeker_id: str, alias: str
     for start in range(0, len(keys), CHUNK):
         stmt = select(OutboxEvent).where(OutboxEvent.aggregate_id.in_(keys[start : start + CHUNK]))
         for event in (await ctx.session.scalars(stmt)).all():
-            data = _redacted(event.data, seeker_id, alias, appeal=event.type.startswith("appeal."))
+            data = redacted(event.data, seeker_id, alias, appeal=event.type.startswith("appeal."))
             aggregate = alias if event.aggregate_id == seeker_id else event.aggregate_id
             if data != event.data or aggregate != event.aggregate_id:
                 event.data, event.aggregate_id = data, aggregate
                 changed_count += 1
     await ctx.session.flush()
     return changed_count
-
-
-def _redacted(value: Any, seeker_id: str, alias: str, *, appeal: bool) -> Any:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if key in TEXT_FIELDS and item is not None:
-                out[key] = None
-            elif appeal and key == "reason" and item is not None:
-                out[key] = ERASED
-            else:
-                out[key] = _redacted(item, seeker_id, alias, appeal=appeal)
-        return out
-    if isinstance(value, list):
-        return [_redacted(item, seeker_id, alias, appeal=appeal) for item in value]
-    return alias if value == seeker_id else value

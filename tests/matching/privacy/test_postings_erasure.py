@@ -345,7 +345,7 @@ async def test_another_pseudonym_for_a_seeker_being_erased_is_a_conflict(
     assert response.json()["code"] == "erasure_pseudonym_mismatch"
 
 
-async def test_a_feed_event_after_the_erasure_does_not_write_the_id_back_into_matching(
+async def test_a_feed_event_with_the_id_after_the_erasure_does_not_write_it_back_into_matching(
     matching: httpx.AsyncClient,
     matching_app: FastAPI,
     postings: httpx.AsyncClient,
@@ -373,9 +373,8 @@ async def test_a_feed_event_after_the_erasure_does_not_write_the_id_back_into_ma
     )
     while await consumer.step(wait=0) is not None:
         pass
-    await erase(matching, me)
-    await deliver(matching_app)
-    paid = await step(postings, me, done.disputed_id, "paid")  # an event about a kept record, with the id
+    await erase(matching, me)  # not yet delivered: postings still writes the id into the feed
+    paid = await step(postings, me, done.disputed_id, "paid")
 
     while await consumer.step(wait=0) is not None:
         pass
@@ -388,10 +387,33 @@ async def test_a_feed_event_after_the_erasure_does_not_write_the_id_back_into_ma
             for table in ("outcome_applications", "outcome_engagements", "outcome_placements")
             for r in (await session.execute(text(f"SELECT '{table}', seeker_id FROM {table}"))).all()  # noqa: S608
         ]
-    alias = await pseudonym_of(postings_app)
+    async with matching_app.state.sessionmaker() as session:
+        alias = str(await session.scalar(text("SELECT pseudonym FROM postings_erasures")))
+    assert SEEKER in json.dumps((await postings.get("/v1/feed", headers=token("service", "m"))).json())
     assert ("outcome_engagements", alias) in held
     assert ("outcome_placements", alias) in held
     assert all(seeker == alias for _, seeker in held)
+
+
+async def test_an_event_a_kept_record_writes_after_the_erasure_carries_the_pseudonym(
+    matching: httpx.AsyncClient,
+    matching_app: FastAPI,
+    postings: httpx.AsyncClient,
+    postings_app: FastAPI,
+    token: Token,
+    clock: ManualClock,
+) -> None:
+    done = await erased(matching, matching_app, postings, token, clock)
+    before = max(e.seq for e in await rows(postings_app, OutboxEvent))
+
+    paid = await step(postings, token("seeker", SEEKER), done.disputed_id, "paid")
+
+    events = [e for e in await rows(postings_app, OutboxEvent) if e.seq > before]
+    written = json.dumps([[e.aggregate_id, e.data] for e in events], ensure_ascii=False)
+    assert paid.status_code == 200, paid.text
+    assert "engagement.paid" in {e.type for e in events}
+    assert SEEKER not in written
+    assert await pseudonym_of(postings_app) in written
 
 
 async def test_appeals_lose_their_reason_and_take_the_pseudonym(
