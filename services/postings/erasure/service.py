@@ -82,13 +82,15 @@ async def erase(ctx: Ctx, principal: Principal, seeker_id: str, pseudonym: str) 
     return row
 
 
-async def due(ctx: Ctx, limit: int) -> list[str]:
-    """Pseudonyms of holding erasures whose hold has ended (or that were never settled)."""
+async def due(ctx: Ctx, limit: int, after: str = "") -> list[str]:
+    """Pseudonyms (after `after`, in order) of holding erasures whose hold has ended or that wait on an
+    open dispute."""
     now = ctx.clock.now()
     stmt = (
         select(SeekerErasure.pseudonym)
         .where(
             SeekerErasure.status == HOLDING,
+            SeekerErasure.pseudonym > after,
             or_(SeekerErasure.hold_until.is_(None), SeekerErasure.hold_until <= now),
         )
         .order_by(SeekerErasure.pseudonym)

@@ -28,14 +28,18 @@ class ErasureSweeper(PeriodicTask[int]):
         return Ctx(session=session, clock=state.clock, settings=state.settings, notifier=state.feed_notifier)
 
     async def run_once(self) -> int:
-        """Every due erasure, each in its own transaction; returns how many were applied."""
+        """Every due erasure, in batches, each in its own transaction; returns how many were applied."""
         state = self.app.state
-        async with unit_of_work(state.sessionmaker, writer=False) as session:
-            due = await service.due(self._ctx(session), state.settings.erasure.batch_size)
-        for pseudonym in due:
-            async with unit_of_work(state.sessionmaker) as session:
-                await service.apply_one(self._ctx(session), pseudonym)
-        return len(due)
+        total, after = 0, ""
+        while True:
+            async with unit_of_work(state.sessionmaker, writer=False) as session:
+                due = await service.due(self._ctx(session), state.settings.erasure.batch_size, after)
+            if not due:
+                return total
+            for pseudonym in due:
+                async with unit_of_work(state.sessionmaker) as session:
+                    await service.apply_one(self._ctx(session), pseudonym)
+            total, after = total + len(due), due[-1]
 
     def report(self, result: int) -> None:
         if result:
