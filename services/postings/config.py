@@ -42,6 +42,16 @@ class LifecycleSettings(BaseModel):
     station_counties: dict[str, Adcode] = Field(default_factory=dict, max_length=10000)
 
 
+class ErasureSettings(BaseModel):
+    """A seeker's erasure (docs/privacy.md §7): wage and dispute records keep the seeker id this long after
+    the work, its payment or the dispute's resolution (工资支付暂行规定 第六条: at least two years), then
+    the background sweep replaces it with the pseudonym."""
+
+    wage_keep_days: int = Field(default=730, ge=730, le=3650)
+    sweep_seconds: float = Field(default=3600.0, ge=1, le=7 * 86400.0)
+    batch_size: int = Field(default=100, ge=1, le=5000)
+
+
 class PostingsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="POSTINGS_", env_nested_delimiter="__", extra="ignore")
 
@@ -58,6 +68,7 @@ class PostingsSettings(ServiceSettings):
     minimum_wage_file: Path | None = None
     lifecycle: LifecycleSettings = LifecycleSettings()
     relay: RelaySettings = RelaySettings()
+    erasure: ErasureSettings = ErasureSettings()
 
 
 @lru_cache

@@ -16,6 +16,8 @@ from services.postings.employers.router import router as employers_router
 from services.postings.engagements.deadlines import DeadlineSweeper
 from services.postings.engagements.router import router as engagements_router
 from services.postings.engagements.shift_router import router as shift_lifecycle_router
+from services.postings.erasure.router import router as erasure_router
+from services.postings.erasure.sweeper import ErasureSweeper
 from services.postings.expiry import ExpirySweeper
 from services.postings.feed.partitions import PartitionKeeper
 from services.postings.feed.router import router as feed_router
@@ -60,6 +62,7 @@ def create_app(
         app.state.feed_notifier = FeedNotifier()
         app.state.expiry = ExpirySweeper(app)
         app.state.deadlines = DeadlineSweeper(app)
+        app.state.erasure = ErasureSweeper(app)
         app.state.notifications = NotificationDispatcher(app, sender or LogSender())
         app.state.partitions = PartitionKeeper(
             app.state.sessionmaker, app.state.clock, settings.outbox_partition_months_ahead
@@ -69,8 +72,10 @@ def create_app(
             app.state.expiry.start(settings.expiry_sweep_seconds)
             app.state.deadlines.start(settings.lifecycle.sweep_seconds)
             app.state.notifications.start(settings.lifecycle.notify_every_seconds)
+            app.state.erasure.start(settings.erasure.sweep_seconds)
 
     async def stop(app: FastAPI) -> None:
+        await app.state.erasure.stop()
         await app.state.notifications.stop()
         await app.state.deadlines.stop()
         await app.state.expiry.stop()
@@ -93,6 +98,7 @@ def create_app(
             disputes_router,
             reliability_router,
             notifications_router,
+            erasure_router,
             imports_router,
             feed_router,
         ],

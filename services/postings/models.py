@@ -6,6 +6,7 @@ from services.postings.database import Base, IdempotencyKey
 from services.postings.disputes.models import Dispute
 from services.postings.employers.models import Employer
 from services.postings.engagements.models import CodeAttempt, Engagement
+from services.postings.erasure.models import SeekerErasure
 from services.postings.feed.models import OutboxEvent
 from services.postings.imports.models import ImportRun
 from services.postings.notifications.models import Notification
@@ -28,5 +29,6 @@ __all__ = [
     "Posting",
     "PostingFlag",
     "Rating",
+    "SeekerErasure",
     "Shift",
 ]

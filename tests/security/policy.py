@@ -79,6 +79,8 @@ POLICY.update(
         "postings GET /readyz": rule(200, PUBLIC),
         "postings GET /v1/feed": rule(200, "admin service"),
         "postings POST /v1/imports": rule(200, "staff staff_station2 staff_far admin service"),
+        # a seeker's erasure passed on by the matching service (docs/privacy.md §7): its token only
+        "postings POST /v1/seekers/{seeker_id}/erasure": rule(200, "service"),
         # --- postings: employers (a public directory; changes by the owner or staff) ------------
         "postings POST /v1/employers": rule(
             201, "employer employer_other staff staff_station2 staff_far admin"

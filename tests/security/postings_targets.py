@@ -90,6 +90,13 @@ async def _dispute(w: World) -> Target:
     return Target(shared(w, dispute_id=dispute), body, seeker=seeker)
 
 
+async def _erasure(w: World) -> Target:
+    """A seeker of their own (an erasure changes what the world's seeker holds), with a pseudonym."""
+    seeker = fresh_seeker_id()
+    pseudonym = "erased-" + uuid.uuid4().hex
+    return Target(shared(w, seeker_id=seeker), {"pseudonym": pseudonym}, seeker=seeker)
+
+
 async def _import(w: World) -> Target:
     row = {
         "external_id": uuid.uuid4().hex,
@@ -156,6 +163,7 @@ POSTINGS: dict[str, Setup] = {
     "POST /v1/appeals/{appeal_id}/reject": _appeal,
     "POST /v1/disputes/{dispute_id}/resolve": _dispute,
     "POST /v1/imports": _import,
+    "POST /v1/seekers/{seeker_id}/erasure": _erasure,
     "GET /v1/feed": params(after="0", limit="1"),
     "GET /v1/postings/{posting_id} [draft]": lambda w: _draft_etag(w),
     "GET /v1/shifts/{shift_id}/checkin-code": _checkin_code,

@@ -6,17 +6,19 @@ source row) and yields a `placed` signal.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.clock import as_utc
 from services.matching.outcomes.config import OutcomeSettings
 from services.matching.outcomes.hooks import Signal, SignalKind
 from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement, Placement
 from services.matching.outcomes.schemas import ApplicationSnapshot, EngagementSnapshot
+from services.matching.privacy.models import PostingsErasure
 from services.matching.replica.models import ReplicaPosting
 
 Snapshot = ApplicationSnapshot | EngagementSnapshot
@@ -57,6 +59,32 @@ async def fold(
             signals.append(_place(session, snap, settings))
     await session.flush()
     return signals
+
+
+async def mask_erased(
+    session: AsyncSession, items: Sequence[Item], pseudonym: Callable[[str], str] | None
+) -> list[Item]:
+    """The items, with the seeker id of an erased seeker's earlier records replaced by their pseudonym:
+    an event about a record made before the erasure (postings keeps wage records under the id for a
+    while, docs/privacy.md §7) never writes the id back. A record made after it — the seeker registered
+    again — keeps the id."""
+    if pseudonym is None or not items:
+        return list(items)
+    aliases = {seeker: pseudonym(seeker) for seeker in {s.seeker_id for _, s in items}}
+    rows = await session.execute(
+        select(PostingsErasure.pseudonym, PostingsErasure.requested_at).where(
+            PostingsErasure.pseudonym.in_(set(aliases.values()))
+        )
+    )
+    erased = {alias: as_utc(at) for alias, at in rows.all()}
+    out: list[Item] = []
+    for seq, snap in items:
+        alias = aliases[snap.seeker_id]
+        at = erased.get(alias)
+        if at is not None and as_utc(snap.created_at) <= at:
+            snap = snap.model_copy(update={"seeker_id": alias})
+        out.append((seq, snap))
+    return out
 
 
 async def _load(session: AsyncSession, model: Any, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:

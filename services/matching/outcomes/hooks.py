@@ -48,6 +48,8 @@ class OutcomeHooks:
     def __init__(self, settings: OutcomeSettings | None = None) -> None:
         self.settings = settings or get_outcome_settings()
         self._handlers: list[Handler] = []
+        # An erased seeker's pseudonym (set by the privacy part): the folding checks each event with it.
+        self.pseudonym: Callable[[str], str] | None = None
 
     def subscribe(self, handler: Handler) -> Callable[[], None]:
         """Add a handler; returns the function that removes it."""

@@ -25,6 +25,12 @@ class PrivacySettings(BaseSettings):
     batch_size: int = Field(default=200, ge=1, le=5000)
     sweep_enabled: bool = True
     sweep_every_seconds: float = Field(default=3600.0, ge=1.0, le=7 * 86400.0)
+    # Erasures passed on to the postings service (postings_erasures): tried this often, each failure
+    # waiting twice as long as the last up to the cap, and this many per round.
+    erasure_delivery_enabled: bool = True
+    erasure_delivery_every_seconds: float = Field(default=30.0, ge=1.0, le=86400.0)
+    erasure_retry_max_seconds: float = Field(default=3600.0, ge=1.0, le=86400.0)
+    erasure_delivery_batch: int = Field(default=50, ge=1, le=1000)
     # At most this many applications and engagements fetched from the postings service per export.
     export_postings_limit: int = Field(default=1000, ge=1, le=10000)
 

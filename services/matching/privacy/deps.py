@@ -1,6 +1,6 @@
 """What the export needs from the running app: the postings client, a token for it, the settings."""
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 from services.kit.auth import Principal
 from services.kit.uow import unit_of_work
@@ -21,10 +21,15 @@ def privacy_settings(request: Request) -> PrivacySettings:
 
 def postings_token(request: Request) -> str | None:
     """The matching service's own token: the route has checked who may see this seeker."""
-    replica = getattr(request.app.state, "replica_settings", None)
+    return service_token(request.app)
+
+
+def service_token(app: FastAPI) -> str | None:
+    """The matching service's own token for the postings service (None when none can be had)."""
+    replica = getattr(app.state, "replica_settings", None)
     try:
         source = token_source(
-            request.app.state.settings.auth,
+            app.state.settings.auth,
             replica if isinstance(replica, ReplicaSettings) else get_replica_settings(),
         )
         return source.token()

@@ -5,8 +5,10 @@ skeleton stays for statistics (group, county, station, dates, status, close reas
 time) and what identifies the person goes — the evidence number (cipher and mask), the goal, every note
 and decline reason in its plan, contact log and history — and its seeker id becomes a pseudonym, a
 keyed hash that only links the person's own records to one another. An open case is closed with the
-reason `erased`. Household membership is deleted and the household's status recomputed. Referrals and
-dispatch rows keep their counts under the same pseudonym.
+reason `erased`. Household membership is deleted and the household's status recomputed. Referrals,
+dispatch rows and the feed's copies (applications, engagements, placements) keep their counts under the
+same pseudonym. The postings service's side is recorded here as a pending `PostingsErasure`, in this
+transaction, and delivered by `privacy.delivery` until postings acknowledges it.
 """
 
 from sqlalchemy import select, update
@@ -17,7 +19,10 @@ from services.matching.cases.models import Case, CaseAction, CaseContact, CaseEv
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair, DispatchSwap
 from services.matching.households import status
 from services.matching.households.models import Household, HouseholdMember
+from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement, Placement
+from services.matching.privacy.models import PostingsErasure
 from services.matching.referrals.models import Referral
+from services.matching.seekers.crypto import FieldCipher
 from services.matching.seekers.deps import Ctx
 
 ERASED = "(erased)"
@@ -28,7 +33,11 @@ OPEN = ("pending", "active", "aftercare")
 
 def pseudonym(ctx: Ctx, seeker_id: str) -> str:
     """A stable stand-in for an erased seeker's id: not reversible without the lookup key."""
-    return PSEUDONYM_PREFIX + ctx.cipher.lookup_hash(seeker_id, field=PSEUDONYM_FIELD)[:32]
+    return pseudonym_of(ctx.cipher, seeker_id)
+
+
+def pseudonym_of(cipher: FieldCipher, seeker_id: str) -> str:
+    return PSEUDONYM_PREFIX + cipher.lookup_hash(seeker_id, field=PSEUDONYM_FIELD)[:32]
 
 
 async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> None:
@@ -42,6 +51,22 @@ async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> No
     await ctx.session.execute(
         update(DispatchSwap).where(DispatchSwap.with_seeker_id == seeker_id).values(with_seeker_id=alias)
     )
+    for copy in (OutcomeApplication, OutcomeEngagement, Placement):
+        await ctx.session.execute(update(copy).where(copy.seeker_id == seeker_id).values(seeker_id=alias))
+    await _pass_on(ctx, seeker_id, alias)
+
+
+async def _pass_on(ctx: Ctx, seeker_id: str, alias: str) -> None:
+    """The request to the postings service, due at once (a second erasure of the same id — registered
+    again since — is a new request under the same pseudonym)."""
+    now = ctx.clock.now()
+    row = await ctx.session.get(PostingsErasure, alias, with_for_update=True)
+    if row is None:
+        row = PostingsErasure(pseudonym=alias)
+        ctx.session.add(row)
+    row.seeker_id, row.requested_at, row.attempts = seeker_id, now, 0
+    row.next_attempt_at, row.delivered_at, row.last_error = now, None, None
+    await ctx.session.flush()
 
 
 async def _cases(ctx: Ctx, principal: Principal, seeker_id: str, alias: str) -> None:

@@ -1,7 +1,10 @@
-"""At start: the retention sweep on its period (MATCHING_PRIVACY__SWEEP_EVERY_SECONDS); at stop: ended.
+"""At start: the retention sweep on its period (MATCHING_PRIVACY__SWEEP_EVERY_SECONDS) and the delivery
+of erasures to the postings service (MATCHING_PRIVACY__ERASURE_DELIVERY_EVERY_SECONDS); the feed's
+folding learns the pseudonym of erased seekers; at stop: ended.
 
 Tests may set `app.state.privacy_settings` before the lifespan runs, and call
-`app.state.privacy_sweeper.run_once()` themselves (with the sweep disabled)."""
+`app.state.privacy_sweeper.run_once()` or `app.state.erasure_courier.run_once()` themselves (with the
+tasks disabled)."""
 
 import logging
 from collections.abc import Callable
@@ -11,8 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
 from services.kit.periodic import PeriodicTask
+from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.privacy.config import PrivacySettings, get_privacy_settings
+from services.matching.privacy.delivery import DeliveryReport, deliver
+from services.matching.privacy.deps import service_token
+from services.matching.privacy.erasure import pseudonym_of
 from services.matching.privacy.retention import SweepReport, sweep
+from services.matching.referrals.client import PostingsActions
 from services.matching.seekers.crypto import FieldCipher, get_cipher
 
 
@@ -39,6 +47,31 @@ class RetentionSweeper(PeriodicTask[SweepReport]):
             self.log.info("retention sweep", extra=result.as_dict())
 
 
+class ErasureCourier(PeriodicTask[DeliveryReport]):
+    what = "erasure delivery"
+    task_name = "privacy-erasure-delivery"
+    log = logging.getLogger("lingong.privacy")
+
+    def __init__(self, app: FastAPI, settings: PrivacySettings) -> None:
+        super().__init__()
+        self.app, self.settings = app, settings
+
+    async def run_once(self) -> DeliveryReport:
+        state = self.app.state
+        postings = getattr(state, "postings_actions", None)  # opened by the referrals part
+        return await deliver(
+            state.sessionmaker,
+            postings if isinstance(postings, PostingsActions) else None,
+            service_token(self.app),
+            self.settings,
+            state.clock.now(),
+        )
+
+    def report(self, result: DeliveryReport) -> None:
+        if result.delivered or result.failed:
+            self.log.info("erasures passed to the postings service", extra=result.as_dict())
+
+
 async def start(app: FastAPI) -> None:
     state = app.state
     settings = getattr(state, "privacy_settings", None)
@@ -52,9 +85,17 @@ async def start(app: FastAPI) -> None:
     sweeper = state.privacy_sweeper = RetentionSweeper(state.sessionmaker, state.clock, cipher, settings)
     if settings.sweep_enabled:
         sweeper.start(settings.sweep_every_seconds)
+    courier = state.erasure_courier = ErasureCourier(app, settings)
+    if settings.erasure_delivery_enabled:
+        courier.start(settings.erasure_delivery_every_seconds)
+
+    outcome_hooks(app).pseudonym = lambda seeker_id: pseudonym_of(cipher(), seeker_id)
 
 
 async def stop(app: FastAPI) -> None:
     sweeper = getattr(app.state, "privacy_sweeper", None)
     if isinstance(sweeper, RetentionSweeper):
         await sweeper.stop()
+    courier = getattr(app.state, "erasure_courier", None)
+    if isinstance(courier, ErasureCourier):
+        await courier.stop()

@@ -6,7 +6,7 @@ only, and outlives the erasure as the record that it happened (MATCHING_PRIVACY_
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Uuid, text
+from sqlalchemy import DateTime, Index, Integer, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.matching.database import Base
@@ -38,3 +38,22 @@ class RetentionNotice(Base):
     status: Mapped[str] = mapped_column(String(10))  # pending | kept | erased | gone
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class PostingsErasure(Base):
+    """An erasure to pass on to the postings service, written in the erasure's own transaction and
+    delivered by `privacy.delivery` until postings acknowledges it (docs/privacy.md §7).
+
+    The seeker id is kept only until then; the pseudonym stays, so that a feed event about the erased
+    seeker's earlier records is folded under the pseudonym (`outcomes.folding`), never the id."""
+
+    __tablename__ = "postings_erasures"
+    __table_args__ = (Index("ix_postings_erasures_due", "delivered_at", "next_attempt_at"),)
+
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seeker_id: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))

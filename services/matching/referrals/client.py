@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -140,6 +141,24 @@ class PostingsActions:
             cursor = body.get("next_cursor")
             if not cursor or len(items) >= limit:
                 return items[:limit], bool(cursor) or len(items) > limit
+
+    async def erase_seeker(self, token: str, seeker_id: str, pseudonym: str) -> dict[str, Any]:
+        """Pass a seeker's erasure on (POST /v1/seekers/{id}/erasure, idempotent): the postings service's
+        answer on success. One attempt: the caller retries later. Raises `PostingsUnreachable` for any
+        other answer, with its status and problem code as the cause."""
+        try:
+            response = await self._http.post(
+                f"/v1/seekers/{quote(seeker_id, safe='')}/erasure",
+                json={"pseudonym": pseudonym},
+                headers={"Authorization": f"Bearer {token}"},  # idempotent by itself: no key
+            )
+        except httpx.RequestError as exc:
+            raise PostingsUnreachable(cause=type(exc).__name__) from exc
+        if response.status_code != 200:
+            cause = f"HTTP {response.status_code} {_refused(response).code}"
+            raise PostingsUnreachable(cause=cause)
+        body: dict[str, Any] = response.json()
+        return body
 
     async def apply(
         self,

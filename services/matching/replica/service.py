@@ -210,6 +210,7 @@ async def apply_page(
         result.last_event_at = item.created_at
     await _write(session, postings, employers)
     settings = hooks.settings if hooks is not None else get_outcome_settings()
+    outcome_items = await outcomes.mask_erased(session, outcome_items, hooks.pseudonym if hooks else None)
     signals = await outcomes.fold(session, outcome_items, settings, now)
     await disputes.fold(session, dispute_items)
     if hooks is not None:

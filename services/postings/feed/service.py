@@ -2,14 +2,17 @@
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.clock import Clock
+from services.kit.clock import Clock, as_utc
 from services.kit.db import is_postgres
 from services.kit.uow import after_commit, before_commit
+from services.postings.erasure.models import SeekerErasure
+from services.postings.erasure.redaction import redacted
 from services.postings.feed.models import OutboxEvent
 
 # One lock serialises the *tail* of writing transactions: a transaction takes it just before it inserts
@@ -17,6 +20,7 @@ from services.postings.feed.models import OutboxEvent
 # event can become visible behind a cursor a consumer has already passed. SQLite writers are serial.
 FEED_LOCK_ID = 0x6C696E67  # "ling"
 _PENDING = "feed.pending"
+WORKER_RECORD = "reliability.worker"  # its aggregate is the worker's seeker id
 _CLOCK = "feed.clock"
 
 
@@ -76,6 +80,7 @@ async def _flush_events(session: AsyncSession) -> None:
     clock: Clock = session.info.pop(_CLOCK)
     if not events:
         return
+    events = await _pseudonymised(session, events)
     if is_postgres(session):
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
     now = clock.now()
@@ -90,6 +95,56 @@ async def _flush_events(session: AsyncSession) -> None:
         for e in events
     )
     await session.flush()
+
+
+def _subject(event: PendingEvent) -> str | None:
+    if event.type == WORKER_RECORD:
+        return event.aggregate_id
+    found = event.data.get("seeker_id")
+    return found if isinstance(found, str) else None
+
+
+def _predates(event: PendingEvent, erased_at: datetime) -> bool:
+    """An application or engagement made before the erasure (not a new one of a seeker who registered
+    again); disputes, appeals, ratings and reliability follow the kept record they are about."""
+    if not event.type.startswith(("application.", "engagement.")):
+        return True
+    created = event.data.get("created_at")
+    try:
+        return not isinstance(created, str) or as_utc(datetime.fromisoformat(created)) <= erased_at
+    except ValueError:
+        return True
+
+
+async def _pseudonymised(session: AsyncSession, events: list[PendingEvent]) -> list[PendingEvent]:
+    """Events about a record an erasure keeps with the seeker id (a wage record, docs/privacy.md §7.1)
+    carry the pseudonym and no free text: the feed never gets the id back. One indexed lookup, only when
+    the transaction writes events about seekers."""
+    subjects = {s for s in map(_subject, events) if s is not None}
+    if not subjects:
+        return events
+    rows = await session.execute(
+        select(SeekerErasure.seeker_id, SeekerErasure.pseudonym, SeekerErasure.requested_at).where(
+            SeekerErasure.seeker_id.in_(subjects)
+        )
+    )
+    erased = {sid: (alias, as_utc(at)) for sid, alias, at in rows.all() if sid is not None}
+    if not erased:
+        return events
+    out: list[PendingEvent] = []
+    for event in events:
+        subject = _subject(event)
+        found = erased.get(subject) if subject is not None else None
+        if found is not None and subject is not None and _predates(event, found[1]):
+            alias = found[0]
+            event = PendingEvent(
+                event.type,
+                alias if event.aggregate_id == subject else event.aggregate_id,
+                redacted(event.data, subject, alias, appeal=event.type.startswith("appeal.")),
+                event.schema_version,
+            )
+        out.append(event)
+    return out
 
 
 async def read_after(session: AsyncSession, after: int, limit: int) -> list[OutboxEvent]:

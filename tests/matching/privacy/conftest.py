@@ -37,7 +37,12 @@ def fixed_clock(clock: ManualClock) -> ManualClock:
 @pytest.fixture
 def privacy_settings() -> PrivacySettings:
     return PrivacySettings(
-        sweep_enabled=False, inactive_days=365, notice_days=30, audit_days=730, batch_size=2
+        sweep_enabled=False,
+        inactive_days=365,
+        notice_days=30,
+        audit_days=730,
+        batch_size=2,
+        erasure_delivery_enabled=False,
     )
 
 
