@@ -103,12 +103,18 @@ class FieldCipher:
         return hmac.new(self._mac_key, f"{field}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
-@lru_cache
-def get_cipher() -> FieldCipher:
-    """The cipher for the configured keys; `get_cipher.cache_clear()` after changing settings."""
+def build_cipher() -> FieldCipher:
+    """The cipher of the configured keys: the current data key, the previous ones a rotation still
+    opens, and the lookup key that hashes survive a rotation with."""
     ring = get_keyring_settings()
     return FieldCipher(
         get_seekers_settings().id_key.get_secret_value(),
         previous=[k.get_secret_value() for k in ring.previous_id_keys],
         lookup_secret=ring.lookup_key.get_secret_value() if ring.lookup_key else None,
     )
+
+
+@lru_cache
+def get_cipher() -> FieldCipher:
+    """`build_cipher()`, built once; `get_cipher.cache_clear()` after changing settings."""
+    return build_cipher()

@@ -7,23 +7,30 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from services.kit.auth import mint_token
+from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.matching.cases.models import Case
 from services.matching.cases.service import EVIDENCE_FIELD
 from services.matching.config import MatchingSettings
 from services.matching.console import drafts
 from services.matching.console.models import RegistrationDraft
+from services.matching.keyring.config import get_keyring_settings
 from services.matching.keyring.rotation import rotate
-from services.matching.seekers.crypto import FieldCipher
+from services.matching.main import create_app
+from services.matching.replica.config import ReplicaSettings
+from services.matching.seekers.config import get_seekers_settings
+from services.matching.seekers.crypto import FieldCipher, get_cipher
 from services.matching.seekers.models import Seeker, SeekerSensitive
+from tests.conftest import LifespanApp, client_for
 from tests.matching.cases.conftest import case_body, open_case
 from tests.matching.keyring.conftest import NEW, OLD, SEEKERS, name, phone, ring
 from tests.matching.seekers.conftest import grant, id_number, put_sensitive, register
@@ -173,3 +180,40 @@ async def test_a_cases_evidence_number_is_reencrypted_and_still_opens(
         FieldCipher(NEW).decrypt(case.evidence_number_cipher, field=EVIDENCE_FIELD, seeker_id=stored[0])
         == number
     )
+
+
+@pytest.fixture
+def rotation_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment of a service restarted for a rotation: new key current, old one previous and
+    kept for lookups (docs/security.md)."""
+    monkeypatch.setenv("MATCHING_SEEKERS__ID_KEY", NEW)
+    monkeypatch.setenv("MATCHING_KEYRING__PREVIOUS_ID_KEYS", json.dumps([OLD]))
+    monkeypatch.setenv("MATCHING_KEYRING__LOOKUP_KEY", OLD)
+    get_seekers_settings.cache_clear()
+    get_keyring_settings.cache_clear()
+    get_cipher.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_seekers_settings.cache_clear()
+    get_keyring_settings.cache_clear()
+    get_cipher.cache_clear()
+
+
+async def test_a_service_started_with_the_rotations_keys_opens_old_values_and_finds_by_old_lookups(
+    matching_settings: MatchingSettings,
+    clock: ManualClock,
+    stored: list[str],
+    rotation_settings: None,
+    token: Token,
+) -> None:
+    staff = token("staff", "staff-wang", station="station-liangshan-1", county="370832")
+    restarted = create_app(matching_settings, clock)
+    restarted.state.replica_settings = ReplicaSettings(enabled=False)  # no feed to follow here
+    async with LifespanApp(restarted) as app, client_for(app) as client:
+        contact = await client.get("/v1/seekers/seeker-3/contact", headers=token("seeker", "seeker-3"))
+        found = await client.post("/v1/seekers/lookup", json={"phone": phone(1)}, headers=staff)
+
+    assert contact.status_code == 200, contact.text
+    assert contact.json()["phone"] == phone(3)
+    assert found.status_code == 200, found.text
+    assert [s["id"] for s in found.json()] == ["seeker-1"]
