@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
 from services.matching.config import MatchingSettings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.referrals.conftest import STATION, Token, matching_with, open_gig, open_job, walk_in
 
 
@@ -161,10 +161,9 @@ async def test_a_lost_answer_is_retried_with_the_same_key_and_books_once(
 ) -> None:
     transport = LosesFirstAnswer(postings_app)
     shift = await open_gig(postings, owner, clock, slots=2)
-    async with (
-        LifespanApp(matching_with(matching_settings, clock, transport)) as app,
-        client_for(app) as matching,
-    ):
+    app = matching_with(matching_settings, clock, transport)
+    await ask_matching(postings_app, app)
+    async with LifespanApp(app), client_for(app) as matching:
         seeker = await walk_in(matching, staff, "walk-in-1")
         response = await matching.post(
             f"/v1/seekers/{seeker}/referrals", json={"shift_id": shift}, headers=staff
