@@ -21,7 +21,7 @@ from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.main import create_app
 from services.postings.notifications.sender import DeliveryFailed, Outgoing
 from tests.conftest import LifespanApp, ask_matching, client_for
-from tests.matching.seekers.conftest import seeker_body, staff_consent
+from tests.matching.seekers.conftest import seeker_body
 
 HOME_COUNTY = "370102"  # 历下区: where the factories' postings are
 OTHER_COUNTY = "370202"  # 市南区 (Qingdao)
@@ -117,7 +117,8 @@ async def matching(
 
 async def registered(matching: httpx.AsyncClient, staff: dict[str, str], seeker_id: str, **over: str) -> str:
     """A seeker registered at the counter by `staff`'s station (so its staff reach them)."""
-    body = seeker_body(seeker_id=seeker_id, consent=staff_consent("matching"), phone=None) | over
+    consent = {"purposes": ["matching"], "method": "in_person_signed"}
+    body = seeker_body(seeker_id=seeker_id, consent=consent, phone=None) | over
     response = await matching.post("/v1/seekers", json=body, headers=staff)
     assert response.status_code == 201, response.text
     return seeker_id
