@@ -113,11 +113,17 @@ async def require(reach: SeekerReach | None, principal: Principal, seeker_id: st
 
 
 async def start(app: FastAPI) -> None:
-    """Open the reach client (tests may set `app.state.matching_transport`, e.g. an ASGITransport)."""
+    """Open the reach client (tests may set `app.state.matching_transport`, e.g. an ASGITransport).
+    Without a service token in jwks mode there is none: staff acting for a seeker get 503, the rest of
+    the service works."""
     settings = app.state.settings
-    app.state.seeker_reach = SeekerReach(
-        settings.matching, settings.auth, transport=getattr(app.state, "matching_transport", None)
-    )
+    try:
+        app.state.seeker_reach = SeekerReach(
+            settings.matching, settings.auth, transport=getattr(app.state, "matching_transport", None)
+        )
+    except ValueError as exc:
+        app.state.seeker_reach = None
+        log.error("staff cannot act for seekers: %s", exc)
 
 
 async def stop(app: FastAPI) -> None:
