@@ -10,6 +10,7 @@ fail closed. Nothing here logs a token or a seeker id.
 """
 
 import logging
+import re
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from services.postings.config import MatchingPeerSettings
 log = logging.getLogger("lingong.access.reach")
 
 COUNTY_CLAIM = "county_adcode"  # as matching reads it: the token's claim, nothing else
+_ADCODE = re.compile(r"^\d{6}$")
 REACH_PATH = "/v1/seekers:reach"
 Key = tuple[str, str, str, str]
 
@@ -63,8 +65,8 @@ class SeekerReach:
     async def reaches(self, staff: Principal, seeker_id: str, now: datetime) -> bool:
         """Whether matching says this member of staff reaches the seeker; `MatchingUnreachable` if it
         cannot say."""
-        county = staff.claims.get(COUNTY_CLAIM)
-        county = county if isinstance(county, str) else ""
+        claimed = staff.claims.get(COUNTY_CLAIM)  # read as matching reads it: a malformed claim is none
+        county = claimed if isinstance(claimed, str) and _ADCODE.match(claimed) else ""
         key: Key = (staff.sub, staff.station_id or "", county, seeker_id)
         if (until := self._yes.get(key)) is not None and until > now:
             self._yes.move_to_end(key)
