@@ -61,8 +61,8 @@ async def run_worker(
     from services.serve import follow_matching_at, follow_postings_at
 
     if service == "postings":
-        settings = postings_settings().model_copy(update={"log_json": log_json})
-        app = create_postings(follow_matching_at(settings, host, matching_port))
+        own = postings_settings().model_copy(update={"log_json": log_json})
+        app = create_postings(follow_matching_at(own, host, matching_port))
     else:
         settings = matching_settings().model_copy(update={"log_json": log_json})
         app = create_matching(follow_postings_at(settings, host, postings_port))
