@@ -126,7 +126,10 @@ def services(tmp: Path) -> Iterator[dict[str, str]]:
     """Both services under uvicorn on fresh migrated SQLite files; yields their base URLs."""
     ports = {"postings": _free_port(), "matching": _free_port()}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTINGS_", "MATCHING_"))}
-    env |= {"MATCHING_POSTINGS_URL": f"http://127.0.0.1:{ports['postings']}"}
+    env |= {
+        "MATCHING_POSTINGS_URL": f"http://127.0.0.1:{ports['postings']}",
+        "POSTINGS_MATCHING__URL": f"http://127.0.0.1:{ports['matching']}",
+    }
     for service in ports:
         url = f"sqlite+aiosqlite:///{tmp / service}.db"
         upgrade(service, url)

@@ -69,6 +69,15 @@ def follow_postings_at(settings: MatchingSettings, host: str, postings_port: int
     return settings.model_copy(update={"postings_url": f"http://{loopback(host)}:{postings_port}"})
 
 
+def follow_matching_at(settings: PostingsSettings, host: str, matching_port: int) -> PostingsSettings:
+    """Postings asks the matching service started beside it whom staff reach, unless
+    POSTINGS_MATCHING__URL says where."""
+    if os.environ.get("POSTINGS_MATCHING__URL"):
+        return settings
+    peer = settings.matching.model_copy(update={"url": f"http://{loopback(host)}:{matching_port}"})
+    return settings.model_copy(update={"matching": peer})
+
+
 class Serving:
     """Both services' servers, the banner, and the demo loaded beside them when asked for."""
 
@@ -85,7 +94,7 @@ class Serving:
         say: Callable[[str], None] = _say,
     ) -> None:
         self.host, self.ports = host, (postings_port, matching_port)
-        self.postings_settings = postings or postings_settings()
+        self.postings_settings = follow_matching_at(postings or postings_settings(), host, matching_port)
         self.matching_settings = follow_postings_at(matching or matching_settings(), host, postings_port)
         self.postings_app = create_postings(self.postings_settings)
         self.matching_app = create_matching(self.matching_settings)

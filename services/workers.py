@@ -52,14 +52,17 @@ async def _watch_parent(parent: int, server: uvicorn.Server) -> None:
     server.should_exit = True
 
 
-async def run_worker(service: str, host: str, port: int, postings_port: int, log_json: bool) -> None:
+async def run_worker(
+    service: str, host: str, port: int, postings_port: int, matching_port: int, log_json: bool
+) -> None:
     """One child: one service's app under uvicorn on a SO_REUSEPORT socket."""
     from services.matching.main import create_app as create_matching
     from services.postings.main import create_app as create_postings
-    from services.serve import follow_postings_at
+    from services.serve import follow_matching_at, follow_postings_at
 
     if service == "postings":
-        app = create_postings(postings_settings().model_copy(update={"log_json": log_json}))
+        own = postings_settings().model_copy(update={"log_json": log_json})
+        app = create_postings(follow_matching_at(own, host, matching_port))
     else:
         settings = matching_settings().model_copy(update={"log_json": log_json})
         app = create_matching(follow_postings_at(settings, host, postings_port))
@@ -92,7 +95,8 @@ class Workers:
         env = dict(os.environ)
         if consumer is not None:
             env["MATCHING_REPLICA__ENABLED"] = "true" if consumer else "false"
-        args = [service, self.host, str(port), str(self.postings_port), "json" if self.log_json else "text"]
+        ports = [str(port), str(self.postings_port), str(self.matching_port)]
+        args = [service, self.host, *ports, "json" if self.log_json else "text"]
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "services.workers", *args, env=env, start_new_session=True
         )
@@ -182,8 +186,10 @@ class Workers:
 
 
 def main() -> None:
-    service, host, port, postings_port, log_format = sys.argv[1:6]
-    asyncio.run(run_worker(service, host, int(port), int(postings_port), log_format == "json"))
+    service, host, port, postings_port, matching_port, log_format = sys.argv[1:7]
+    asyncio.run(
+        run_worker(service, host, int(port), int(postings_port), int(matching_port), log_format == "json")
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from services.kit.auth import mint_token
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
+from services.postings.access.reach import SeekerReach
 from tests import databases
 
 # The browser suite runs once per `make test`, on its own (`make test-e2e` sets LINGONG_E2E=1).
@@ -135,6 +136,16 @@ class LifespanApp:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._cm.__aexit__(None, None, None)
+
+
+async def ask_matching(postings_app: FastAPI, matching_app: FastAPI) -> None:
+    """The running postings app asks this matching app whom staff reach (through its ASGI transport),
+    as `lingong serve` wires them over HTTP."""
+    await postings_app.state.seeker_reach.aclose()
+    settings = postings_app.state.settings
+    postings_app.state.seeker_reach = SeekerReach(
+        settings.matching, settings.auth, transport=httpx.ASGITransport(app=matching_app)
+    )
 
 
 def client_for(app: FastAPI) -> httpx.AsyncClient:

@@ -52,6 +52,22 @@ class ErasureSettings(BaseModel):
     batch_size: int = Field(default=100, ge=1, le=5000)
 
 
+class MatchingPeerSettings(BaseModel):
+    """How the postings service asks the matching service whether a member of staff reaches a seeker
+    (env POSTINGS_MATCHING__URL, …): staff act only for the seekers matching says they reach."""
+
+    url: str = Field(default="http://127.0.0.1:8002", pattern=r"^https?://", max_length=500)
+    # jwks mode: the identity provider's token for this service (a local key mints its own).
+    service_token: SecretStr | None = None
+    service_subject: str = Field(default="postings", min_length=1, max_length=200)
+    token_ttl_seconds: int = Field(default=3600, ge=120, le=24 * 3600)
+    connect_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    read_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # A "reaches" answer is kept this long (a "does not reach" never is: a lookup may open the seeker).
+    reach_cache_seconds: float = Field(default=30.0, ge=0, le=600)
+    reach_cache_size: int = Field(default=10_000, ge=1, le=1_000_000)
+
+
 class PostingsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="POSTINGS_", env_nested_delimiter="__", extra="ignore")
 
@@ -69,6 +85,7 @@ class PostingsSettings(ServiceSettings):
     lifecycle: LifecycleSettings = LifecycleSettings()
     relay: RelaySettings = RelaySettings()
     erasure: ErasureSettings = ErasureSettings()
+    matching: MatchingPeerSettings = MatchingPeerSettings()
 
 
 @lru_cache

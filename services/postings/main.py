@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from services.kit.app import create_service_app
 from services.kit.clock import Clock
 from services.kit.problems import ServiceBusy, problem_response
+from services.postings.access import reach
 from services.postings.appeals.router import router as appeals_router
 from services.postings.applications.router import router as applications_router
 from services.postings.config import PostingsSettings, get_settings
@@ -104,8 +105,8 @@ def create_app(
         ],
         idempotency_model=IdempotencyKey,
         clock=clock,
-        on_start=[start, relay_lifecycle.start],
-        on_stop=[stop, relay_lifecycle.stop],
+        on_start=[start, relay_lifecycle.start, reach.start],
+        on_stop=[stop, relay_lifecycle.stop, reach.stop],
         quiet_routes=[feed_router.prefix],  # the replica's long-poll, every few seconds: DEBUG
         long_poll_prefixes=[feed_router.prefix],  # held open by design: never shed
     )

@@ -121,3 +121,27 @@ def test_matching_postings_url_set_in_the_environment_wins_over_the_port(
     serving = Serving("127.0.0.1", free_port(), free_port(), demo=False, postings=postings, matching=matching)
 
     assert serving.matching_settings.postings_url == "http://10.0.0.5:9001"
+
+
+def test_postings_asks_the_matching_port_serve_started(
+    settings: tuple[PostingsSettings, MatchingSettings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POSTINGS_MATCHING__URL", raising=False)
+    postings, matching = settings
+    mp = free_port()
+
+    serving = Serving("127.0.0.1", free_port(), mp, demo=False, postings=postings, matching=matching)
+
+    assert serving.postings_settings.matching.url == f"http://127.0.0.1:{mp}"
+
+
+def test_postings_matching_url_set_in_the_environment_wins_over_the_port(
+    settings: tuple[PostingsSettings, MatchingSettings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTINGS_MATCHING__URL", "http://10.0.0.6:9002")
+    postings, matching = settings
+    postings = PostingsSettings(database_url=postings.database_url)
+
+    serving = Serving("127.0.0.1", free_port(), free_port(), demo=False, postings=postings, matching=matching)
+
+    assert serving.postings_settings.matching.url == "http://10.0.0.6:9002"

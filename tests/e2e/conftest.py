@@ -99,6 +99,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
         "POSTINGS_DATABASE_URL": urls["postings"],
         "MATCHING_DATABASE_URL": urls["matching"],
         "MATCHING_POSTINGS_URL": f"http://127.0.0.1:{pp}",
+        "POSTINGS_MATCHING__URL": f"http://127.0.0.1:{mp}",
         "MATCHING_REPLICA__POLL_WAIT_SECONDS": "2",
         "MATCHING_CONSOLE__PUBLIC_BASE_URL": PUBLIC_BASE,
     }

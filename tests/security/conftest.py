@@ -20,7 +20,7 @@ from services.matching.serving import loading
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
 from tests import databases
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 from tests.security.world import World
 
@@ -68,6 +68,7 @@ async def world(
             matching_app.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
             matching_app.state.postings_transport = httpx.ASGITransport(app=p_app)
             matching_app.state.text_encoder = TextEncoder(keyword_predictor)
+            await ask_matching(p_app, matching_app)
             async with LifespanApp(matching_app) as m_app, client_for(p_app) as p, client_for(m_app) as m:
                 await m_app.state.matching_engine.wait_ready(10)
                 built = World(p, m, p_app, m_app, clock, auth, clock.now())

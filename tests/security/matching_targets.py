@@ -11,6 +11,7 @@ from tests.security.target import Setup, Target, body, fresh_seeker_id, params, 
 from tests.security.world import (
     ADMIN,
     C1,
+    S1,
     SEEKER,
     SEEKER_A,
     STAFF,
@@ -228,6 +229,9 @@ async def _explain(w: World) -> Target:
 MATCHING: dict[str, Setup] = {
     "POST /v1/seekers": _register,
     "POST /v1/seekers/lookup": _lookup,
+    "GET /v1/seekers:reach": params(
+        seeker_id=SEEKER_A, staff_sub="staff-s1", station_id=S1, county_adcode=C1
+    ),
     "PATCH /v1/seekers/{seeker_id}": _seeker_etag,
     "DELETE /v1/seekers/{seeker_id}": _new_seeker,
     "PUT /v1/seekers/{seeker_id}/sensitive": _put_sensitive,

@@ -94,8 +94,11 @@ POLICY.update(
         ),
         "postings POST /v1/employers/{employer_id}/verify": rule(200, STAFF_REACH),
         "postings GET /v1/employers/{employer_id}/reliability": rule(200, SIGNED_IN),
+        # the worker, staff who reach them, an employer they applied to or worked for
         "postings GET /v1/workers/{sub}/reliability": rule(
-            200, "seeker staff staff_station2 staff_far admin service", hidden="seeker_other"
+            200,
+            "seeker employer staff staff_station2 admin service",
+            hidden="seeker_other employer_other staff_far",
         ),
         # --- postings: postings and shifts (drafts: the owner and those acting for employers) ---
         "postings POST /v1/postings": rule(201, PRIVILEGED, hidden="employer_other"),  # for employer A
@@ -124,8 +127,9 @@ POLICY.update(
         ),
         "postings POST /v1/shifts/{shift_id}/cancel": rule(200, "employer admin", hidden="employer_other"),
         # --- postings: applications -------------------------------------------------------------
+        # staff act for the seekers they reach (the matching service says whom), others' are 404
         "postings POST /v1/postings/{posting_id}/applications": rule(
-            201, "seeker staff staff_station2 staff_far admin service"
+            201, "seeker staff staff_station2 admin service", hidden="staff_far"
         ),
         "postings GET /v1/postings/{posting_id}/applications": rule(
             200, SIGNED_IN, sees=LIFECYCLE, item="application_id"
@@ -145,7 +149,7 @@ POLICY.update(
         ),
         # --- postings: bookings and engagements -------------------------------------------------
         "postings POST /v1/shifts/{shift_id}/bookings": rule(
-            201, "seeker staff staff_station2 staff_far admin service"
+            201, "seeker staff staff_station2 admin service", hidden="staff_far"
         ),
         "postings GET /v1/shifts/{shift_id}/engagements": rule(
             200, SIGNED_IN, sees=LIFECYCLE, item="engagement_id"
@@ -211,6 +215,7 @@ POLICY.update(
         "matching POST /v1/seekers": rule(201, "seeker staff staff_station2 staff_far admin"),
         "matching GET /v1/seekers": rule(200, DESK, sees=STAFF_REACH, item="seeker_id"),
         "matching POST /v1/seekers/lookup": rule(200, DESK),  # exact lookups reach anyone, audited
+        "matching GET /v1/seekers:reach": rule(200, "service"),  # asked by postings before staff act
         "matching GET /v1/seekers/me": rule(200, "seeker seeker_other"),
         "matching GET /v1/seekers/{seeker_id}": rule(200, REACH, hidden="seeker_other staff_far"),
         "matching PATCH /v1/seekers/{seeker_id}": rule(200, REACH, hidden="seeker_other staff_far"),
@@ -324,12 +329,12 @@ POLICY.update(
         "matching POST /console/seekers/{seeker_id}/refer": rule(
             303, STAFF_REACH, hidden="staff_far", **CONSOLE
         ),
-        # the console lets an admin pin, hide and revoke; the API (staff only) does not
+        # station staff pin, hide and revoke, as in the API; an admin gets the API's 403
         "matching POST /console/seekers/{seeker_id}/overrides": rule(
-            303, STAFF_REACH, hidden="staff_far", **CONSOLE
+            303, "staff staff_station2", hidden="staff_far", **CONSOLE, but={"admin": 403}
         ),
         "matching POST /console/seekers/{seeker_id}/overrides/{override_id}/revoke": rule(
-            303, STAFF_REACH, hidden="staff_far", **CONSOLE
+            303, "staff staff_station2", hidden="staff_far", **CONSOLE, but={"admin": 403}
         ),
         "matching GET /console/postings/{posting_id}/poster": rule(200, ALL_STAFF, **CONSOLE),
         "matching GET /console/dispatch": rule(

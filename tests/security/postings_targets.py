@@ -34,7 +34,7 @@ async def _published_etag(w: World) -> Target:
 
 
 async def _apply(w: World) -> Target:
-    seeker = fresh_seeker_id()
+    seeker = await w.seeker()  # registered at S1 of C1: its staff, and C1's, reach them
     return Target(shared(w, posting_id=await w.job()), {"seeker_id": seeker}, seeker=seeker)
 
 
@@ -45,7 +45,7 @@ async def _application(w: World, body: Any = None) -> Target:
 
 
 async def _book(w: World) -> Target:
-    seeker = fresh_seeker_id()
+    seeker = await w.seeker()
     _, shift = await w.gig()
     return Target(shared(w, shift_id=shift), {"seeker_id": seeker}, seeker=seeker)
 

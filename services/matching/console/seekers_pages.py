@@ -116,6 +116,7 @@ async def _detail(
         referred=referred,
         notice=notice,
         keys={m.posting_id: uuid.uuid4().hex for m in matches},
+        can_override=overrides.may_override(page.staff),
     )
 
 
@@ -174,9 +175,10 @@ def _problem(page: Page, zh: str, en: str) -> dict[str, str]:
 
 @router.post("/{seeker_id}/overrides")
 async def override(seeker_id: SeekerId, request: Request, page: StaffPage) -> Response:
-    """Pin a posting to the top or hide it, with a reason."""
+    """Pin a posting to the top or hide it, with a reason (station staff, as the API)."""
     assert page.staff is not None
     form = await form_of(request, page)
+    overrides.require_overrider(page.staff)
     reason = (form.get("reason") or [""])[0].strip()
     if not reason:
         notice = _problem(page, "置顶或隐藏需要填写原因", "Pinning or hiding needs a reason")
@@ -204,7 +206,7 @@ async def override(seeker_id: SeekerId, request: Request, page: StaffPage) -> Re
         async with unit_of_work(request.app.state.sessionmaker) as session:
             await views.create_override(_ctx(request, session), page.staff, seeker_id, body)
     except ProblemError as exc:
-        if exc.status == 404:
+        if exc.status in (403, 404):  # the API's answer, on the error page
             raise
         return await _detail(
             page, seeker_id, notice=_problem(page, exc.title_zh, exc.title), status=exc.status

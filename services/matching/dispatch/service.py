@@ -74,7 +74,8 @@ def county_of(principal: Principal) -> str | None:
 
 async def check_in(ctx: Ctx, principal: Principal, station_id: str, seeker_id: str, method: str) -> None:
     """One check-in per seeker per station per China day, of a seeker the caller reaches (staff: their
-    station's and county's, as everywhere); the seeker must consent to matching."""
+    station's and county's, as everywhere); the seeker must consent to matching. A seeker who checks
+    themself in is opened to the station for a limited time, so its staff may book them."""
     await seekers.get_for(ctx, principal, seeker_id)
     await consents.require(ctx.session, seeker_id, ConsentPurpose.MATCHING)
     now = ctx.clock.now()
@@ -92,6 +93,8 @@ async def check_in(ctx: Ctx, principal: Principal, station_id: str, seeker_id: s
             ctx.session.add(row)
     except IntegrityError as exc:
         raise AlreadyCheckedIn() from exc
+    if method == "self":  # showing up with the day's code opens the seeker to the station, as a lookup would
+        scope.open_to_station(ctx, seeker_id, station_id, principal.sub, "checkin")
 
 
 async def roll(ctx: Ctx, station_id: str, day: date) -> list[tuple[DispatchCheckin, str | None, str | None]]:

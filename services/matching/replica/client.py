@@ -8,16 +8,17 @@ raises a URL or a token.
 import asyncio
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 import httpx
 from pydantic import ValidationError
 
-from services.kit.auth import Role, mint_token
+from services.kit.service_token import MintedToken as MintedToken  # re-exported for tests
+from services.kit.service_token import StaticToken as StaticToken
+from services.kit.service_token import TokenSource, service_token
 from services.kit.settings import AuthSettings
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.exceptions import FeedPageInvalid, PostingsRejected, PostingsUnavailable
@@ -29,42 +30,15 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class TokenSource(Protocol):
-    def token(self) -> str: ...
-
-
-class StaticToken:
-    """A token handed to us by the identity provider (jwks mode): sent as it is."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def token(self) -> str:
-        return self._token
-
-
-class MintedToken:
-    """A `service` token signed with the local key, minted again when a fifth of its life is left."""
-
-    def __init__(self, auth: AuthSettings, sub: str, ttl: int, now: Callable[[], float] = time.time) -> None:
-        self._auth, self._sub, self._ttl, self._now = auth, sub, ttl, now
-        self._token = ""
-        self._renew_at = 0.0
-
-    def token(self) -> str:
-        if self._now() >= self._renew_at:
-            self._token = mint_token(self._auth, Role.SERVICE, self._sub, ttl=self._ttl)
-            self._renew_at = self._now() + self._ttl * 0.8
-        return self._token
-
-
 def token_source(auth: AuthSettings, settings: ReplicaSettings) -> TokenSource:
     """The configured token if there is one, else one minted from the local key (embedded default)."""
-    if settings.service_token is not None:
-        return StaticToken(settings.service_token.get_secret_value())
-    if auth.mode == "local":
-        return MintedToken(auth, settings.service_subject, settings.token_ttl_seconds)
-    raise ValueError("MATCHING_REPLICA__SERVICE_TOKEN is required when MATCHING_AUTH__MODE=jwks")
+    return service_token(
+        auth,
+        settings.service_token,
+        settings.service_subject,
+        settings.token_ttl_seconds,
+        "MATCHING_REPLICA__SERVICE_TOKEN",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,3 +45,4 @@ Anyone = Annotated[Principal, Depends(require_roles(Role.SEEKER, Role.STAFF, Rol
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF, Role.ADMIN))]
 SeekerSelf = Annotated[Principal, Depends(require_roles(Role.SEEKER))]
 SeekerOrAdmin = Annotated[Principal, Depends(require_roles(Role.SEEKER, Role.ADMIN))]
+ServiceOnly = Annotated[Principal, Depends(require_roles(Role.SERVICE))]

@@ -8,7 +8,15 @@ from services.kit.problems import Forbidden, InvalidInput, PreconditionFailed, P
 from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.seekers import privacy_router, scope, service
-from services.matching.seekers.deps import Anyone, Ctx, CtxDep, SeekerOrAdmin, SeekerSelf, Staff
+from services.matching.seekers.deps import (
+    Anyone,
+    Ctx,
+    CtxDep,
+    SeekerOrAdmin,
+    SeekerSelf,
+    ServiceOnly,
+    Staff,
+)
 from services.matching.seekers.exceptions import (
     ConsentRequired,
     DesiredWorkRequired,
@@ -23,6 +31,7 @@ from services.matching.seekers.schemas import (
     SEEKER_ID_PATTERN,
     SeekerCreate,
     SeekerLookup,
+    SeekerReach,
     SeekerRead,
     SeekerSummary,
     SeekerUpdate,
@@ -94,6 +103,25 @@ async def list_seekers(
 async def lookup_seekers(body: SeekerLookup, ctx: CtxDep, principal: Staff) -> list[SeekerSummary]:
     found = await scope.lookup(ctx, principal, phone=body.phone, id_number=body.id_number, name=body.name)
     return [SeekerSummary.model_validate(s) for s in found]
+
+
+@router.get(
+    ":reach",
+    response_model=SeekerReach,
+    summary="Whether a member of staff (their token's subject, station and county) reaches a seeker "
+    "(the postings service, before staff act for a seeker)",
+    responses=problems(Forbidden, InvalidInput),
+)
+async def get_reach(
+    ctx: CtxDep,
+    principal: ServiceOnly,
+    seeker_id: Annotated[str, Query(min_length=1, max_length=200)],
+    staff_sub: Annotated[str, Query(min_length=1, max_length=200)],
+    station_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    county_adcode: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+) -> SeekerReach:
+    reached = await scope.staff_reaches(ctx, seeker_id, staff_sub, station_id, county_adcode)
+    return SeekerReach(seeker_id=seeker_id, reached=reached)
 
 
 @router.get(

@@ -376,6 +376,13 @@ def _id_number(value: object) -> object:
     return normalise_id_number(value) if isinstance(value, str) else value
 
 
+class SeekerReach(OutputModel):
+    """Whether a member of staff reaches a seeker (for the postings service, before it lets staff act)."""
+
+    seeker_id: str
+    reached: bool = Field(description="False too for a seeker who does not exist")
+
+
 class SeekerLookup(InputModel):
     """An exact lookup by staff: a phone, an ID number or a full name (never a partial match). A name
     finds only seekers the staff member already reaches, and opens nobody."""

@@ -119,16 +119,34 @@ async def reachable(ctx: Ctx, principal: Principal, ids: Sequence[str], now: dat
     return set((await ctx.session.scalars(select(Seeker.id).where(Seeker.id.in_(ids), condition))).all())
 
 
+async def staff_reaches(
+    ctx: Ctx, seeker_id: str, staff_sub: str, station_id: str | None, county: str | None
+) -> bool:
+    """Whether the member of staff with these token claims reaches the seeker (asked by the postings
+    service before it lets staff act for a seeker or read their record): the same rule as `reach`."""
+    claims = {COUNTY_CLAIM: county} if county else {}
+    staff = Principal(sub=staff_sub, role=Role.STAFF, station_id=station_id or None, claims=claims)
+    return seeker_id in await reachable(ctx, staff, [seeker_id], ctx.clock.now())
+
+
+def open_to_station(ctx: Ctx, seeker_id: str, station_id: str, by_sub: str, how: str) -> None:
+    """The seeker opened to the station for a limited time (`how`: checkin — the seeker checked in
+    there with the day's code, showing up in person)."""
+    ctx.session.add(_grant_row(seeker_id, station_id, by_sub, how, ctx.clock.now()))
+
+
 def _grant(ctx: Ctx, principal: Principal, seeker_id: str, field: str, now: datetime) -> None:
+    ctx.session.add(_grant_row(seeker_id, grant_holder(principal), principal.sub, field, now))
+
+
+def _grant_row(seeker_id: str, holder: str, by_sub: str, how: str, now: datetime) -> SeekerAccessGrant:
     hours = get_seekers_settings().lookup_grant_hours
-    ctx.session.add(
-        SeekerAccessGrant(
-            id=uuid.uuid4(),
-            seeker_id=seeker_id,
-            station_id=grant_holder(principal),
-            granted_to_sub=principal.sub,
-            lookup=field,
-            granted_at=now,
-            expires_at=now + timedelta(hours=hours),
-        )
+    return SeekerAccessGrant(
+        id=uuid.uuid4(),
+        seeker_id=seeker_id,
+        station_id=holder,
+        granted_to_sub=by_sub,
+        lookup=how,
+        granted_at=now,
+        expires_at=now + timedelta(hours=hours),
     )

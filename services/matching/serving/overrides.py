@@ -9,13 +9,28 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Principal
+from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
 from services.kit.pagination import BadCursor, PageParams, encode_cursor
+from services.kit.problems import Forbidden
 from services.matching.ranking.overrides import Override
 from services.matching.serving.exceptions import OverrideChanged, OverrideNotFound
 from services.matching.serving.models import MatchOverride
 from services.matching.serving.schemas import OverrideCreate, OverrideRead
+
+# Who pins, hides and revokes: station staff, whose name and station the override records. Admins
+# read overrides but make none, through the API and the console alike.
+OVERRIDERS = frozenset({Role.STAFF})
+
+
+def may_override(principal: Principal) -> bool:
+    return principal.role in OVERRIDERS
+
+
+def require_overrider(principal: Principal) -> None:
+    """The API's answer to anyone else (its route admits staff only): 403."""
+    if not may_override(principal):
+        raise Forbidden(f"role {principal.role.value} may not call this route")
 
 
 def _live(seeker_id: str) -> tuple[ColumnElement[bool], ...]:

@@ -73,6 +73,7 @@ async def create_override(
     ctx: Ctx, principal: Principal, seeker_id: str, body: OverrideCreate
 ) -> MatchOverride:
     """Pin or hide a posting for the seeker, with a reason (staff; audited)."""
+    overrides.require_overrider(principal)
     await seekers.get_for(ctx, principal, seeker_id, for_update=True)
     await consents.require(ctx.session, seeker_id, ConsentPurpose.MATCHING)
     if await reads.posting(ctx.session, body.posting_id) is None:
@@ -84,6 +85,7 @@ async def create_override(
 
 async def revoke_override(ctx: Ctx, principal: Principal, seeker_id: str, override_id: uuid.UUID) -> None:
     """End an override (staff; audited)."""
+    overrides.require_overrider(principal)
     await seekers.get_for(ctx, principal, seeker_id)
     await overrides.revoke(ctx.session, principal, seeker_id, override_id, ctx.clock.now())
     audit.record(ctx, principal, seeker_id, "revoke_override", ["overrides"], ConsentPurpose.MATCHING.value)

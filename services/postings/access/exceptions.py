@@ -1,6 +1,6 @@
 from typing import Any
 
-from services.kit.problems import Conflict, Forbidden, InvalidInput
+from services.kit.problems import Conflict, Forbidden, InvalidInput, NotFound, ProblemError
 
 
 class NotYourAction(Forbidden):
@@ -43,3 +43,20 @@ class WrongState(Conflict):
             current_status=current_status,
             **extra,
         )
+
+
+class SeekerNotFound(NotFound):
+    """A seeker the member of staff does not reach: the matching service's own answer for a seeker out of
+    reach, the same as for one who does not exist."""
+
+    code, title, title_zh = "seeker_not_found", "Seeker not found", "未找到该求职者"
+
+
+class MatchingUnreachable(ProblemError):
+    """The matching service could not say whether the member of staff reaches the seeker: refused."""
+
+    status, code = 503, "matching_unreachable"
+    title, title_zh = (
+        "The matching service cannot be reached to check whom you serve; nothing was changed",
+        "无法连接匹配服务核实服务范围，未做任何更改",
+    )

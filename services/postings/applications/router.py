@@ -10,7 +10,14 @@ from services.kit.pagination import Page, PageDep
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
 from services.postings.access import actor
-from services.postings.access.exceptions import NotOnBehalf, NotYourAction, SeekerIdRequired, WrongState
+from services.postings.access.exceptions import (
+    MatchingUnreachable,
+    NotOnBehalf,
+    NotYourAction,
+    SeekerIdRequired,
+    SeekerNotFound,
+    WrongState,
+)
 from services.postings.applications import service
 from services.postings.applications.exceptions import AlreadyApplied, ApplicationNotFound, NotAJob
 from services.postings.applications.models import Application
@@ -53,7 +60,15 @@ def _page(rows: Sequence[Application], cursor: str | None) -> Page[ApplicationRe
     response_model=ApplicationRead,
     summary="Apply to a job (a seeker, or staff referring a seeker from their station)",
     responses=problem_responses(
-        PostingNotFound, PostingNotOpen, NotAJob, AlreadyApplied, SeekerIdRequired, NotOnBehalf, Forbidden
+        PostingNotFound,
+        PostingNotOpen,
+        NotAJob,
+        AlreadyApplied,
+        SeekerIdRequired,
+        NotOnBehalf,
+        SeekerNotFound,
+        MatchingUnreachable,
+        Forbidden,
     ),
 )
 async def apply(
@@ -64,7 +79,7 @@ async def apply(
     body: Annotated[ApplicationCreate | None, Body()] = None,
     idempotency_key: IdempotencyHeader = None,
 ) -> ApplicationRead:
-    who = actor.resolve(principal, body)
+    who = await actor.resolve(ctx, principal, body)
     posting = await postings.get_visible(ctx, principal, posting_id)
     application = await service.apply(ctx, who, posting, body.note if body else None)
     response.headers["Location"] = f"/v1/applications/{application.id}"

@@ -10,7 +10,13 @@ from services.kit.pagination import Page, PageDep
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
 from services.postings.access import actor
-from services.postings.access.exceptions import NotOnBehalf, SeekerIdRequired, WrongState
+from services.postings.access.exceptions import (
+    MatchingUnreachable,
+    NotOnBehalf,
+    SeekerIdRequired,
+    SeekerNotFound,
+    WrongState,
+)
 from services.postings.applications.exceptions import AlreadyApplied
 from services.postings.applications.models import Application
 from services.postings.applications.schemas import ApplicationRead
@@ -69,6 +75,8 @@ _REQUESTED: dict[int | str, dict[str, Any]] = {
         OverlappingBooking,
         SeekerIdRequired,
         NotOnBehalf,
+        SeekerNotFound,
+        MatchingUnreachable,
         Forbidden,
     ),
 )
@@ -80,7 +88,7 @@ async def book(
     body: Annotated[BookingCreate | None, Body()] = None,
     idempotency_key: IdempotencyHeader = None,
 ) -> BookingRead:
-    who = actor.resolve(principal, body)
+    who = await actor.resolve(ctx, principal, body)
     result = await service.book(ctx, principal, who, shift_id, body.note if body else None)
     if isinstance(result, Application):
         response.status_code = status.HTTP_202_ACCEPTED

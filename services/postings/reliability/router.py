@@ -6,17 +6,18 @@ from fastapi import APIRouter, Depends, Path
 from services.kit.auth import Principal, PrincipalDep, Role, require_roles
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
+from services.postings.access.exceptions import MatchingUnreachable
 from services.postings.deps import CtxDep
 from services.postings.employers import service as employers
 from services.postings.employers.exceptions import EmployerNotFound
-from services.postings.reliability import service
+from services.postings.reliability import readers, service
 from services.postings.reliability.exceptions import WorkerNotFound
 from services.postings.reliability.schemas import EmployerReliability, WorkerReliability
 
 router = APIRouter(tags=["reliability"], route_class=UnitOfWorkRoute)
 
 WorkerReaders = Annotated[
-    Principal, Depends(require_roles(Role.SEEKER, Role.STAFF, Role.ADMIN, Role.SERVICE))
+    Principal, Depends(require_roles(Role.SEEKER, Role.EMPLOYER, Role.STAFF, Role.ADMIN, Role.SERVICE))
 ]
 
 
@@ -36,12 +37,12 @@ async def employer_reliability(
 @router.get(
     "/v1/workers/{sub}/reliability",
     response_model=WorkerReliability,
-    summary="A worker's record: shifts worked, no-shows, late cancellations, appeals (themself, staff)",
-    responses=problem_responses(WorkerNotFound, Forbidden),
+    summary="A worker's record: shifts worked, no-shows, late cancellations, appeals (themself, staff who "
+    "reach them, an employer they applied to or worked for)",
+    responses=problem_responses(WorkerNotFound, MatchingUnreachable, Forbidden),
 )
 async def worker_reliability(
     sub: Annotated[str, Path(max_length=200)], ctx: CtxDep, principal: WorkerReaders
 ) -> WorkerReliability:
-    if principal.role == Role.SEEKER and principal.sub != sub:
-        raise WorkerNotFound()
+    await readers.check(ctx, principal, sub)
     return await service.worker_reliability(ctx, sub)

@@ -17,7 +17,7 @@ from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.config import ReplicaSettings
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -71,6 +71,7 @@ async def live_app(
     app.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
     app.state.postings_transport = httpx.ASGITransport(app=postings_app)
     app.state.text_encoder = TextEncoder(keyword_predictor)
+    await ask_matching(postings_app, app)
     async with LifespanApp(app) as running:
         await running.state.matching_engine.wait_ready(10)
         yield running

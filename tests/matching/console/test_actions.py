@@ -2,7 +2,8 @@
 sensitive facts without their consent, the demo sign-in switched off."""
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -20,6 +21,9 @@ from tests.matching.console.conftest import csrf_of, demo_login, post_form, regi
 from tests.matching.ranking.conftest import keyword_predictor
 from tests.matching.referrals.conftest import open_job
 
+Token = Callable[..., dict[str, str]]
+# A pinned match's own form: the posting pinned (on the slip checkbox) and the override to undo.
+OVERRIDE = re.compile(r'name="p" value="([0-9a-f-]+)".*?/overrides/([0-9a-f-]+)/revoke', re.S)
 KEY = re.compile(
     r'name="key" value="([0-9a-f]+)">\s*<input type="hidden" name="target" value="([a-z]+:[0-9a-f-]+)"'
 )
@@ -139,3 +143,75 @@ async def test_the_demo_sign_in_is_refused_when_dev_tokens_are_off(
 
     assert "演示登录" not in login_page.text
     assert response.status_code == 403
+
+
+@asynccontextmanager
+async def _admin_console(live_app: FastAPI, token: Token) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser on the console signed in with an admin's token."""
+    async with client_for(live_app) as client:
+        client.follow_redirects = False
+        bearer = token("admin", "admin-1")["Authorization"].removeprefix("Bearer ")
+        data = {"csrf": await csrf_of(client, "/console/login"), "token": bearer, "next": "/console/"}
+        assert (await client.post("/console/login", data=data)).status_code == 303
+        yield client
+
+
+async def _pinned(counter: httpx.AsyncClient, postings: httpx.AsyncClient, owner: dict[str, str]) -> str:
+    """A walk-in registered by the demo station's staff, with a job pinned to the top of their matches."""
+    await demo_login(counter)
+    posting = await open_job(postings, owner)
+    seeker = await register_walk_in(counter)
+    await _replicated(counter, seeker)
+    form = {"posting_id": posting, "action": "pin", "reason": "本人想就近上班"}
+    assert (
+        await post_form(counter, "/console/", f"/console/seekers/{seeker}/overrides", form)
+    ).status_code == 303
+    return seeker
+
+
+async def test_an_admin_sees_the_matches_without_pin_hide_or_undo(
+    counter: httpx.AsyncClient,
+    postings: httpx.AsyncClient,
+    owner: dict[str, str],
+    live_app: FastAPI,
+    token: Token,
+) -> None:
+    seeker = await _pinned(counter, postings, owner)
+
+    async with _admin_console(live_app, token) as admin:
+        page = await admin.get(f"/console/seekers/{seeker}")
+    staffs = await counter.get(f"/console/seekers/{seeker}")
+
+    assert "推荐（代投递）" in page.text
+    assert "置顶或隐藏" not in page.text
+    assert "撤销置顶/隐藏" not in page.text
+    assert "撤销置顶/隐藏" in staffs.text
+
+
+async def test_an_admins_pin_and_undo_are_refused_with_the_apis_403(
+    counter: httpx.AsyncClient,
+    postings: httpx.AsyncClient,
+    owner: dict[str, str],
+    live_app: FastAPI,
+    token: Token,
+) -> None:
+    seeker = await _pinned(counter, postings, owner)
+    detail = f"/console/seekers/{seeker}"
+    pinned = OVERRIDE.search((await counter.get(detail)).text)
+    assert pinned is not None
+
+    async with _admin_console(live_app, token) as admin:
+        form = {"posting_id": pinned.group(1), "action": "hide", "reason": "管理员想隐藏"}
+        pin = await post_form(admin, "/console/", f"{detail}/overrides", form)
+        undo = await post_form(admin, "/console/", f"{detail}/overrides/{pinned.group(2)}/revoke", {})
+    async with client_for(live_app) as api:
+        by_api = await api.post(
+            f"/v1/seekers/{seeker}/overrides", json=form, headers=token("admin", "admin-1")
+        )
+    after = await counter.get(detail)
+
+    assert (pin.status_code, undo.status_code, by_api.status_code) == (403, 403, 403)
+    assert by_api.json()["title_zh"] in pin.text
+    assert by_api.json()["title_zh"] in undo.text
+    assert "已置顶" in after.text
+    assert "已隐藏" not in after.text

@@ -29,13 +29,17 @@ async def publish_shifts(postings: httpx.AsyncClient, owner: dict[str, str]) -> 
     ]
 
 
-async def board_when_full(matching: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, Any]:
+async def board_when(matching: httpx.AsyncClient, staff: dict[str, str], shifts: int) -> dict[str, Any]:
     for _ in range(250):
         board: dict[str, Any] = (await matching.get("/v1/dispatch/board", headers=staff)).json()
-        if len(board.get("shifts", [])) == len(HEADCOUNTS):
+        if len(board.get("shifts", [])) == shifts:
             return board
         await asyncio.sleep(0.02)
     raise AssertionError(f"the board never showed every shift: {board}")
+
+
+async def board_when_full(matching: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, Any]:
+    return await board_when(matching, staff, len(HEADCOUNTS))
 
 
 async def filled(postings: httpx.AsyncClient, owner: dict[str, str], shift_id: str) -> int:
@@ -87,3 +91,26 @@ async def test_a_morning_is_assigned_confirmed_and_booked_with_a_stolen_place_re
     again = await propose(matching, staff)  # those booked are out of the morning's next 分配
     left = sorted([*lost, *(w for w in workers if w not in results)])
     assert sorted(p["seeker_id"] for p in again["items"]) == left
+
+
+async def test_a_worker_the_staff_did_not_reach_who_checks_in_with_the_code_is_booked_at_confirm(
+    apps: tuple[httpx.AsyncClient, httpx.AsyncClient], token: Token
+) -> None:
+    postings, matching = apps
+    owner = token("employer", "employer-e1")
+    staff = token("staff", "staff-zhao", station=STATION)  # reaches the station's own registrations only
+    employer = await create_employer(postings, owner)
+    await publish_gig(postings, owner, employer["id"], MORNING + timedelta(hours=3), 1, "仓库装卸工")
+    visitor = await register(matching, token, "w-visitor")  # registered from the app, not at the station
+    unseen = await matching.get("/v1/seekers/w-visitor", headers=staff)
+    code = (await matching.get("/v1/dispatch/checkin-code", headers=staff)).json()["code"]
+    url = f"/v1/dispatch/stations/{STATION}/checkins"
+    assert (await matching.post(url, json={"code": code}, headers=visitor)).status_code == 204
+    await board_when(matching, staff, shifts=1)
+
+    plan = await propose(matching, staff)
+    confirmed = await matching.post(f"/v1/dispatch/plans/{plan['id']}/confirm", headers=staff)
+
+    assert unseen.status_code == 404
+    assert confirmed.status_code == 200, confirmed.text
+    assert [p["result"]["outcome"] for p in confirmed.json()["items"]] == ["booked"]

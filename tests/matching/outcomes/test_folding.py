@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
+import httpx
 from sqlalchemy import select
 
 from services.kit.clock import ManualClock, as_utc
@@ -15,6 +16,7 @@ from services.matching.replica.consumer import ReplicaConsumer
 from tests.matching.outcomes.flows import accept, paid_gig, refer_to_job
 from tests.matching.replica.conftest import Db, Token, catch_up
 from tests.matching.replica.feeds import ScriptedFeed, event
+from tests.postings.lifecycle.conftest import registered
 
 MakeConsumer = Callable[..., ReplicaConsumer]
 
@@ -25,10 +27,17 @@ async def _rows(db: Db, model: type) -> list:  # type: ignore[type-arg]
 
 
 async def test_a_referred_accepted_application_is_stored_with_its_station_and_signals_referral_and_placement(
-    postings, feed_client: PostingsClient, make_consumer: MakeConsumer, token: Token, db: Db
+    postings,
+    reach: httpx.AsyncClient,
+    feed_client: PostingsClient,
+    make_consumer: MakeConsumer,
+    token: Token,
+    db: Db,
 ) -> None:
     boss = token("employer", "boss")
-    applied = await refer_to_job(postings, boss, token("staff", "clerk-7", station="st-lixia"), "s-wang")
+    staff = token("staff", "clerk-7", station="st-lixia")
+    await registered(reach, staff, "s-wang")
+    applied = await refer_to_job(postings, boss, staff, "s-wang")
     await accept(postings, boss, applied["id"])
     heard: list[Signal] = []
 

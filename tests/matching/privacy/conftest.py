@@ -16,7 +16,7 @@ from services.matching.privacy.config import PrivacySettings
 from services.matching.privacy.retention import SweepReport
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.referrals.conftest import matching_with
 from tests.matching.seekers.conftest import NOW, grant, id_number, put_sensitive, seeker_body
 
@@ -70,6 +70,7 @@ async def matching_app(
     privacy_settings: PrivacySettings,
 ) -> AsyncIterator[FastAPI]:
     app = matching_with(matching_settings, clock, httpx.ASGITransport(app=postings_app))
+    await ask_matching(postings_app, app)
     async with LifespanApp(_with_privacy(app, privacy_settings)) as running:
         yield running
 

@@ -16,7 +16,7 @@ from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.config import ReplicaSettings
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.seekers.conftest import seeker_body, staff_consent
 from tests.postings.factories import create_employer, create_posting, gig_body, job_body, publish
 
@@ -49,6 +49,7 @@ async def matching(
     matching_settings: MatchingSettings, clock: ManualClock, postings_app: FastAPI
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = matching_with(matching_settings, clock, httpx.ASGITransport(app=postings_app))
+    await ask_matching(postings_app, app)
     async with LifespanApp(app) as running, client_for(running) as client:
         yield client
 

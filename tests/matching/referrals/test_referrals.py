@@ -7,8 +7,9 @@ from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
 from services.matching.config import MatchingSettings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.referrals.conftest import STATION, Token, matching_with, open_gig, open_job, walk_in
+from tests.matching.seekers.conftest import seeker_body, staff_consent
 
 
 async def test_staff_refer_a_seeker_to_a_job_and_the_application_names_the_station(
@@ -28,6 +29,32 @@ async def test_staff_refer_a_seeker_to_a_job_and_the_application_names_the_stati
     assert [(a["seeker_id"], a["source"], a["station_id"]) for a in applications] == [
         (seeker, "station", STATION)
     ]
+
+
+async def test_a_walk_in_from_elsewhere_opened_by_an_exact_lookup_is_referred(
+    matching: httpx.AsyncClient,
+    postings: httpx.AsyncClient,
+    staff: dict[str, str],
+    owner: dict[str, str],
+    token: Token,
+) -> None:
+    far = token("staff", "staff-far", station="st-far", county="370202")
+    body = seeker_body(seeker_id="visitor-1", consent=staff_consent("matching"), phone="13912345678")
+    assert (await matching.post("/v1/seekers", json=body, headers=far)).status_code == 201
+    posting = await open_job(postings, owner)
+    refer = {"posting_id": posting}
+
+    before = await matching.post("/v1/seekers/visitor-1/referrals", json=refer, headers=staff)
+    direct = await postings.post(
+        f"/v1/postings/{posting}/applications", json={"seeker_id": "visitor-1"}, headers=staff
+    )
+    await matching.post("/v1/seekers/lookup", json={"phone": "13912345678"}, headers=staff)
+    after = await matching.post("/v1/seekers/visitor-1/referrals", json=refer, headers=staff)
+
+    assert (before.status_code, before.json()["code"]) == (404, "seeker_not_found")
+    assert (direct.status_code, direct.json()["code"]) == (404, "seeker_not_found")
+    assert after.status_code == 201, after.text
+    assert after.json()["station_id"] == STATION
 
 
 async def test_staff_book_a_gig_shift_for_a_seeker(
@@ -161,10 +188,9 @@ async def test_a_lost_answer_is_retried_with_the_same_key_and_books_once(
 ) -> None:
     transport = LosesFirstAnswer(postings_app)
     shift = await open_gig(postings, owner, clock, slots=2)
-    async with (
-        LifespanApp(matching_with(matching_settings, clock, transport)) as app,
-        client_for(app) as matching,
-    ):
+    app = matching_with(matching_settings, clock, transport)
+    await ask_matching(postings_app, app)
+    async with LifespanApp(app), client_for(app) as matching:
         seeker = await walk_in(matching, staff, "walk-in-1")
         response = await matching.post(
             f"/v1/seekers/{seeker}/referrals", json={"shift_id": shift}, headers=staff

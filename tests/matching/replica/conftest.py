@@ -25,7 +25,7 @@ from services.matching.replica.listeners import ReplicaListeners
 from services.matching.replica.service import BatchResult, Checkpoint
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 
 Token = Callable[..., dict[str, str]]
 Db = async_sessionmaker[AsyncSession]
@@ -143,16 +143,18 @@ async def catch_up(consumer: ReplicaConsumer) -> list[BatchResult]:
 
 
 @pytest.fixture
-def live_matching_app(
+async def live_matching_app(
     matching_settings: MatchingSettings,
     clock: ManualClock,
     postings_app: FastAPI,
     replica_settings: ReplicaSettings,
 ) -> FastAPI:
-    """A matching app whose own lifecycle runs the consumer against the real postings app."""
+    """A matching app whose own lifecycle runs the consumer against the real postings app (which asks
+    it whom staff reach)."""
     app = create_matching(matching_settings, clock)
     app.state.replica_settings = replica_settings.model_copy(update={"poll_wait_seconds": 5})
     app.state.postings_transport = httpx.ASGITransport(app=postings_app)
+    await ask_matching(postings_app, app)
     return app
 
 

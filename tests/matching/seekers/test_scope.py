@@ -147,3 +147,36 @@ async def test_staff_of_the_seekers_county_reach_them_without_a_lookup(
     )
 
     assert response.status_code == 200
+
+
+async def _reach(client: httpx.AsyncClient, token: Token, seeker_id: str, **staff: str) -> bool:
+    """What the postings service is told when it asks whether this member of staff reaches the seeker."""
+    params = {"seeker_id": seeker_id} | staff
+    response = await client.get("/v1/seekers:reach", params=params, headers=token("service", "postings"))
+    assert response.status_code == 200, response.text
+    return bool(response.json()["reached"])
+
+
+async def test_the_postings_service_is_told_whom_staff_reach_by_the_same_rule(
+    matching_client: httpx.AsyncClient, me: dict[str, str], token: Token
+) -> None:
+    await register(matching_client, me)
+    far = {"staff_sub": "staff-far", "station_id": "station-jinan-9", "county_adcode": FAR_COUNTY}
+
+    county = await _reach(matching_client, token, "seeker-1", staff_sub="staff-li", county_adcode=COUNTY)
+    before = await _reach(matching_client, token, "seeker-1", **far)
+    await matching_client.post("/v1/seekers/lookup", json={"phone": "13812341234"}, headers=far_staff(token))
+    after = await _reach(matching_client, token, "seeker-1", **far)
+    nobody = await _reach(matching_client, token, "nobody", staff_sub="staff-li", county_adcode=COUNTY)
+
+    assert (county, before, after, nobody) == (True, False, True, False)
+
+
+async def test_only_a_service_asks_whom_staff_reach(
+    matching_client: httpx.AsyncClient, staff: dict[str, str]
+) -> None:
+    params = {"seeker_id": "seeker-1", "staff_sub": "staff-li"}
+
+    response = await matching_client.get("/v1/seekers:reach", params=params, headers=staff)
+
+    assert response.status_code == 403

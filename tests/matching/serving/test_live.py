@@ -18,7 +18,7 @@ from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 from tests.matching.serving.conftest import Token, register
 from tests.postings.factories import create_employer, create_posting, job_body, publish
@@ -41,6 +41,7 @@ async def live_matching(
     app.state.replica_settings = ReplicaSettings(page_size=50, poll_wait_seconds=5, backoff_base_seconds=0.05)
     app.state.postings_transport = httpx.ASGITransport(app=postings_app)
     app.state.text_encoder = TextEncoder(keyword_predictor)
+    await ask_matching(postings_app, app)
     async with LifespanApp(app) as running:
         await running.state.matching_engine.wait_ready(10)
         yield running

@@ -5,6 +5,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
@@ -12,10 +13,15 @@ from fastapi import FastAPI
 from services.kit.auth import Role
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
+from services.matching.config import MatchingSettings
+from services.matching.main import create_app as create_matching
+from services.matching.replica.config import ReplicaSettings
+from services.postings.access.reach import SeekerReach
 from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.main import create_app
 from services.postings.notifications.sender import DeliveryFailed, Outgoing
-from tests.conftest import LifespanApp
+from tests.conftest import LifespanApp, ask_matching, client_for
+from tests.matching.seekers.conftest import seeker_body
 
 HOME_COUNTY = "370102"  # 历下区: where the factories' postings are
 OTHER_COUNTY = "370202"  # 市南区 (Qingdao)
@@ -90,3 +96,42 @@ def sweep(app: FastAPI) -> Callable[[], Awaitable[dict[str, int]]]:
         return counts
 
     return run
+
+
+@pytest.fixture
+async def matching(
+    app: FastAPI,
+    make_database: Callable[[str], Awaitable[str]],
+    auth_settings: AuthSettings,
+    clock: ManualClock,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The matching service this postings app asks whom staff reach (not following the feed): register
+    the seekers staff act for there."""
+    settings = MatchingSettings(database_url=await make_database("matching"), auth=auth_settings)
+    matching_app = create_matching(settings, clock)
+    matching_app.state.replica_settings = ReplicaSettings(enabled=False)
+    await ask_matching(app, matching_app)
+    async with LifespanApp(matching_app), client_for(matching_app) as client:
+        yield client
+
+
+async def registered(matching: httpx.AsyncClient, staff: dict[str, str], seeker_id: str, **over: str) -> str:
+    """A seeker registered at the counter by `staff`'s station (so its staff reach them)."""
+    consent = {"purposes": ["matching"], "method": "in_person_signed"}
+    body = seeker_body(seeker_id=seeker_id, consent=consent, phone=None) | over
+    response = await matching.post("/v1/seekers", json=body, headers=staff)
+    assert response.status_code == 201, response.text
+    return seeker_id
+
+
+async def down_matching(app: FastAPI) -> None:
+    """The postings app's matching service cannot be reached (every connection refused)."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    await app.state.seeker_reach.aclose()
+    settings = app.state.settings
+    app.state.seeker_reach = SeekerReach(
+        settings.matching, settings.auth, transport=httpx.MockTransport(refuse)
+    )

@@ -1,8 +1,10 @@
 from collections.abc import Callable
 
 import httpx
+from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
+from tests.postings.lifecycle.conftest import down_matching, registered
 from tests.postings.lifecycle.factories import feed, open_gig, open_job
 
 Token = Callable[..., dict[str, str]]
@@ -78,10 +80,11 @@ async def test_applying_twice_is_409(client: httpx.AsyncClient, token: Token) ->
 
 
 async def test_staff_refer_a_seeker_recorded_with_their_station(
-    client: httpx.AsyncClient, token: Token
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token
 ) -> None:
     job = await open_job(client, token("employer", "boss"))
     staff = token("staff", "clerk-7", station="st-lixia")
+    await registered(matching, staff, "s-old-wang")
 
     referred = await _apply(client, staff, job["id"], seeker_id="s-old-wang", note="站点推荐：老焊工")
     seekers_view = await client.get("/v1/applications", headers=token("seeker", "s-old-wang"))
@@ -153,3 +156,52 @@ async def test_only_the_seeker_side_withdraws_and_only_the_employer_accepts(
 
     assert by_employer.status_code == 403
     assert by_seeker.status_code == 403
+
+
+async def test_staff_cannot_apply_for_a_seeker_they_do_not_reach(
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token
+) -> None:
+    job = await open_job(client, token("employer", "boss"))
+    await registered(matching, token("staff", "clerk-7", station="st-lixia"), "s-old-wang")
+    far_staff = token("staff", "clerk-9", station="st-shinan", county="370202")
+
+    refused = await _apply(client, far_staff, job["id"], seeker_id="s-old-wang")
+    nobody = await _apply(client, far_staff, job["id"], seeker_id="s-nobody")
+    listed = await client.get(f"/v1/postings/{job['id']}/applications", headers=token("admin", "root"))
+
+    assert (refused.status_code, refused.json()["code"]) == (404, "seeker_not_found")
+    assert (nobody.status_code, nobody.json()["code"]) == (404, "seeker_not_found")
+    assert refused.json()["title"] == nobody.json()["title"]
+    assert listed.json()["items"] == []
+
+
+async def test_staff_apply_for_a_walk_in_their_station_opened_by_an_exact_lookup(
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token
+) -> None:
+    job = await open_job(client, token("employer", "boss"))
+    await registered(
+        matching, token("staff", "clerk-9", station="st-shinan"), "s-visitor", phone="13912345678"
+    )
+    staff = token("staff", "clerk-7", station="st-lixia", county="370102")
+
+    before = await _apply(client, staff, job["id"], seeker_id="s-visitor")
+    found = await matching.post("/v1/seekers/lookup", json={"phone": "13912345678"}, headers=staff)
+    after = await _apply(client, staff, job["id"], seeker_id="s-visitor")
+
+    assert before.status_code == 404
+    assert [s["id"] for s in found.json()] == ["s-visitor"]
+    assert after.status_code == 201, after.text
+    assert (after.json()["station_id"], after.json()["referred_by"]) == ("st-lixia", "clerk-7")
+
+
+async def test_staff_apply_is_refused_with_503_when_matching_cannot_answer(
+    app: FastAPI, client: httpx.AsyncClient, token: Token
+) -> None:
+    job = await open_job(client, token("employer", "boss"))
+    await down_matching(app)
+
+    refused = await _apply(client, token("staff", "clerk-7", station="st-lixia"), job["id"], seeker_id="s1")
+    own = await _apply(client, token("seeker", "s1"), job["id"])
+
+    assert (refused.status_code, refused.json()["code"]) == (503, "matching_unreachable")
+    assert own.status_code == 201

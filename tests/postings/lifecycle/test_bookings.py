@@ -6,6 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
+from tests.postings.lifecycle.conftest import registered
 from tests.postings.lifecycle.factories import (
     book,
     booked,
@@ -179,10 +180,11 @@ async def test_a_retried_booking_with_its_key_replays_the_first_answer(
 
 
 async def test_staff_book_for_a_seeker_and_the_station_is_recorded(
-    client: httpx.AsyncClient, token: Token, clock: ManualClock
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token, clock: ManualClock
 ) -> None:
     gig = await open_gig(client, token("employer", "boss"), clock.now())
     staff = token("staff", "clerk-7", station="st-lixia")
+    await registered(matching, staff, "s-old-wang")
 
     response = await book(client, staff, gig.shift_id, seeker_id="s-old-wang")
 
@@ -196,6 +198,20 @@ async def test_staff_book_for_a_seeker_and_the_station_is_recorded(
     )
     mine = await client.get("/v1/engagements", headers=token("seeker", "s-old-wang"))
     assert [e["id"] for e in mine.json()["items"]] == [engagement["id"]]
+
+
+async def test_staff_cannot_book_for_a_seeker_they_do_not_reach(
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token, clock: ManualClock
+) -> None:
+    boss = token("employer", "boss")
+    gig = await open_gig(client, boss, clock.now())
+    await registered(matching, token("staff", "clerk-7", station="st-lixia"), "s-old-wang")
+    far_staff = token("staff", "clerk-9", station="st-shinan", county="370202")
+
+    refused = await book(client, far_staff, gig.shift_id, seeker_id="s-old-wang")
+
+    assert (refused.status_code, refused.json()["code"]) == (404, "seeker_not_found")
+    assert await shift_filled(client, boss, gig) == 0
 
 
 async def test_staff_booking_without_a_seeker_is_422_and_a_seeker_cannot_book_for_another(

@@ -4,6 +4,7 @@ from datetime import timedelta
 import httpx
 
 from services.kit.clock import ManualClock
+from tests.postings.lifecycle.conftest import registered
 from tests.postings.lifecycle.factories import book, booked, engagement, open_gig, shift_filled, step
 
 Token = Callable[..., dict[str, str]]
@@ -97,7 +98,7 @@ async def test_a_late_worker_cancellation_is_marked_and_an_upheld_appeal_removes
     assert upheld.status_code == 200, upheld.text
     assert (upheld.json()["status"], upheld.json()["decided_by"]) == ("upheld", "clerk-1")
     assert (await engagement(client, worker, taken["id"]))["mark_removed_at"] is not None
-    record = await _record(client, staff, "s1")
+    record = await _record(client, worker, "s1")
     assert (record["late_cancellations"], record["appeals_upheld"]) == (0, 1)
 
 
@@ -180,10 +181,11 @@ async def test_cancelling_twice_is_409_and_the_slot_is_freed_once(
 
 
 async def test_staff_cancel_for_a_seeker_as_a_worker_cancellation(
-    client: httpx.AsyncClient, token: Token, clock: ManualClock
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token, clock: ManualClock
 ) -> None:
     gig = await open_gig(client, token("employer", "boss"), clock.now())
     staff = token("staff", "clerk-1", station="st-lixia")
+    await registered(matching, staff, "s-old-wang")
     taken = (await book(client, staff, gig.shift_id, seeker_id="s-old-wang")).json()["engagement"]
 
     cancelled = await step(client, staff, taken["id"], "cancel", reason="老人电话告知来不了")

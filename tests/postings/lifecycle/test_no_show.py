@@ -4,6 +4,7 @@ from datetime import timedelta
 import httpx
 
 from services.kit.clock import ManualClock
+from tests.postings.lifecycle.conftest import registered
 from tests.postings.lifecycle.factories import book, booked, engagement, geo, open_gig, shift_filled, step
 
 Token = Callable[..., dict[str, str]]
@@ -99,24 +100,47 @@ async def test_a_no_show_on_an_instant_shift_gives_the_slot_back(
     assert await shift_filled(client, boss, gig) == 1
 
 
-async def test_a_no_show_counts_in_the_workers_record_which_only_they_and_staff_see(
-    client: httpx.AsyncClient, token: Token, clock: ManualClock, sweep: Sweep
-) -> None:
+async def _no_show(client: httpx.AsyncClient, token: Token, clock: ManualClock, sweep: Sweep) -> None:
+    """Worker "a" booked a shift of employer "boss" and did not come."""
     gig = await open_gig(client, token("employer", "boss"), clock.now())
     await booked(client, token("seeker", "a"), gig.shift_id)
     clock.set(gig.starts_at + timedelta(minutes=25))
     await sweep()
 
-    own = await client.get("/v1/workers/a/reliability", headers=token("seeker", "a"))
-    staff = await client.get("/v1/workers/a/reliability", headers=token("staff", "c1", station="st-lixia"))
-    other = await client.get("/v1/workers/a/reliability", headers=token("seeker", "b"))
-    employer = await client.get("/v1/workers/a/reliability", headers=token("employer", "boss"))
 
-    assert own.json() == staff.json() | {"computed_at": own.json()["computed_at"]}
+async def _record_as(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    return await client.get("/v1/workers/a/reliability", headers=headers)
+
+
+async def test_a_no_show_counts_in_the_record_the_worker_their_staff_and_their_employer_see(
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token, clock: ManualClock, sweep: Sweep
+) -> None:
+    staff = token("staff", "c1", station="st-lixia")
+    await registered(matching, staff, "a")
+    await _no_show(client, token, clock, sweep)
+
+    own = await _record_as(client, token("seeker", "a"))
+    staffs = await _record_as(client, staff)
+    employers = await _record_as(client, token("employer", "boss"))
+
     assert (own.json()["no_shows"], own.json()["show_up_rate"]) == (1, 0.0)
     assert own.json()["reasons"][1] == {"zh": "未到岗1次", "en": "1 no-shows"}
-    assert other.status_code == 404
-    assert employer.status_code == 403
+    assert own.json() == staffs.json() | {"computed_at": own.json()["computed_at"]}
+    assert own.json() == employers.json() | {"computed_at": own.json()["computed_at"]}
+
+
+async def test_a_workers_record_is_404_to_staff_who_do_not_reach_them_and_to_other_parties(
+    client: httpx.AsyncClient, matching: httpx.AsyncClient, token: Token, clock: ManualClock, sweep: Sweep
+) -> None:
+    await registered(matching, token("staff", "c1", station="st-lixia"), "a")
+    await _no_show(client, token, clock, sweep)
+
+    far_staff = await _record_as(client, token("staff", "c9", station="st-shinan", county="370202"))
+    other = await _record_as(client, token("seeker", "b"))
+    rival = await _record_as(client, token("employer", "rival"))
+
+    assert [r.status_code for r in (far_staff, other, rival)] == [404, 404, 404]
+    assert {r.json()["code"] for r in (far_staff, other, rival)} == {"worker_not_found"}
 
 
 async def test_pending_requests_are_declined_when_the_shift_ends(
