@@ -195,6 +195,11 @@ async def _resolve(w: World, ex: dict[str, Any]) -> Target:
     return Target(f"/v1/disputes/{dispute['id']}/resolve", staff)
 
 
+async def _erasure(w: World, example: dict[str, Any]) -> Target:
+    """The matching service passing on a seeker's erasure (a seeker of its own)."""
+    return Target(f"/v1/seekers/s-{uuid.uuid4().hex[:8]}/erasure", w.token("service", "matching"))
+
+
 Setup = Callable[[World, dict[str, Any]], Awaitable[Target]]
 SETUPS: dict[tuple[str, str], Setup] = {
     ("POST", "/v1/employers"): _new_employer,
@@ -218,6 +223,7 @@ SETUPS: dict[tuple[str, str], Setup] = {
     ("POST", "/v1/appeals/{appeal_id}/uphold"): lambda w, ex: _decide(w, ex, "uphold"),
     ("POST", "/v1/appeals/{appeal_id}/reject"): lambda w, ex: _decide(w, ex, "reject"),
     ("POST", "/v1/disputes/{dispute_id}/resolve"): _resolve,
+    ("POST", "/v1/seekers/{seeker_id}/erasure"): _erasure,
 }
 
 
