@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from services.kit.auth import Principal
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.actor import Actor
 from services.postings.applications import service as applications
@@ -71,7 +72,7 @@ async def get(
     ctx: Ctx, principal: Principal, engagement_id: uuid.UUID, *, for_update: bool = False
 ) -> Engagement:
     """The engagement if the principal is a party to it or oversees it (else 404)."""
-    stmt = select(Engagement).where(Engagement.id == engagement_id)
+    stmt = select(Engagement).where(*shard.on(Engagement.id, engagement_id))
     if (cond := _scoped(principal, ctx)) is not None:
         stmt = stmt.where(cond)
     if for_update:
