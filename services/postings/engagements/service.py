@@ -95,6 +95,6 @@ async def list_(
         (Engagement.shift_id, filters.shift_id),
         (Engagement.seeker_id, filters.seeker_id),
     ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+        if value is not None:  # a posting's or shift's id brings its county: one shard
+            stmt = stmt.where(*shard.on(column, value) if isinstance(value, uuid.UUID) else [column == value])
     return await apply_page(ctx.session, stmt, Engagement, page)
