@@ -19,6 +19,7 @@ from services.postings.employers import service as employers
 from services.postings.listing import apply_page
 from services.postings.postings import screening_gate
 from services.postings.postings.exceptions import (
+    CountyFixed,
     GigNeedsShift,
     InvalidTransition,
     PostingClosed,
@@ -239,6 +240,9 @@ async def update(ctx: Ctx, posting: Posting, body: PostingUpdate) -> Posting:
     if not changes:
         return posting
     _check_valid_until(ctx, changes.get("valid_until"))
+    moved_to = (changes.get("location") or {}).get("county_adcode")
+    if moved_to is not None and moved_to != posting.county_adcode:
+        raise CountyFixed(current_county=posting.county_adcode)
     state = state_of(posting) | changes
     posting.screening_notes = screening_gate.enforce(state, ctx.settings.minimum_wage_file)
     for column, value in _columns(_fill_empty(changes)).items():
