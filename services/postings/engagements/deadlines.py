@@ -8,9 +8,9 @@ Tests call `run_once()` after moving a ManualClock.
 """
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import ColumnElement, Select, exists, select
@@ -88,7 +88,9 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
             await presence.purge_failures(self._ctx(session))
         return counts
 
-    async def _each(self, ids: Select[Any], where: list[ColumnElement[bool]], handle: Handler) -> int:
+    async def _each(
+        self, ids: Select[uuid.UUID, str], where: list[ColumnElement[bool]], handle: Handler
+    ) -> int:
         done = 0
         while True:
             async with unit_of_work(self.app.state.sessionmaker, writer=False) as session:
