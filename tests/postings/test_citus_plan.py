@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.postings.config import LifecycleSettings, PostingsSettings
+from services.postings.engagements.models import Engagement
 from services.postings.main import create_app
 from services.postings.shard import county_of
 from tests.conftest import LifespanApp, client_for
@@ -248,3 +249,25 @@ def test_the_shape_is_the_same_on_both_backends() -> None:
     )
 
     assert on_pg.fingerprint == on_sqlite.fingerprint
+
+
+async def test_a_fanning_out_statement_sent_through_the_app_is_caught(app: FastAPI) -> None:
+    recorder = Recorder(app)
+
+    async with app.state.sessionmaker() as session:
+        await session.scalars(select(Engagement).where(Engagement.station_id == "st-lixia"))
+
+    offenders = [
+        v for v in recorder.verdicts() if v.kind == "fan-out" and v.fingerprint not in citus_plan.ALLOWED
+    ]
+    assert [v.unpinned for v in offenders] == [("engagements",)]
+
+
+def test_a_one_row_tuple_in_pins_and_a_longer_one_does_not() -> None:
+    one = "SELECT shifts.id FROM shifts WHERE (shifts.posting_id, shifts.county_adcode) IN (VALUES (?, ?))"
+    two = "SELECT shifts.id FROM shifts WHERE (shifts.posting_id, shifts.county_adcode) IN ((?, ?), (?, ?))"
+
+    assert (citus_plan.judge(one, "sqlite").kind, citus_plan.judge(two, "sqlite").kind) == (
+        "pinned",
+        "fan-out",
+    )
