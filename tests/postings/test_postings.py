@@ -115,6 +115,27 @@ async def test_edit_with_current_etag_changes_the_posting(client: httpx.AsyncCli
     assert response.json()["certificates"] == ["welder"]
 
 
+async def test_a_posting_cannot_move_to_another_county_but_may_move_within_its_own(
+    client: httpx.AsyncClient, token: Token
+) -> None:
+    headers = token("employer", "e1")
+    employer = await create_employer(client, headers)
+    posting, etag = await create_posting(client, headers, job_body(employer["id"]))
+    qingdao = {"lat": 36.0671, "lng": 120.3826, "county_adcode": "370202"}
+    nearby = {"lat": 36.6701, "lng": 117.0801, "county_adcode": "370102", "address": "经十路 2 号"}
+
+    moved = await client.patch(
+        f"/v1/postings/{posting['id']}", json={"location": qingdao}, headers=headers | {"If-Match": etag}
+    )
+    shifted = await client.patch(
+        f"/v1/postings/{posting['id']}", json={"location": nearby}, headers=headers | {"If-Match": etag}
+    )
+
+    assert (moved.status_code, moved.json()["code"]) == (409, "county_fixed")
+    assert shifted.status_code == 200, shifted.text
+    assert shifted.json()["location"]["address"] == "经十路 2 号"
+
+
 async def test_edit_cannot_remove_a_required_field(client: httpx.AsyncClient, token: Token) -> None:
     headers = token("employer", "e1")
     employer = await create_employer(client, headers)

@@ -30,3 +30,6 @@ class Appeal(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}

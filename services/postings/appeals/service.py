@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import Principal, Role
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.exceptions import NotYourAction, WrongState
 from services.postings.appeals.exceptions import AlreadyAppealed, AppealNotFound, NoMarkToAppeal
@@ -44,11 +45,13 @@ async def create(ctx: Ctx, principal: Principal, engagement: Engagement, reason:
         raise NotYourAction()
     if engagement.worker_mark is None or engagement.mark_removed_at is not None:
         raise NoMarkToAppeal(current_status=engagement.status)
-    if await ctx.session.scalar(select(Appeal.id).where(Appeal.engagement_id == engagement.id)):
+    if await ctx.session.scalar(
+        select(Appeal.id).where(*shard.within(Appeal, engagement.county_adcode, engagement_id=engagement.id))
+    ):
         raise AlreadyAppealed()
     now = ctx.clock.now()
     appeal = Appeal(
-        id=uuid.uuid4(),
+        id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
         seeker_id=engagement.seeker_id,
         employer_id=engagement.employer_id,
@@ -77,7 +80,7 @@ async def create(ctx: Ctx, principal: Principal, engagement: Engagement, reason:
 async def get(ctx: Ctx, principal: Principal, appeal_id: uuid.UUID, *, for_update: bool = False) -> Appeal:
     if principal.role == Role.EMPLOYER:
         raise AppealNotFound()  # the worker's reasons are between them and the staff
-    stmt = select(Appeal).where(Appeal.id == appeal_id)
+    stmt = select(Appeal).where(*shard.on(Appeal.id, appeal_id))
     if (cond := _scoped(principal, ctx)) is not None:
         stmt = stmt.where(cond)
     if for_update:
@@ -104,7 +107,9 @@ async def decide(
 ) -> Appeal:
     """Staff uphold (the mark is removed) or reject an appeal."""
     found = await get(ctx, principal, appeal_id)
-    engagement = await ctx.session.get_one(Engagement, found.engagement_id, with_for_update=True)
+    engagement = await ctx.session.get_one(
+        Engagement, shard.key(found.engagement_id, found.county_adcode), with_for_update=True
+    )
     appeal = await get(ctx, principal, appeal_id, for_update=True)
     if appeal.status != "pending":
         raise WrongState("decide", appeal.status)

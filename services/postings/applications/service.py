@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import Principal
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.actor import Actor
 from services.postings.access.exceptions import NotYourAction, WrongState
@@ -45,7 +46,7 @@ def snapshot(application: Application) -> dict[str, Any]:
 def _new(ctx: Ctx, posting: Posting, shift: Shift | None, actor: Actor, note: str | None) -> Application:
     now = ctx.clock.now()
     application = Application(
-        id=uuid.uuid4(),
+        id=shard.new_id(posting.county_adcode),
         posting_id=posting.id,
         shift_id=shift.id if shift else None,
         employer_id=posting.employer_id,
@@ -86,7 +87,7 @@ async def apply(ctx: Ctx, actor: Actor, posting: Posting, note: str | None) -> A
     await booking.lock_worker(ctx, actor.seeker_id)
     existing = await ctx.session.scalar(
         select(Application.id).where(
-            Application.posting_id == posting.id,
+            *shard.within(Application, posting.county_adcode, posting_id=posting.id),
             Application.seeker_id == actor.seeker_id,
             Application.shift_id.is_(None),
             Application.status.in_(OPEN_JOB),
@@ -102,7 +103,7 @@ async def request_shift(
     await booking.check_free(ctx, actor.seeker_id, shift)
     existing = await ctx.session.scalar(
         select(Application.id).where(
-            Application.shift_id == shift.id,
+            *shard.within(Application, shift.county_adcode, shift_id=shift.id),
             Application.seeker_id == actor.seeker_id,
             Application.status == "applied",
         )
@@ -114,7 +115,7 @@ async def get(
     ctx: Ctx, principal: Principal, application_id: uuid.UUID, *, for_update: bool = False
 ) -> Application:
     """The application if the principal may see it (else 404)."""
-    stmt = select(Application).where(Application.id == application_id)
+    stmt = select(Application).where(*shard.on(Application.id, application_id))
     cond = scope.condition(
         principal,
         ctx.settings,
@@ -153,8 +154,8 @@ async def list_(
         (Application.shift_id, filters.shift_id),
         (Application.seeker_id, filters.seeker_id),
     ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+        if value is not None:  # a posting's or shift's id brings its county: one shard
+            stmt = stmt.where(*shard.on(column, value) if isinstance(value, uuid.UUID) else [column == value])
     return await apply_page(ctx.session, stmt, Application, page)
 
 
@@ -241,11 +242,11 @@ async def withdraw(ctx: Ctx, principal: Principal, application: Application) -> 
     ctx.emit("application.withdrawn", application.id, snapshot(application))
 
 
-async def close_ended(ctx: Ctx, shift_id: uuid.UUID, why: str) -> int:
+async def close_ended(ctx: Ctx, shift_id: uuid.UUID, county_adcode: str, why: str) -> int:
     """Pending requests on a shift that ended or was cancelled are declined (by the system)."""
     stmt = (
         select(Application)
-        .where(Application.shift_id == shift_id, Application.status == "applied")
+        .where(*shard.within(Application, county_adcode, shift_id=shift_id), Application.status == "applied")
         .with_for_update(skip_locked=True)
     )
     pending = list((await ctx.session.scalars(stmt)).all())

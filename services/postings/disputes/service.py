@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from services.kit.auth import Principal
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.exceptions import WrongState
 from services.postings.deps import Ctx
@@ -37,7 +38,7 @@ def _scoped(principal: Principal, ctx: Ctx) -> Any:
 
 
 async def get(ctx: Ctx, principal: Principal, dispute_id: uuid.UUID) -> Dispute:
-    stmt = select(Dispute).where(Dispute.id == dispute_id)
+    stmt = select(Dispute).where(*shard.on(Dispute.id, dispute_id))
     if (cond := _scoped(principal, ctx)) is not None:
         stmt = stmt.where(cond)
     dispute = await ctx.session.scalar(stmt)
@@ -72,12 +73,12 @@ def _close(ctx: Ctx, dispute: Dispute, resolution: str, by: str, note: str | Non
     ctx.emit("dispute.resolved", dispute.id, snapshot(dispute))
 
 
-async def settle_for(ctx: Ctx, engagement_id: uuid.UUID, by: str) -> None:
+async def settle_for(ctx: Ctx, engagement: Engagement, by: str) -> None:
     """The worker confirmed payment: their open (or referred) dispute is resolved as paid."""
     stmt = (
         select(Dispute)
         .where(
-            Dispute.engagement_id == engagement_id,
+            *shard.within(Dispute, engagement.county_adcode, engagement_id=engagement.id),
             or_(Dispute.status == "open", Dispute.resolution == Resolution.REFERRED.value),
         )
         .with_for_update()
@@ -90,8 +91,12 @@ async def settle_for(ctx: Ctx, engagement_id: uuid.UUID, by: str) -> None:
 async def resolve(ctx: Ctx, principal: Principal, dispute_id: uuid.UUID, body: DisputeResolve) -> Dispute:
     """Staff close a dispute; paid or unfounded marks the wage paid."""
     found = await get(ctx, principal, dispute_id)
-    engagement = await ctx.session.get_one(Engagement, found.engagement_id, with_for_update=True)
-    dispute = await ctx.session.get_one(Dispute, dispute_id, with_for_update=True, populate_existing=True)
+    engagement = await ctx.session.get_one(
+        Engagement, shard.key(found.engagement_id, found.county_adcode), with_for_update=True
+    )
+    dispute = await ctx.session.get_one(
+        Dispute, shard.key(dispute_id, found.county_adcode), with_for_update=True, populate_existing=True
+    )
     if dispute.status != "open":
         raise WrongState("resolve", dispute.status)
     _close(ctx, dispute, body.resolution.value, principal.sub, body.note)

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from services.kit.clock import as_utc
 from services.kit.db import is_postgres
+from services.postings import shard
 from services.postings.applications.models import Application
 from services.postings.deps import Ctx
 from services.postings.engagements.exceptions import (
@@ -64,8 +65,8 @@ async def load_seat(ctx: Ctx, shift_id: uuid.UUID) -> tuple[Shift, Posting]:
     """The shift and its posting; the posting share-locked so it cannot close under a booking."""
     stmt = (
         select(Shift, Posting)
-        .join(Posting, Posting.id == Shift.posting_id)
-        .where(Shift.id == shift_id)
+        .join(Posting, (Posting.id == Shift.posting_id) & (Posting.county_adcode == Shift.county_adcode))
+        .where(*shard.on(Shift.id, shift_id))
         .with_for_update(read=True, of=Posting)
     )
     row = (await ctx.session.execute(stmt)).first()
@@ -111,7 +112,7 @@ async def _move_filled(ctx: Ctx, shift: Shift, delta: int) -> bool:
     guard = (Shift.filled < Shift.headcount) & (Shift.status == "open") if delta > 0 else Shift.filled > 0
     stmt = (
         update(Shift)
-        .where(Shift.id == shift.id, guard)
+        .where(*shard.within(Shift, shift.county_adcode, id=shift.id), guard)
         .values(filled=Shift.filled + delta, version=Shift.version + 1, updated_at=ctx.clock.now())
         .returning(Shift.filled, Shift.version, Shift.updated_at)
         .execution_options(synchronize_session=False)
@@ -196,7 +197,7 @@ async def seat(
     hours, amount = booked_terms(posting, shift)
     remind_day, remind_2h = _reminders(now, as_utc(shift.starts_at))
     engagement = Engagement(
-        id=uuid.uuid4(),
+        id=shard.new_id(posting.county_adcode),
         shift_id=shift.id,
         posting_id=posting.id,
         employer_id=posting.employer_id,
@@ -235,7 +236,10 @@ async def next_in_line(ctx: Ctx, shift: Shift) -> Application | None:
     """The oldest pending request on the shift whose worker is free now; its row and worker locked."""
     stmt = (
         select(Application)
-        .where(Application.shift_id == shift.id, Application.status == "applied")
+        .where(
+            *shard.within(Application, shift.county_adcode, shift_id=shift.id),
+            Application.status == "applied",
+        )
         .order_by(Application.created_at, Application.id)
         .limit(20)
         .with_for_update(skip_locked=True)

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.exceptions import NotYourAction, WrongState
 from services.postings.applications import service as applications
@@ -28,12 +29,12 @@ async def vacate(ctx: Ctx, engagement: Engagement, *, offer: bool) -> Engagement
 
     Returns the engagement of the worker who was offered the slot, if any.
     """
-    shift = await ctx.session.get_one(Shift, engagement.shift_id)
+    shift = await ctx.session.get_one(Shift, shard.key(engagement.shift_id, engagement.county_adcode))
     if offer and ctx.clock.now() < as_utc(shift.ends_at) and shift.status == "open":
         # Skip the offer if the posting is being changed right now (e.g. the shift cancelled).
         posting = await ctx.session.scalar(
             select(Posting)
-            .where(Posting.id == engagement.posting_id)
+            .where(*shard.within(Posting, engagement.county_adcode, id=engagement.posting_id))
             .with_for_update(read=True, skip_locked=True)
         )
         if posting is not None and posting.status == "open" and posting.booking == "review":
@@ -110,17 +111,19 @@ async def cancel_shift(
         raise ShiftStarted()
     stmt = (
         select(Engagement)
-        .where(Engagement.shift_id == shift.id, Engagement.status == "booked")
+        .where(
+            *shard.within(Engagement, shift.county_adcode, shift_id=shift.id), Engagement.status == "booked"
+        )
         .order_by(Engagement.id)
         .with_for_update()
     )
     for engagement in (await ctx.session.scalars(stmt)).all():
         await cancel(ctx, principal, engagement, reason)
-    await applications.close_ended(ctx, shift.id, "shift cancelled")
+    await applications.close_ended(ctx, shift.id, shift.county_adcode, "shift cancelled")
     now = ctx.clock.now()
     await ctx.session.execute(
         update(Shift)
-        .where(Shift.id == shift.id)
+        .where(*shard.within(Shift, shift.county_adcode, id=shift.id))
         .values(status="cancelled", version=Shift.version + 1, updated_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -11,7 +11,6 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import ColumnElement, Select, exists, select
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.clock import as_utc
 from services.kit.periodic import PeriodicTask
 from services.kit.uow import unit_of_work
+from services.postings import shard
 from services.postings.applications import service as applications
 from services.postings.applications.models import Application
 from services.postings.deps import Ctx
@@ -78,7 +78,9 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
         """Act on every deadline that has passed; how many of each."""
         now: datetime = self.app.state.clock.now()
         counts = {
-            name: await self._each(select(Engagement.id).where(*where), where, handle)
+            name: await self._each(
+                select(Engagement.id, Engagement.county_adcode).where(*where), where, handle
+            )
             for name, where, handle in self._due(now)
         }
         counts["requests_closed"] = await self._close_ended_requests(now)
@@ -86,18 +88,20 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
             await presence.purge_failures(self._ctx(session))
         return counts
 
-    async def _each(self, ids: Select[Any], where: list[ColumnElement[bool]], handle: Handler) -> int:
+    async def _each(
+        self, ids: Select[uuid.UUID, str], where: list[ColumnElement[bool]], handle: Handler
+    ) -> int:
         done = 0
         while True:
             async with unit_of_work(self.app.state.sessionmaker, writer=False) as session:
-                batch: list[uuid.UUID] = list(await session.scalars(ids.limit(BATCH)))
+                batch = list((await session.execute(ids.limit(BATCH))).all())
             progressed = 0
-            for engagement_id in batch:
+            for engagement_id, county in batch:
                 try:
                     async with unit_of_work(self.app.state.sessionmaker) as session:
                         row = await session.scalar(
                             select(Engagement)
-                            .where(Engagement.id == engagement_id, *where)
+                            .where(*shard.within(Engagement, county, id=engagement_id), *where)
                             .with_for_update(skip_locked=True)
                         )
                         if row is not None:
@@ -110,15 +114,21 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
                 return done
 
     async def _close_ended_requests(self, now: datetime) -> int:
-        pending = exists().where(Application.shift_id == Shift.id, Application.status == "applied")
+        pending = exists().where(
+            Application.shift_id == Shift.id,
+            Application.county_adcode == Shift.county_adcode,
+            Application.status == "applied",
+        )
         async with unit_of_work(self.app.state.sessionmaker, writer=False) as session:
-            ended = list(
-                await session.scalars(select(Shift.id).where(Shift.ends_at <= now, pending).limit(BATCH))
-            )
+            ended = (
+                await session.execute(
+                    select(Shift.id, Shift.county_adcode).where(Shift.ends_at <= now, pending).limit(BATCH)
+                )
+            ).all()
         closed = 0
-        for shift_id in ended:
+        for shift_id, county in ended:
             async with unit_of_work(self.app.state.sessionmaker) as session:
-                closed += await applications.close_ended(self._ctx(session), shift_id, "shift ended")
+                closed += await applications.close_ended(self._ctx(session), shift_id, county, "shift ended")
         return closed
 
     def report(self, result: dict[str, int]) -> None:

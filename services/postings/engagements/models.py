@@ -110,6 +110,9 @@ class Engagement(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}
+
 
 class CodeAttempt(Base):
     """A wrong check-in code, kept for the attempt limit (committed even though its request fails)."""
@@ -119,4 +122,8 @@ class CodeAttempt(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     engagement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
+    county_adcode: Mapped[str] = mapped_column(String(6))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
+from services.postings import shard
 from services.postings.access.exceptions import NotYourAction, WrongState
 from services.postings.deps import Ctx
 from services.postings.engagements.events import changed, touch
@@ -72,11 +73,14 @@ def code_matches(ctx: Ctx, shift_id: object, given: str) -> bool:
     return any(results)
 
 
-async def _recent_failures(ctx: Ctx, engagement_id: object) -> list[datetime]:
+async def _recent_failures(ctx: Ctx, engagement: Engagement) -> list[datetime]:
     since = ctx.clock.now() - timedelta(minutes=ctx.settings.lifecycle.code_failure_window_minutes)
     rows = await ctx.session.scalars(
         select(CodeAttempt.at)
-        .where(CodeAttempt.engagement_id == engagement_id, CodeAttempt.at > since)
+        .where(
+            *shard.within(CodeAttempt, engagement.county_adcode, engagement_id=engagement.id),
+            CodeAttempt.at > since,
+        )
         .order_by(CodeAttempt.at)
     )
     return [as_utc(at) for at in rows]
@@ -84,15 +88,22 @@ async def _recent_failures(ctx: Ctx, engagement_id: object) -> list[datetime]:
 
 async def _guard_attempts(ctx: Ctx, engagement: Engagement) -> None:
     rules = ctx.settings.lifecycle
-    failures = await _recent_failures(ctx, engagement.id)
+    failures = await _recent_failures(ctx, engagement)
     if len(failures) >= rules.code_max_failures:
         frees_at = failures[-rules.code_max_failures] + timedelta(minutes=rules.code_failure_window_minutes)
         raise TooManyCodeAttempts(max(1, math.ceil((frees_at - ctx.clock.now()).total_seconds())))
 
 
-def record_failure(ctx: Ctx, engagement_id: object) -> None:
+def record_failure(ctx: Ctx, engagement_id: object, county_adcode: str) -> None:
     """Add a wrong-code record (the caller commits it apart from the failed request)."""
-    ctx.session.add(CodeAttempt(engagement_id=engagement_id, at=ctx.clock.now()))
+    ctx.session.add(
+        CodeAttempt(
+            id=shard.new_id(county_adcode),
+            engagement_id=engagement_id,
+            county_adcode=county_adcode,
+            at=ctx.clock.now(),
+        )
+    )
 
 
 async def purge_failures(ctx: Ctx) -> int:
@@ -106,11 +117,11 @@ async def _prove(ctx: Ctx, engagement: Engagement, body: Presence) -> tuple[str,
     if body.method == "code":
         await _guard_attempts(ctx, engagement)
         if body.code is None or not code_matches(ctx, engagement.shift_id, body.code):
-            failures = len(await _recent_failures(ctx, engagement.id)) + 1
+            failures = len(await _recent_failures(ctx, engagement)) + 1
             left = max(0, ctx.settings.lifecycle.code_max_failures - failures)
             raise WrongCode(attempts_left=left)
         return "code", None
-    posting = await ctx.session.get_one(Posting, engagement.posting_id)
+    posting = await ctx.session.get_one(Posting, shard.key(engagement.posting_id, engagement.county_adcode))
     lat, lng = body.lat or 0.0, body.lng or 0.0  # both present for method geo (schema)
     metres = round(haversine_km(lat, lng, posting.lat, posting.lng) * 1000)
     limit = ctx.settings.lifecycle.geofence_m

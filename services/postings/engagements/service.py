@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from services.kit.auth import Principal
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.actor import Actor
 from services.postings.applications import service as applications
@@ -71,7 +72,7 @@ async def get(
     ctx: Ctx, principal: Principal, engagement_id: uuid.UUID, *, for_update: bool = False
 ) -> Engagement:
     """The engagement if the principal is a party to it or oversees it (else 404)."""
-    stmt = select(Engagement).where(Engagement.id == engagement_id)
+    stmt = select(Engagement).where(*shard.on(Engagement.id, engagement_id))
     if (cond := _scoped(principal, ctx)) is not None:
         stmt = stmt.where(cond)
     if for_update:
@@ -94,6 +95,6 @@ async def list_(
         (Engagement.shift_id, filters.shift_id),
         (Engagement.seeker_id, filters.seeker_id),
     ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+        if value is not None:  # a posting's or shift's id brings its county: one shard
+            stmt = stmt.where(*shard.on(column, value) if isinstance(value, uuid.UUID) else [column == value])
     return await apply_page(ctx.session, stmt, Engagement, page)

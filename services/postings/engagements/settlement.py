@@ -1,12 +1,12 @@
 """After the shift: the employer confirms hours and amount (or it is confirmed as booked), the worker
 says whether the wage was paid; a not-paid report past the due date opens a dispute."""
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 from services.kit.auth import Principal
 from services.kit.clock import as_utc
+from services.postings import shard
 from services.postings.access import scope
 from services.postings.access.exceptions import NotYourAction, WrongState
 from services.postings.deps import Ctx
@@ -81,7 +81,7 @@ async def paid(ctx: Ctx, principal: Principal, engagement: Engagement) -> Engage
         advance(ctx, engagement, "confirm payment", ("confirmed", "disputed"), "paid")
     engagement.paid_at, engagement.payment_check_at = ctx.clock.now(), None
     if engagement.disputed_at is not None:
-        await disputes.settle_for(ctx, engagement.id, principal.sub)
+        await disputes.settle_for(ctx, engagement, principal.sub)
     await changed(ctx, engagement, "engagement.paid")
     await reliability.publish_employer(ctx, engagement.employer_id)
     return engagement
@@ -111,7 +111,7 @@ async def open_dispute(ctx: Ctx, engagement: Engagement, note: str | None) -> En
     engagement.disputed_at = now
     touch(ctx, engagement)
     dispute = Dispute(
-        id=uuid.uuid4(),
+        id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
         employer_id=engagement.employer_id,
         county_adcode=engagement.county_adcode,

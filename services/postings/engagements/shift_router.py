@@ -9,6 +9,7 @@ from services.kit.etag import IdempotencyHeader, make_etag
 from services.kit.pagination import Page, PageDep
 from services.kit.problems import Forbidden, problem_responses
 from services.kit.routing import UnitOfWorkRoute
+from services.postings import shard
 from services.postings.access import actor
 from services.postings.access.exceptions import (
     MatchingUnreachable,
@@ -119,9 +120,9 @@ async def _owned_shift(ctx: Ctx, principal: Principal, shift_id: uuid.UUID) -> S
     row = (
         await ctx.session.execute(
             select(Shift, Employer.owner_sub)
-            .join(Posting, Posting.id == Shift.posting_id)
+            .join(Posting, (Posting.id == Shift.posting_id) & (Posting.county_adcode == Shift.county_adcode))
             .join(Employer, Employer.id == Posting.employer_id)
-            .where(Shift.id == shift_id)
+            .where(*shard.on(Shift.id, shift_id))
         )
     ).first()
     if row is None or (principal.role == Role.EMPLOYER and row[1] != principal.sub):

@@ -15,6 +15,16 @@ class InvalidTransition(Conflict):
     )
 
 
+class CountyFixed(Conflict):
+    """A posting stays in the county it was created in (its rows live on that county's shard)."""
+
+    code, title, title_zh = (
+        "county_fixed",
+        "A posting cannot move to another county; close it and post it there",
+        "岗位不能改到其他区县；请关闭后在该区县重新发布",
+    )
+
+
 class PostingClosed(Conflict):
     code, title, title_zh = "posting_closed", "A closed posting cannot be changed", "已关闭的岗位不能修改"
 

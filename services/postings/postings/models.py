@@ -14,8 +14,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    and_,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from services.postings.database import Base, Timestamped
 from services.postings.shifts.models import Shift
@@ -58,8 +59,17 @@ class Posting(Timestamped, Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}
+
     shifts: Mapped[list[Shift]] = relationship(
-        lazy="raise", order_by=Shift.starts_at, cascade="all, delete-orphan"
+        lazy="raise",
+        order_by=Shift.starts_at,
+        cascade="all, delete-orphan",
+        # On the key as well: a shift takes its posting's county, and loads stay on the posting's shard.
+        primaryjoin=lambda: and_(
+            Posting.id == foreign(Shift.posting_id), Posting.county_adcode == foreign(Shift.county_adcode)
+        ),
     )
 
 
@@ -72,3 +82,6 @@ class PostingFlag(Base):
         ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True
     )
     flag: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    county_adcode: Mapped[str] = mapped_column(String(6))
+
+    __mapper_args__ = {"primary_key": ["posting_id", "flag", "county_adcode"]}

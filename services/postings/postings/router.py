@@ -14,6 +14,7 @@ from services.postings.deps import CtxDep
 from services.postings.employers.exceptions import EmployerNotFound, NotYourEmployer
 from services.postings.postings import screening_gate, service
 from services.postings.postings.exceptions import (
+    CountyFixed,
     GigNeedsShift,
     InvalidTransition,
     PostingClosed,
@@ -139,7 +140,9 @@ async def get_posting(
     "/{posting_id}",
     response_model=PostingRead,
     summary="Edit a posting (If-Match)",
-    responses=problem_responses(*CHANGE_PROBLEMS, PostingRefused, PostingClosed, ValidUntilPassed),
+    responses=problem_responses(
+        *CHANGE_PROBLEMS, PostingRefused, PostingClosed, CountyFixed, ValidUntilPassed
+    ),
 )
 async def update_posting(
     posting_id: uuid.UUID,

@@ -12,12 +12,14 @@ from sqlalchemy.orm import selectinload
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
 from services.kit.pagination import PageParams
+from services.postings import shard
 from services.postings.access import scope as access
 from services.postings.deps import Ctx
 from services.postings.employers import service as employers
 from services.postings.listing import apply_page
 from services.postings.postings import screening_gate
 from services.postings.postings.exceptions import (
+    CountyFixed,
     GigNeedsShift,
     InvalidTransition,
     PostingClosed,
@@ -91,8 +93,12 @@ def _check_valid_until(ctx: Ctx, valid_until: datetime | None) -> None:
 
 
 async def _set_flags(ctx: Ctx, posting: Posting, flags: list[str]) -> None:
-    await ctx.session.execute(delete(PostingFlag).where(PostingFlag.posting_id == posting.id))
-    ctx.session.add_all(PostingFlag(posting_id=posting.id, flag=f) for f in flags)
+    await ctx.session.execute(
+        delete(PostingFlag).where(*shard.within(PostingFlag, posting.county_adcode, posting_id=posting.id))
+    )
+    ctx.session.add_all(
+        PostingFlag(posting_id=posting.id, flag=f, county_adcode=posting.county_adcode) for f in flags
+    )
 
 
 async def create(
@@ -110,8 +116,9 @@ async def create(
     fields = body.model_dump(mode="python", exclude={"shifts"})
     notes = screening_gate.enforce(fields, ctx.settings.minimum_wage_file)
     now = ctx.clock.now()
+    columns = _columns(_defaults(fields))
     posting = Posting(
-        id=uuid.uuid4(),
+        id=shard.new_id(columns["county_adcode"]),
         status=status,
         version=1,
         created_at=now,
@@ -119,7 +126,7 @@ async def create(
         screening_notes=notes,
         source=source,
         external_id=external_id,
-        **_columns(_defaults(fields)),
+        **columns,
     )
     posting.published_at = now if status == "open" else None
     posting.shifts = shifts.build(ctx, posting, body.shifts)
@@ -166,7 +173,7 @@ async def _load(ctx: Ctx, posting_id: uuid.UUID, *, for_update: bool) -> tuple[P
     stmt = (
         select(Posting, Employer.owner_sub)
         .join(Employer, Employer.id == Posting.employer_id)
-        .where(Posting.id == posting_id)
+        .where(*shard.on(Posting.id, posting_id))
         .options(selectinload(Posting.shifts))
     )
     if for_update:
@@ -215,7 +222,11 @@ async def list_(
             stmt = stmt.where(column == value)
     if filters.flag is not None:
         stmt = stmt.where(
-            exists().where(PostingFlag.posting_id == Posting.id, PostingFlag.flag == filters.flag)
+            exists().where(
+                PostingFlag.posting_id == Posting.id,
+                PostingFlag.county_adcode == Posting.county_adcode,
+                PostingFlag.flag == filters.flag,
+            )
         )
     if filters.updated_since is not None:
         stmt = stmt.where(Posting.updated_at >= filters.updated_since)
@@ -229,6 +240,9 @@ async def update(ctx: Ctx, posting: Posting, body: PostingUpdate) -> Posting:
     if not changes:
         return posting
     _check_valid_until(ctx, changes.get("valid_until"))
+    moved_to = (changes.get("location") or {}).get("county_adcode")
+    if moved_to is not None and moved_to != posting.county_adcode:
+        raise CountyFixed(current_county=posting.county_adcode)
     state = state_of(posting) | changes
     posting.screening_notes = screening_gate.enforce(state, ctx.settings.minimum_wage_file)
     for column, value in _columns(_fill_empty(changes)).items():

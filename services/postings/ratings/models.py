@@ -20,8 +20,12 @@ class Rating(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     engagement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
     rater: Mapped[str] = mapped_column(String(10))
+    county_adcode: Mapped[str] = mapped_column(String(6), index=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
     seeker_id: Mapped[str] = mapped_column(String(200), index=True)
     stars: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}

@@ -1,12 +1,12 @@
 """Ratings both ways once the work is done: 1-5 stars and an optional short comment, once per party."""
 
-import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import Principal, Role
+from services.postings import shard
 from services.postings.access.exceptions import NotYourAction
 from services.postings.deps import Ctx
 from services.postings.engagements.models import Engagement
@@ -25,13 +25,16 @@ async def rate(ctx: Ctx, principal: Principal, engagement: Engagement, body: Rat
         raise NotYourAction("only the worker and the employer rate each other")
     if engagement.status not in RATEABLE:
         raise NotRateable(current_status=engagement.status)
-    taken = select(Rating.id).where(Rating.engagement_id == engagement.id, Rating.rater == rater)
+    taken = select(Rating.id).where(
+        *shard.within(Rating, engagement.county_adcode, engagement_id=engagement.id), Rating.rater == rater
+    )
     if await ctx.session.scalar(taken) is not None:
         raise AlreadyRated()
     rating = Rating(
-        id=uuid.uuid4(),
+        id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
         rater=rater,
+        county_adcode=engagement.county_adcode,
         employer_id=engagement.employer_id,
         seeker_id=engagement.seeker_id,
         stars=body.stars,
@@ -53,6 +56,8 @@ async def rate(ctx: Ctx, principal: Principal, engagement: Engagement, body: Rat
 
 async def for_engagement(ctx: Ctx, engagement: Engagement) -> Sequence[Rating]:
     rows = await ctx.session.scalars(
-        select(Rating).where(Rating.engagement_id == engagement.id).order_by(Rating.created_at)
+        select(Rating)
+        .where(*shard.within(Rating, engagement.county_adcode, engagement_id=engagement.id))
+        .order_by(Rating.created_at)
     )
     return rows.all()

@@ -16,9 +16,13 @@ class Shift(Timestamped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     posting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)
+    county_adcode: Mapped[str] = mapped_column(String(6), index=True)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     headcount: Mapped[int] = mapped_column(Integer)
     filled: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default="open")
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
+    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}

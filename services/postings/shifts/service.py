@@ -1,11 +1,11 @@
 """Gig shifts: dated windows with a headcount, in the future and within the horizon."""
 
-import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from services.kit.clock import as_utc
+from services.postings import shard
 from services.postings.deps import Ctx
 from services.postings.shifts.exceptions import NotAGig, ShiftInPast, ShiftTooFarAhead, TooManyShifts
 from services.postings.shifts.models import Shift
@@ -34,8 +34,9 @@ def build(ctx: Ctx, posting: "Posting", bodies: Sequence[ShiftCreate]) -> list[S
         _check(ctx, body)
         out.append(
             Shift(
-                id=uuid.uuid4(),
+                id=shard.new_id(posting.county_adcode),
                 posting_id=posting.id,
+                county_adcode=posting.county_adcode,
                 starts_at=body.starts_at,
                 ends_at=body.ends_at,
                 headcount=body.headcount,
