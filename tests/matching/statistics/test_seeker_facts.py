@@ -205,7 +205,7 @@ async def test_the_migration_backfill_gives_the_table_the_live_path_gave(
     await stats_app.state.engine.dispose()  # SQLite: nobody else holds the file while alembic works
     url = matching_settings.database_url
     await asyncio.to_thread(downgrade, "matching", url, "d_merge_1")
-    await asyncio.to_thread(upgrade, "matching", url, "e_stat_seekers")
+    await asyncio.to_thread(upgrade, "matching", url)
     disclosure.forget()  # the pattern is computed again from the backfilled counts
 
     after = [
