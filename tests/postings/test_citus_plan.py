@@ -142,7 +142,7 @@ async def _gig_day(client: httpx.AsyncClient, token: Token, clock: ManualClock, 
     await _ok(client.get(f"/v1/engagements/{second['id']}", headers=late))
     await _ok(client.get("/v1/engagements", headers=worker))
     await _ok(client.get(f"/v1/employers/{gig.employer_id}/reliability", headers=worker))
-    await _ok(client.get("/v1/workers/w1/reliability", headers=staff))
+    await _ok(client.get("/v1/workers/w1/reliability", headers=worker))  # staff would ask matching first
     await app.state.notifications.run_once()
 
 
