@@ -26,7 +26,13 @@ def coder_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def passing() -> dict[str, Any]:
     """A report every check of which passed (as the short run below makes, by hand)."""
     window = {"all": {"errors": 0}}
-    conns = {"first_half_peak": 3, "second_half_peak": 3, "last": 3}
+    conns = {
+        "first_half_median": 3,
+        "second_half_median": 3,
+        "first_half_peak": 5,
+        "second_half_peak": 9,
+        "last": 3,
+    }
     return {
         "windows": [window, window],
         "events": {"lost": 0, "caught_up": True},
@@ -93,7 +99,14 @@ def test_the_verdict_fails_when_a_process_grew_more_than_five_percent(passing: d
 
 def test_the_verdict_fails_when_connections_keep_growing(passing: dict[str, Any]) -> None:
     report = copy.deepcopy(passing)
-    report["connections"]["databases"]["postings"]["second_half_peak"] = 6
+    report["connections"]["databases"]["postings"]["second_half_median"] = 6
+
+    assert judge(report)["checks"]["connection_leak"]["passed"] is False
+
+
+def test_the_verdict_fails_when_connections_stay_open_after_the_load(passing: dict[str, Any]) -> None:
+    report = copy.deepcopy(passing)
+    report["connections"]["databases"]["matching"]["last"] = 6
 
     assert judge(report)["checks"]["connection_leak"]["passed"] is False
 
