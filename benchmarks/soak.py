@@ -20,6 +20,7 @@ seq, no dead letters) and every posting at its source version in the replica. Th
 | errors | no 5xx, time-out, transport failure or drop at the generator's cap in any window |
 | lost events | 0 (outbox rows not consumed + postings missing or behind in the replica + dead letters) |
 | memory | each process's PSS grew ≤ 5 % from just after warm-up to the end (medians of 3 samples) |
+| (memory, reported) | each process's PSS slope in the second half, MB/min: a leak keeps one, a step not |
 | connections | per database: median count in the 2nd half and count after the load ≤ 1st half's median + 2 |
 
 The report is written as JSON (`SOAK_OUT`, default `soak-report.json`); the exit status is 1 when a
@@ -210,6 +211,19 @@ def _median_of(rows: Sequence[dict[str, Any]], key: str, name: str) -> float | N
     return statistics.median(values) if values else None
 
 
+def _slope(rows: Sequence[dict[str, Any]], name: str) -> float | None:
+    """Least-squares MB per minute of one process's PSS: a leak keeps a slope, a one-off step does not."""
+    points = [(r["t"], r["pss_mb"][name]) for r in rows if name in r["pss_mb"]]
+    if len(points) < 3:
+        return None
+    mean_t = statistics.fmean(t for t, _ in points)
+    mean_m = statistics.fmean(m for _, m in points)
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    if not spread:
+        return None
+    return round(sum((t - mean_t) * (m - mean_m) for t, m in points) / spread * 60, 3)
+
+
 def memory_growth(rows: Sequence[dict[str, Any]], warmup: float) -> dict[str, Any]:
     """Each process's PSS from just after warm-up to the end: medians of the first and last 3 samples."""
     after = [r for r in rows if r["t"] >= warmup]
@@ -224,6 +238,7 @@ def memory_growth(rows: Sequence[dict[str, Any]], warmup: float) -> dict[str, An
                 "start_mb": start,
                 "end_mb": end,
                 "growth_pct": round((end - start) / start * 100, 2),
+                "second_half_slope_mb_per_min": _slope(after[len(after) // 2 :], name),
             }
     total_start = statistics.median(r["pss_total_mb"] for r in first)
     total_end = statistics.median(r["pss_total_mb"] for r in last)
