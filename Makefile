@@ -7,7 +7,7 @@ PYTEST_N  ?= 2
 TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: run test test-postgres test-sqlite test-e2e fuzz lint bench install clean lock
+.PHONY: run test test-postgres test-sqlite test-e2e fuzz lint bench soak install clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -68,6 +68,12 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --out bench-report.json
+
+# A long, opt-in run, not part of `make test` (docs/load.md, "Soak"): `lingong serve --demo --workers 2`
+# on PostgreSQL databases it makes and drops, 10 minutes at 150 requests/s; exits 1 when a check fails.
+# SOAK_SECONDS, SOAK_RATE, SOAK_WARMUP_SECONDS, SOAK_BACKEND, SOAK_WORKERS, SOAK_OUT change it.
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +79,20 @@ class Server:
     postings: str
     matching: str
     lines: list[str]
+    database_urls: dict[str, str] = field(default_factory=dict)  # service → URL (SQLite files too)
+    reader: threading.Thread | None = None  # reads the server's output to its end
 
 
 @contextmanager
-def serving(backend: str, workers: int | None) -> Iterator[Server]:
-    """`lingong serve --demo` (with `--workers N` when given) on fresh databases, until the demo is ready."""
+def serving(
+    backend: str,
+    workers: int | None,
+    db_prefix: str = "lingong_load",
+    demo_size: tuple[int, int] | None = None,
+) -> Iterator[Server]:
+    """`lingong serve --demo` (with `--workers N` when given) on fresh databases, until the demo is ready.
+
+    PostgreSQL databases are named `<db_prefix>_<service>`, made for the run and dropped after it."""
     with ExitStack() as stack:
         data = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lingong-load-")))
         env = dict(os.environ)
@@ -94,20 +103,23 @@ def serving(backend: str, workers: int | None) -> Iterator[Server]:
         )
         for key in ("POSTINGS_DATABASE_URL", "MATCHING_DATABASE_URL", "MATCHING_POSTINGS_URL"):
             env.pop(key, None)
+        urls = {svc: f"sqlite+aiosqlite:///{data / 'var' / f'{svc}.db'}" for svc in ("postings", "matching")}
         if backend == "postgres":
             for svc in ("postings", "matching"):
-                url = stack.enter_context(scratch_pg_database(f"lingong_load_{svc}"))
+                url = stack.enter_context(scratch_pg_database(f"{db_prefix}_{svc}"))
                 if url is None:
                     raise RuntimeError("PostgreSQL does not answer")
-                env[f"{svc.upper()}_DATABASE_URL"] = url
+                env[f"{svc.upper()}_DATABASE_URL"] = urls[svc] = url
         pp, mp = _free_port(), _free_port()
         args = [str(REPO / ".venv/bin/lingong"), "serve", "--demo", "--data-dir", str(data / "var")]
         args += ["--postings-port", str(pp), "--matching-port", str(mp), "--log-format", "json"]
         if workers is not None:
             args += ["--workers", str(workers)]
+        if demo_size is not None:
+            args += ["--demo-size", f"{demo_size[0]},{demo_size[1]}"]
         log = (data / "serve.log").open("w")
         process = subprocess.Popen(args, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True)
-        server = Server(process, f"http://127.0.0.1:{pp}", f"http://127.0.0.1:{mp}", [])
+        server = Server(process, f"http://127.0.0.1:{pp}", f"http://127.0.0.1:{mp}", [], urls)
         try:
             _until_ready(server)
             yield server
@@ -118,6 +130,11 @@ def serving(backend: str, workers: int | None) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            log.close()
+            if server.reader is not None:
+                server.reader.join(10)  # the output ends with the process
+            if process.stdout is not None and (server.reader is None or not server.reader.is_alive()):
+                process.stdout.close()
 
 
 def _until_ready(server: Server) -> None:
@@ -125,7 +142,8 @@ def _until_ready(server: Server) -> None:
     assert server.process.stdout is not None
     lines: queue.Queue[str] = queue.Queue()
     stdout = server.process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    server.reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    server.reader.start()
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         try:
@@ -168,10 +186,10 @@ async def _get(client: httpx.AsyncClient, url: str, **kwargs: Any) -> Any:
     raise RuntimeError(f"{url} kept answering 503")
 
 
-async def prepare(server: Server, auth: AuthSettings) -> Fixture:
+async def prepare(server: Server, auth: AuthSettings, n_seekers: int = DEMO_SEEKERS) -> Fixture:
     owner = _bearer(mint_token(auth, "employer", "import:demo", ttl=8 * 3600))
     staff = _bearer(mint_token(auth, "staff", "load", station_id="st-001", ttl=8 * 3600))
-    seekers = [_bearer(mint_token(auth, "seeker", demo_id(i), ttl=8 * 3600)) for i in range(DEMO_SEEKERS)]
+    seekers = [_bearer(mint_token(auth, "seeker", demo_id(i), ttl=8 * 3600)) for i in range(n_seekers)]
     jobs, gigs, shifts = [], [], []
     async with httpx.AsyncClient(base_url=server.postings, timeout=30) as client:
         employers = await _get(client, "/v1/employers", params={"limit": 200}, headers=owner)

@@ -25,6 +25,16 @@ def _use_data_dir(data_dir: Path) -> None:
         os.environ.setdefault(key, f"sqlite+aiosqlite:///{(data_dir / f'{svc}.db').resolve()}")
 
 
+def _demo_size(value: str) -> tuple[int, int]:
+    try:
+        postings, seekers = (int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter("two whole numbers: POSTINGS,SEEKERS") from None
+    if not (1 <= postings <= 1_000_000 and 1 <= seekers <= 100_000):
+        raise click.BadParameter("postings 1 to 1,000,000 and seekers 1 to 100,000")
+    return postings, seekers
+
+
 def _database_url(service: str) -> str:
     if service == "postings":
         from services.postings.config import get_settings as postings_settings
@@ -177,6 +187,13 @@ def _json_logs(log_format: str) -> bool:
     help="auto: text lines on a terminal, JSON when piped",
 )
 @click.option(
+    "--demo-size",
+    default="3000,300",
+    show_default=True,
+    callback=lambda _ctx, _param, value: _demo_size(value),
+    help="With --demo: how many postings and demo seekers (POSTINGS,SEEKERS), e.g. 200,30 for a quick start",
+)
+@click.option(
     "--workers",
     default=None,
     type=click.IntRange(1, 64),
@@ -190,10 +207,11 @@ def serve(
     postings_port: int,
     matching_port: int,
     log_format: str,
+    demo_size: tuple[int, int],
     workers: int | None,
 ) -> None:
     """Both services on the databases the environment names (else SQLite files in DATA_DIR), migrated."""
-    from services.serve import serve_both
+    from services.serve import DemoSize, serve_both
 
     _use_data_dir(data_dir)
     for svc in SERVICES:
@@ -207,9 +225,16 @@ def serve(
     if workers is not None:
         from services.workers import Workers
 
-        layout = Workers(host, postings_port, matching_port, workers, demo=demo, log_json=log_json)
+        size = DemoSize(*demo_size)
+        layout = Workers(
+            host, postings_port, matching_port, workers, demo=demo, log_json=log_json, demo_size=size
+        )
         sys.exit(asyncio.run(layout.run()))
-    asyncio.run(serve_both(host, postings_port, matching_port, demo=demo, log_json=log_json))
+    asyncio.run(
+        serve_both(
+            host, postings_port, matching_port, demo=demo, log_json=log_json, demo_size=DemoSize(*demo_size)
+        )
+    )
 
 
 @main.command()

@@ -195,8 +195,22 @@ class Serving:
 
 
 async def serve_both(
-    host: str, postings_port: int, matching_port: int, *, demo: bool, log_json: bool = True
+    host: str,
+    postings_port: int,
+    matching_port: int,
+    *,
+    demo: bool,
+    log_json: bool = True,
+    demo_size: DemoSize = DemoSize(),
 ) -> None:
     postings = postings_settings().model_copy(update={"log_json": log_json})
     matching = matching_settings().model_copy(update={"log_json": log_json})
-    await Serving(host, postings_port, matching_port, demo=demo, postings=postings, matching=matching).run()
+    await Serving(
+        host,
+        postings_port,
+        matching_port,
+        demo=demo,
+        postings=postings,
+        matching=matching,
+        demo_size=demo_size,
+    ).run()

@@ -22,6 +22,7 @@ from services.kit.ratelimit import AbuseLimiter, RateLimitMiddleware
 from services.kit.settings import ServiceSettings
 from services.kit.shedding import LoadShedder, LoadSheddingMiddleware
 from services.kit.standby import Standby
+from services.kit.tracing import setup_tracing
 
 StartHook = Callable[[FastAPI], Awaitable[None]]
 # A readiness condition beyond the database: None when met, else what is not ready yet (503 from /readyz).
@@ -108,6 +109,8 @@ def create_service_app(
                 await app.state.load_shedder.close()
             if settings.rate_limit.enabled:
                 await app.state.rate_limiter.close()
+            if app.state.tracing is not None:
+                app.state.tracing.shutdown()  # sends the spans still waiting
 
     app = FastAPI(
         title=title,
@@ -136,6 +139,9 @@ def create_service_app(
         )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware, service=name, quiet_routes=frozenset(quiet_routes))
+    app.state.tracing = setup_tracing(settings.tracing, name)  # None: off, nothing installed
+    if app.state.tracing is not None:
+        app.state.tracing.instrument_app(app)  # outermost: the server span covers every middleware
     document_the_contract(app)
     keep_examples_current(app)
     return app

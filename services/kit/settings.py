@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from services.kit.tracing import TracingSettings
+
 DEV_SIGNING_KEY = "lingong-embedded-dev-key-change-me-0123456789"
 
 
@@ -121,6 +123,7 @@ class ServiceSettings(BaseSettings):
     http: HttpSettings = HttpSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     load_shedding: LoadSheddingSettings = LoadSheddingSettings()
+    tracing: TracingSettings = TracingSettings()
 
     @model_validator(mode="after")
     def _replica_needs_postgres(self) -> "ServiceSettings":

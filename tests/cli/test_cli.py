@@ -148,3 +148,11 @@ async def test_import_of_real_postings_maps_or_rejects_every_row_and_is_idempote
     assert summary["rejected_by_code"].get("outside_service_area", 0) >= 90
     repeat = json.loads(again.stdout.splitlines()[-1])
     assert (repeat["created"], repeat["updated"], repeat["unchanged"]) == (0, 0, summary["created"])
+
+
+def test_serve_refuses_a_demo_size_that_is_not_two_numbers_in_range(tmp_path: Path) -> None:
+    for size in ("3000", "abc,10", "0,10", "10,200000"):
+        result = run(["serve", "--demo", "--demo-size", size, "--data-dir", str(tmp_path)])
+
+        assert result.returncode == 2, (size, result.stderr)
+        assert "--demo-size" in result.stderr

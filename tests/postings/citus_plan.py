@@ -40,7 +40,7 @@ LOCAL = frozenset(
         "idempotency_keys",
         "notifications",
         "import_runs",
-        "seeker_erasures",  # seekers being erased (docs/privacy.md §7.1): a small list read by the feed's writes
+        "seeker_erasures",  # seekers being erased (docs/privacy.md §7.1), read by the feed's writes
         "alembic_version_postings",
     }
 )

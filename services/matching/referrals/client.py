@@ -12,13 +12,17 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
+from services.kit.tracing import instrument_client
 from services.matching.referrals.config import ReferralSettings
 from services.matching.referrals.exceptions import PostingsRefused, PostingsUnreachable
+
+if TYPE_CHECKING:
+    from services.kit.tracing_sdk import Tracing
 
 log = logging.getLogger("lingong.referrals.client")
 
@@ -102,15 +106,21 @@ class PostingsActions:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
+        tracing: "Tracing | None" = None,
     ) -> None:
         self._settings = settings
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            transport=transport,
-            timeout=httpx.Timeout(settings.read_timeout_seconds, connect=settings.connect_timeout_seconds),
-            headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
-            follow_redirects=False,
+        self._http = instrument_client(
+            tracing,
+            httpx.AsyncClient(
+                base_url=base_url,
+                transport=transport,
+                timeout=httpx.Timeout(
+                    settings.read_timeout_seconds, connect=settings.connect_timeout_seconds
+                ),
+                headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
+                follow_redirects=False,
+            ),
         )
 
     async def aclose(self) -> None:

@@ -15,7 +15,10 @@ async def start(app: FastAPI) -> None:
     if not isinstance(settings, ReferralSettings):
         settings = state.referral_settings = get_referral_settings()
     state.postings_actions = PostingsActions(
-        state.settings.postings_url, settings, transport=getattr(state, "postings_transport", None)
+        state.settings.postings_url,
+        settings,
+        transport=getattr(state, "postings_transport", None),
+        tracing=state.tracing,
     )
 
 

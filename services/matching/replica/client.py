@@ -11,7 +11,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 from pydantic import ValidationError
@@ -20,9 +20,13 @@ from services.kit.service_token import MintedToken as MintedToken  # re-exported
 from services.kit.service_token import StaticToken as StaticToken
 from services.kit.service_token import TokenSource, service_token
 from services.kit.settings import AuthSettings
+from services.kit.tracing import instrument_client
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.exceptions import FeedPageInvalid, PostingsRejected, PostingsUnavailable
 from services.matching.replica.schemas import FeedPageIn
+
+if TYPE_CHECKING:
+    from services.kit.tracing_sdk import Tracing
 
 log = logging.getLogger("lingong.replica.client")
 
@@ -73,18 +77,22 @@ class PostingsClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        tracing: "Tracing | None" = None,
     ) -> None:
         self._token = token
         self._settings = settings
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._backoff = Backoff(settings.backoff_base_seconds, settings.backoff_max_seconds)
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            transport=transport,
-            timeout=self._timeout(0.0),
-            headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
-            follow_redirects=False,
+        self._http = instrument_client(
+            tracing,
+            httpx.AsyncClient(
+                base_url=base_url,
+                transport=transport,
+                timeout=self._timeout(0.0),
+                headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
+                follow_redirects=False,
+            ),
         )
 
     async def aclose(self) -> None:

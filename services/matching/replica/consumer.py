@@ -10,7 +10,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +24,9 @@ from services.matching.replica.client import Backoff, Sleep
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.listeners import ReplicaChange, ReplicaListeners
 from services.matching.replica.schemas import ConsumerStateName, FeedPageIn
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
 
 log = logging.getLogger("lingong.replica")
 
@@ -67,6 +70,7 @@ class ReplicaConsumer:
         rng: random.Random | None = None,
         checkpoint: service.Checkpoint | None = None,
         hooks: OutcomeHooks | None = None,
+        tracer: "Tracer | None" = None,
     ) -> None:
         self.client = client
         self.sessionmaker = sessionmaker
@@ -81,6 +85,7 @@ class ReplicaConsumer:
         self._checkpoint = checkpoint
         self._hooks = hooks
         self._task: asyncio.Task[None] | None = None
+        self._tracer = tracer  # None: tracing is off (kit/tracing.py)
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -129,6 +134,7 @@ class ReplicaConsumer:
         self._note_poll(page, limit)
         if not page.events:
             return None
+        started_ns = time.time_ns() if self._tracer is not None else 0
         async with unit_of_work(self.sessionmaker) as session:
             result = await service.apply_page(
                 session,
@@ -139,12 +145,21 @@ class ReplicaConsumer:
                 self._hooks,
             )
         await self.client.acknowledge()  # after COMMIT: a page redelivered after a crash is skipped
+        if self._tracer is not None:
+            self._trace(page.events, started_ns, result)
         self.position = max(self.position, max(int(e["seq"]) for e in page.events))
         if result.postings or result.employers:
             self.listeners.notify(
                 ReplicaChange(result.cursor, tuple(result.postings), tuple(result.employers))
             )
         return result
+
+    def _trace(self, events: list[dict[str, Any]], started_ns: int, result: service.BatchResult) -> None:
+        from services.kit.tracing_sdk import feed_apply
+
+        assert self._tracer is not None
+        counts = {"applied": result.applied, "skipped": result.skipped, "cursor": result.cursor}
+        feed_apply(self._tracer, events, started_ns, self.settings.transport, counts)
 
     async def _stored_cursor(self) -> int:
         async with self.sessionmaker() as session:

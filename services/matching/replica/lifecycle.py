@@ -39,9 +39,16 @@ async def start(app: FastAPI) -> None:
             token_source(state.settings.auth, settings),
             settings,
             transport=getattr(state, "postings_transport", None),
+            tracing=state.tracing,
         )
     state.replica_consumer = ReplicaConsumer(
-        client, state.sessionmaker, state.clock, settings, listeners, hooks=outcome_hooks(app)
+        client,
+        state.sessionmaker,
+        state.clock,
+        settings,
+        listeners,
+        hooks=outcome_hooks(app),
+        tracer=state.tracing.tracer if state.tracing is not None else None,
     )
     state.replica_consumer.start()
 

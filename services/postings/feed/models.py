@@ -21,3 +21,7 @@ class OutboxEvent(Base):
     aggregate_id: Mapped[str] = mapped_column(String(64), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The W3C trace context of the request that made the change (null when tracing is off), so the
+    # consumer's apply joins the request's trace (kit/tracing.py).
+    traceparent: Mapped[str | None] = mapped_column(String(100), nullable=True, default=None)
+    tracestate: Mapped[str | None] = mapped_column(String(512), nullable=True, default=None)

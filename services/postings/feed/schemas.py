@@ -1,6 +1,6 @@
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.schemas import UtcDatetime
 
@@ -12,6 +12,11 @@ class FeedEvent(BaseModel):
     aggregate_id: str
     created_at: UtcDatetime
     data: dict[str, Any]
+    traceparent: str | None = Field(
+        default=None,
+        description="W3C trace context of the request that made the change (null when tracing is off)",
+    )
+    tracestate: str | None = Field(default=None, description="W3C tracestate that came with it")
 
 
 class FeedPage(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import Clock, as_utc
 from services.kit.db import is_postgres
+from services.kit.tracing import current_context
 from services.kit.uow import after_commit, before_commit
 from services.postings.erasure.models import SeekerErasure
 from services.postings.erasure.redaction import redacted
@@ -30,6 +31,8 @@ class PendingEvent:
     aggregate_id: str
     data: dict[str, Any]
     schema_version: int
+    traceparent: str | None
+    tracestate: str | None
 
 
 class FeedNotifier:
@@ -68,7 +71,7 @@ def record(
 ) -> None:
     """Queue an event; it is written with the unit of work's commit."""
     pending: list[PendingEvent] = session.info.setdefault(_PENDING, [])
-    pending.append(PendingEvent(type_, str(aggregate_id), data, schema_version))
+    pending.append(PendingEvent(type_, str(aggregate_id), data, schema_version, *current_context()))
     session.info[_CLOCK] = clock
     before_commit(session, _flush_events)
     if notifier is not None:
@@ -91,6 +94,8 @@ async def _flush_events(session: AsyncSession) -> None:
             data=e.data,
             schema_version=e.schema_version,
             created_at=now,
+            traceparent=e.traceparent,
+            tracestate=e.tracestate,
         )
         for e in events
     )

@@ -58,6 +58,8 @@ def message(row: OutboxEvent, prefix: str = "lingong.feed") -> tuple[str, bytes,
         "Lingong-Type": row.type,
         "Lingong-Schema-Version": str(row.schema_version),
     }
+    if row.traceparent:  # also in the body; as a header for NATS tooling that reads W3C context there
+        headers["traceparent"] = row.traceparent
     payload = FeedEvent.model_validate(row, from_attributes=True).model_dump_json().encode()
     return subject(row.type, row.data, prefix), payload, headers
 
