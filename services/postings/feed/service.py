@@ -1,7 +1,7 @@
 """The change feed: an outbox written with every change, numbered in commit order."""
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -142,11 +142,10 @@ async def _pseudonymised(session: AsyncSession, events: list[PendingEvent]) -> l
         found = erased.get(subject) if subject is not None else None
         if found is not None and subject is not None and _predates(event, found[1]):
             alias = found[0]
-            event = PendingEvent(
-                event.type,
-                alias if event.aggregate_id == subject else event.aggregate_id,
-                redacted(event.data, subject, alias, appeal=event.type.startswith("appeal.")),
-                event.schema_version,
+            event = replace(
+                event,
+                aggregate_id=alias if event.aggregate_id == subject else event.aggregate_id,
+                data=redacted(event.data, subject, alias, appeal=event.type.startswith("appeal.")),
             )
         out.append(event)
     return out
