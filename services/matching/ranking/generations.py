@@ -128,7 +128,8 @@ def _unicode(values: Array) -> Array:
 
 
 def next_name(directory: Path) -> str:
-    numbers = [int(m.group(1)) for p in directory.iterdir() if (m := _NAME.match(p.name.removesuffix(".tmp")))]
+    found = (_NAME.match(p.name.removesuffix(".tmp")) for p in directory.iterdir())
+    numbers = [int(m.group(1)) for m in found if m]
     return f"gen-{max(numbers, default=0) + 1:08d}"
 
 
@@ -215,6 +216,9 @@ class Generation:
     @property
     def seq(self) -> int:
         return int(self.manifest["seq"])
+
+    def __del__(self) -> None:
+        self.release()
 
     def release(self) -> None:
         """Let the writer delete this generation once no other process uses it (the maps stay valid)."""

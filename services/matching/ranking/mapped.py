@@ -42,7 +42,8 @@ class MappedPostingIndex(PostingIndex):
             lexical.idf, lexical.documents = arrays["idf"], int(manifest["documents"])
             encoder.forget_seekers()  # their cached features used the other IDF
         posting, shift = _split(arrays, "p."), _split(arrays, "s.")
-        self.cols = Columns.over(_with_id(_posting_spec(encoder), posting["id"].dtype), posting, manifest["rows"])
+        spec = _with_id(_posting_spec(encoder), posting["id"].dtype)
+        self.cols = Columns.over(spec, posting, manifest["rows"])
         self.shifts = Columns.over(_with_id(SHIFT_SPEC, shift["id"].dtype), shift, manifest["shift_rows"])
         self.base_n = int(manifest["rows"])
         self.keys, self.key_rows = arrays["keys"], arrays["key_rows"]

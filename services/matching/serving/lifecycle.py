@@ -27,6 +27,8 @@ from services.matching.serving.config import (
 )
 from services.matching.serving.engine import MatchingEngine
 from services.matching.serving.loading import follow_replica, load, maintain
+from services.matching.serving.shared import SharedIndex
+from services.matching.serving.shared import run as run_shared
 
 log = logging.getLogger("lingong.matching")
 
@@ -53,11 +55,15 @@ async def start(app: FastAPI) -> None:
             log.error("learned ranker not used", extra={"reason": str(exc)})
     # Subscribe before loading: whatever commits from now on is heard (and replayed after the load).
     state.serving_unsubscribe = replica_listeners(app).subscribe(engine.on_replica_change)
+    replica: ReplicaSettings | None = getattr(state, "replica_settings", None)
+    consumer = replica is None or replica.enabled
+    if settings.shared_index_dir and not prebuilt:  # one index for every process on the host
+        shared = state.shared_index = SharedIndex(Path(settings.shared_index_dir), consumer, settings)
+        tasks.append(asyncio.create_task(run_shared(app, engine, shared), name="matching-shared-index"))
+    elif not consumer:  # another process consumes: read what it applied
+        tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
     if not prebuilt:
         tasks.append(asyncio.create_task(load(app, engine, settings), name="matching-engine-load"))
-    replica: ReplicaSettings | None = getattr(state, "replica_settings", None)
-    if replica is not None and not replica.enabled:  # another process consumes: read what it applied
-        tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
     tasks.append(asyncio.create_task(maintain(app, settings), name="matching-maintenance"))
     state.serving_tasks = tasks
 

@@ -27,8 +27,9 @@ from services.matching.seekers import changes
 from services.matching.seekers.service import load_queries_for_ranking
 from services.matching.serving import reads
 from services.matching.serving.config import ServingSettings
-from services.matching.serving.engine import MatchingEngine, elapsed, set_reliability
+from services.matching.serving.engine import IndexVersions, MatchingEngine, Versions, elapsed, set_reliability
 from services.matching.serving.pool import LivePool
+from services.matching.serving.shared import SharedIndex
 
 log = logging.getLogger("lingong.matching")
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # after a failed load (the database not there yet)
@@ -101,6 +102,7 @@ async def load(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) 
 async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) -> None:
     started = time.perf_counter()
     sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    shared: SharedIndex | None = getattr(app.state, "shared_index", None)
     injected = getattr(app.state, "text_encoder", None)
     coder: asyncio.Task[tuple[TextEncoder, str]] | None = None
     if isinstance(injected, TextEncoder):
@@ -109,21 +111,42 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         coder = asyncio.create_task(coder_encoder())
         await asyncio.wait({coder}, timeout=settings.warming_after_seconds)
         if not coder.done() and engine.popular_index is None:
-            quick = PostingIndex(lexical_encoder())
-            await fill_index(sessionmaker, quick, settings.load_page_size)
-            engine.start_warming(quick)
+            engine.start_warming(await _warming_index(sessionmaker, settings, shared))
             log.info("matching warming: non-personalised lists until the occupation coder is loaded")
         encoder, features = await coder
-    async with sessionmaker() as session:
-        replica_seq = await reads.applied_head(session)
-    index = PostingIndex(encoder)
-    versions = await fill_index(sessionmaker, index, settings.load_page_size)
+    replay_after = -1
+    if shared is None:
+        async with sessionmaker() as session:
+            replica_seq = await reads.applied_head(session)
+        index: PostingIndex = PostingIndex(encoder)
+        versions: Versions = await fill_index(sessionmaker, index, settings.load_page_size)
+    else:
+        name = None
+        if shared.publisher:  # build once from the replica, write it, then serve the mapped copy
+            async with sessionmaker() as session:
+                built_seq = await reads.applied_head(session)
+            built = PostingIndex(encoder)
+            await fill_index(sessionmaker, built, settings.load_page_size)
+            name = await shared.publish(built, built_seq)
+            del built
+        mapped, replica_seq = await shared.open_caught_up(sessionmaker, encoder, name)
+        shared.use(mapped)
+        index, versions, replay_after = mapped, IndexVersions(mapped), replica_seq
     async with sessionmaker() as session:
         journal = await changes.head(session)
         queries = await load_queries_for_ranking(session, app.state.clock.now())
     pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
-    engine.replica_seq = replica_seq
-    engine.go_live(Ranker(index), pool, versions, journal, features, elapsed(started), app.state.clock.now())
+    engine.replica_seq = max(engine.replica_seq, replica_seq) if shared is not None else replica_seq
+    engine.go_live(
+        Ranker(index),
+        pool,
+        versions,
+        journal,
+        features,
+        elapsed(started),
+        app.state.clock.now(),
+        replay_after=replay_after,
+    )
     # The engine holds millions of long-lived objects (posting ids and versions, seeker queries): collect
     # once, then keep them out of the cyclic collector's full passes, which otherwise stall a request
     # for most of a second at 1M postings (measured in benchmarks/matching_http.py).
@@ -133,6 +156,20 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         "matching engine ready",
         extra={"postings": len(index), "seekers": len(pool), "seconds": engine.load_seconds},
     )
+
+
+async def _warming_index(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: ServingSettings, shared: SharedIndex | None
+) -> PostingIndex:
+    """A lexical-only index for the non-personalised list: the published generation mapped (another
+    process builds it), else built from the replica."""
+    if shared is not None and not shared.publisher:
+        index, _ = await shared.open_caught_up(sessionmaker, lexical_encoder(), None)
+        index.generation.release()  # only for a while: the publisher may delete it (the maps stay valid)
+        return index
+    quick = PostingIndex(lexical_encoder())
+    await fill_index(sessionmaker, quick, settings.load_page_size)
+    return quick
 
 
 async def maintain(app: FastAPI, settings: ServingSettings) -> None:
