@@ -207,7 +207,16 @@ def serve(
     if workers is not None:
         from services.workers import Workers
 
-        layout = Workers(host, postings_port, matching_port, workers, demo=demo, log_json=log_json)
+        shared = os.environ.get("MATCHING_SERVING__SHARED_INDEX_DIR", str(data_dir / "index"))
+        layout = Workers(
+            host,
+            postings_port,
+            matching_port,
+            workers,
+            demo=demo,
+            log_json=log_json,
+            index_dir=Path(shared) if shared else None,
+        )
         sys.exit(asyncio.run(layout.run()))
     asyncio.run(serve_both(host, postings_port, matching_port, demo=demo, log_json=log_json))
 

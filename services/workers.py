@@ -11,10 +11,12 @@ waits for them; a child whose parent has gone stops by itself.
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -86,12 +88,15 @@ class Workers:
     demo: bool
     log_json: bool = True
     demo_size: DemoSize = field(default_factory=DemoSize)
+    index_dir: Path | None = None  # the shared index's generations (docs/load.md, part 2); None: each its own
     children: list[asyncio.subprocess.Process] = field(default_factory=list)
 
     async def _spawn(self, service: str, port: int, consumer: bool | None = None) -> None:
         env = dict(os.environ)
         if consumer is not None:
             env["MATCHING_REPLICA__ENABLED"] = "true" if consumer else "false"
+            if self.index_dir is not None:
+                env["MATCHING_SERVING__SHARED_INDEX_DIR"] = str(self.index_dir)
         args = [service, self.host, str(port), str(self.postings_port), "json" if self.log_json else "text"]
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "services.workers", *args, env=env, start_new_session=True
@@ -103,6 +108,8 @@ class Workers:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        if self.index_dir is not None:
+            clear_generations(self.index_dir)
         await self._spawn("postings", self.postings_port)
         for i in range(self.workers):
             await self._spawn("matching", self.matching_port, consumer=i == 0)
@@ -179,6 +186,18 @@ class Workers:
             agreeing, last = (agreeing + 1 if ok and held == last else 0), held
             await asyncio.sleep(0.1 if ok else 0.5)
         return last
+
+
+def clear_generations(directory: Path) -> None:
+    """Generations left by an earlier run (perhaps on other databases) must not be mapped: the first
+    worker publishes afresh."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.iterdir():
+        if path.name.startswith(("gen-", "current")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def main() -> None:
