@@ -101,7 +101,8 @@ async def test_two_workers_reading_one_generation_give_identical_matches(
     await _ready_on(reader, staff, name)
     seeker = await register(publisher, token, "s-shared-1")
 
-    seen = [(await c.get("/v1/seekers/s-shared-1/matches?top_k=50", headers=seeker)) for c in (publisher, reader)]
+    url = "/v1/seekers/s-shared-1/matches?top_k=50"
+    seen = [(await c.get(url, headers=seeker)) for c in (publisher, reader)]
     roles = [(await _status(c, staff))["shared_index"]["role"] for c in (publisher, reader)]
 
     assert [r.status_code for r in seen] == [200, 200]
