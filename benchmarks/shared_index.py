@@ -196,6 +196,82 @@ def measure(postings: int, workers: int, shared: bool, queries: int, url: str, d
     }
 
 
+# -- the feed lag under `lingong serve --demo --workers N` ------------------------------------------
+CONNECTIONS = 8  # kept-alive connections to the matching port: the kernel spreads them over the workers
+
+
+def _job_at(seeker: dict[str, Any], employer_id: str) -> dict[str, Any]:
+    return {
+        "employer_id": employer_id,
+        "kind": "job",
+        "title": (seeker.get("desired_text") or "仓库装卸工")[:40],
+        "description": "男女不限，包午餐，按月足额发放工资。",
+        "location": {"lat": seeker["home"]["lat"], "lng": seeker["home"]["lng"]},
+        "pay": {"min": "9000", "max": "12000", "unit": "month"},
+        "headcount": 5,
+        "physical_demand": "light",
+    }
+
+
+def feed_lag(backend: str, workers: int, trials: int, cap: float = 10.0) -> dict[str, Any]:
+    """Per posting: create and publish it (the demo employers' owner), then ask one seeker's matches
+    on every one of CONNECTIONS connections every 20 ms until each has listed it; the lag is until the
+    last one did (every worker holds it), from the publish response."""
+    from benchmarks.latency import summary_ms
+    from benchmarks.load import prepare, serving
+
+    auth = AuthSettings()
+    lags: list[float] = []
+    first: list[float] = []
+    misses = 0
+    with serving(backend, workers) as server:
+        fx = asyncio.run(prepare(server, auth))
+        staff = fx.staff
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        conns = [
+            httpx.Client(base_url=server.matching, timeout=30, limits=limits) for _ in range(CONNECTIONS)
+        ]
+        with httpx.Client(base_url=server.postings, timeout=30) as postings:
+            for t in range(trials):
+                i = t % 20
+                seeker = conns[0].get(f"/v1/seekers/{demo_id(i)}", headers=staff).json()
+                draft = postings.post("/v1/postings", json=_job_at(seeker, fx.employers[0]), headers=fx.owner)
+                if draft.status_code != 201:
+                    misses += 1
+                    continue
+                pid = draft.json()["id"]
+                etag = {"If-Match": draft.headers["ETag"]}
+                shown = postings.post(f"/v1/postings/{pid}/publish", headers=fx.owner | etag)
+                published = time.perf_counter()
+                if shown.status_code != 200:
+                    misses += 1
+                    continue
+                headers = fx.seekers[i]
+                pending, seen_first = set(range(CONNECTIONS)), None
+                while pending and time.perf_counter() - published < cap:
+                    for c in list(pending):
+                        got = conns[c].get(f"/v1/seekers/{demo_id(i)}/matches?top_k=50", headers=headers)
+                        if got.status_code == 200 and pid in {m["posting_id"] for m in got.json()["items"]}:
+                            pending.discard(c)
+                            seen_first = seen_first or time.perf_counter() - published
+                    time.sleep(0.02)
+                if pending:
+                    misses += 1
+                else:
+                    lags.append(time.perf_counter() - published)
+                    first.append(seen_first or 0.0)
+        for c in conns:
+            c.close()
+    return {
+        "backend": backend,
+        "workers": workers,
+        "trials": trials,
+        "not_everywhere_within_s": {"cap": cap, "count": misses},
+        "lag_every_worker_ms": summary_ms(lags) if lags else None,
+        "lag_first_worker_ms": summary_ms(first) if first else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postings", type=int, default=200_000)
@@ -203,7 +279,14 @@ def main() -> None:
     parser.add_argument("--layouts", default="shared,private")
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--lag", type=int, default=0, help="instead: the feed lag over this many postings")
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     args = parser.parse_args()
+    if args.lag:
+        runs = [feed_lag(args.backend, int(n), args.lag) for n in args.workers.split(",")]
+        text = json.dumps(runs, ensure_ascii=False, indent=2)
+        args.out.write_text(text, encoding="utf-8") if args.out else sys.stdout.write(text + "\n")
+        return
     now = datetime.now(UTC).replace(microsecond=0)
     report: dict[str, Any] = {"postings": args.postings, "cpus": len(os.sched_getaffinity(0)), "runs": []}
     with tempfile.TemporaryDirectory(prefix="lingong-shared-") as tmp:

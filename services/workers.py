@@ -231,12 +231,19 @@ def clear_generations(directory: Path) -> None:
 def preload() -> None:
     """What every matching worker reads and never changes, loaded once before they are forked so that
     they share it copy-on-write: the modules, the occupation coder (when cached), its tables."""
-    import services.matching.main  # noqa: F401 - the import is the point
+    import services.postings.main  # noqa: F401 - the imports are the point
+    import services.serve  # noqa: F401
+    from services.matching import main as matching_main
     from services.matching.occupations.store import preload_cached_coder
+    from services.matching.ranking.coder import predictor_of
     from services.matching.ranking.related import relatedness
     from services.matching.ranking.vocab import occupation_table
 
-    preload_cached_coder()
+    for part in ("router", "lifecycle"):  # every domain module the app will include
+        matching_main._domain_modules(part)
+    coder = preload_cached_coder()
+    if coder is not None:
+        predictor_of(coder)(["仓库装卸工"])  # builds whatever the coder makes on first use
     occupation_table()
     relatedness()
     gc.collect()
