@@ -265,10 +265,46 @@ def _fork_worker(i: int, host: str, port: int, postings_port: int, log_json: boo
         os._exit(code)
 
 
+def _fork_builder() -> int:
+    """With a shared index: a child that builds the first generation from the replica and exits, so the
+    memory the build takes (the parsed snapshots, the coder's caches) is returned, not kept by a worker."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        asyncio.run(_build())
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported, then this child ends with 1
+        log.exception("building the first index generation failed")
+    finally:
+        os._exit(code)
+
+
+async def _build() -> None:
+    from services.kit.db import build_engine, build_sessionmaker
+    from services.matching.ranking.coder import default_encoder
+    from services.matching.serving.config import get_serving_settings
+    from services.matching.serving.loading import build_first_generation
+
+    settings = matching_settings()
+    engine = build_engine(settings)
+    try:
+        encoder = await asyncio.to_thread(default_encoder)
+        await build_first_generation(build_sessionmaker(engine), encoder, get_serving_settings())
+    finally:
+        await engine.dispose()
+
+
 def run_pool(host: str, port: int, postings_port: int, log_json: bool, workers: int, report_fd: int) -> int:
-    """The matching pool: preload, fork `workers` workers, write their pids to `report_fd`, forward
-    SIGTERM/SIGINT to them and wait. One that stops unasked stops the others (exit 1)."""
+    """The matching pool: preload, fork the builder of the first index generation (with a shared index)
+    and `workers` workers, write their pids to `report_fd`, forward SIGTERM/SIGINT to them and wait. A
+    worker that stops unasked, or a builder that fails, stops the others (exit 1)."""
     preload()
+    builder = None
+    if os.environ.get("MATCHING_SERVING__SHARED_INDEX_DIR"):
+        builder = _fork_builder()
+        os.environ["MATCHING_SERVING__BUILD_FIRST_GENERATION"] = "false"  # the workers map its generation
     pids = [_fork_worker(i, host, port, postings_port, log_json) for i in range(workers)]
     with os.fdopen(report_fd, "w", encoding="ascii") as report:
         report.write(" ".join(map(str, pids)) + "\n")
@@ -290,6 +326,11 @@ def run_pool(host: str, port: int, postings_port: int, log_json: bool, workers: 
             if os.getppid() != parent and not stopping:
                 stop()
             time.sleep(0.2)
+            continue
+        if pid == builder:
+            if os.waitstatus_to_exitcode(status) != 0 and not stopping:
+                failed = True
+                stop()
             continue
         alive.discard(pid)
         if not stopping or os.waitstatus_to_exitcode(status) != 0:

@@ -35,6 +35,9 @@ class ServingSettings(BaseSettings):
     generation_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)
     # ... and sooner once this many posting changes were applied since the last one.
     generation_changes: int = Field(default=2000, ge=1, le=10_000_000)
+    # Whether the publisher builds the first generation itself; false: another process does (the
+    # matching pool's builder, `services/workers.py`, whose memory is all returned when it exits).
+    build_first_generation: bool = True
 
 
 class FairnessSettings(BaseSettings):

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.kit.uow import unit_of_work
 from services.matching.ranking.coder import default_encoder
 from services.matching.ranking.index import BUILD_CHUNK, PostingIndex
+from services.matching.ranking.mapped import snapshot_of, write_generation
 from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
 from services.matching.seekers import changes
@@ -122,7 +124,7 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         versions: Versions = await fill_index(sessionmaker, index, settings.load_page_size)
     else:
         name = None
-        if shared.publisher:  # build once from the replica, write it, then serve the mapped copy
+        if shared.publisher and settings.build_first_generation:  # build it, then serve the mapped copy
             async with sessionmaker() as session:
                 built_seq = await reads.applied_head(session)
             built = PostingIndex(encoder)
@@ -170,6 +172,27 @@ async def _warming_index(
     quick = PostingIndex(lexical_encoder())
     await fill_index(sessionmaker, quick, settings.load_page_size)
     return quick
+
+
+async def build_first_generation(
+    sessionmaker: async_sessionmaker[AsyncSession], encoder: TextEncoder, settings: ServingSettings
+) -> str:
+    """Build the index from the replica and publish it as a generation, retrying after a failure (the
+    matching pool's builder process; see `ServingSettings.build_first_generation`)."""
+    directory = Path(settings.shared_index_dir)
+    for attempt in itertools.count():
+        try:
+            async with sessionmaker() as session:
+                seq = await reads.applied_head(session)
+            index = PostingIndex(encoder)
+            await fill_index(sessionmaker, index, settings.load_page_size)
+            snapshot = snapshot_of(index, seq)
+            return await asyncio.to_thread(write_generation, snapshot, directory, encoder)
+        except Exception:  # noqa: BLE001 - the database may not be there yet
+            delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+            log.exception("building the first index generation failed; retrying", extra={"delay_s": delay})
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 async def maintain(app: FastAPI, settings: ServingSettings) -> None:
