@@ -226,7 +226,6 @@ def feed_lag(backend: str, workers: int, trials: int, cap: float = 10.0) -> dict
     misses = 0
     with serving(backend, workers) as server:
         fx = asyncio.run(prepare(server, auth))
-        staff = fx.staff
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
         conns = [
             httpx.Client(base_url=server.matching, timeout=30, limits=limits) for _ in range(CONNECTIONS)
@@ -234,7 +233,7 @@ def feed_lag(backend: str, workers: int, trials: int, cap: float = 10.0) -> dict
         with httpx.Client(base_url=server.postings, timeout=30) as postings:
             for t in range(trials):
                 i = t % 20
-                seeker = conns[0].get(f"/v1/seekers/{demo_id(i)}", headers=staff).json()
+                seeker = conns[0].get(f"/v1/seekers/{demo_id(i)}", headers=fx.seekers[i]).json()
                 draft = postings.post("/v1/postings", json=_job_at(seeker, fx.employers[0]), headers=fx.owner)
                 if draft.status_code != 201:
                     misses += 1
