@@ -305,25 +305,34 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def _rollup(pid: int) -> dict[str, int]:
     """Resident and proportional set sizes (kB) of one process: PSS shares each shared page out."""
     out = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         key, value = line.split(":", 1)
-        if key in ("Rss", "Pss"):
+        if key in ("Rss", "Pss", "Pss_Anon", "Pss_File"):
             out[key.lower() + "_mb"] = round(int(value.split()[0]) / 1024, 1)
     return out
 
 
 def memory(server: Server) -> dict[str, Any]:
     """PSS and RSS of the serving processes (the parent and its children)."""
-    pids = [server.process.pid, *_children(server.process.pid)]
+    pids, i = [server.process.pid], 0
+    while i < len(pids):  # the matching pool's workers are grandchildren
+        pids += _children(pids[i])
+        i += 1
     per = {}
     for pid in pids:
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             worker = b"services.workers" in cmd
             name = cmd[cmd.index(b"services.workers") + 1].decode() if worker else "serve"
+            if name == "matching-pool" and pid != pids[0] and _parent(pid) not in (pids[0],):
+                name = "matching"  # forked by the pool: a worker
             per[f"{pid} {name}"] = _rollup(pid)
         except OSError:
             continue

@@ -225,9 +225,16 @@ def serve(
     if workers is not None:
         from services.workers import Workers
 
-        size = DemoSize(*demo_size)
+        shared = os.environ.get("MATCHING_SERVING__SHARED_INDEX_DIR", str(data_dir / "index"))
         layout = Workers(
-            host, postings_port, matching_port, workers, demo=demo, log_json=log_json, demo_size=size
+            host,
+            postings_port,
+            matching_port,
+            workers,
+            demo=demo,
+            log_json=log_json,
+            demo_size=DemoSize(*demo_size),
+            index_dir=Path(shared) if shared else None,
         )
         sys.exit(asyncio.run(layout.run()))
     asyncio.run(

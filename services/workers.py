@@ -2,19 +2,26 @@
 
 The postings service runs in one process; the matching service in N processes that share one port:
 each binds its own listening socket with SO_REUSEPORT and the kernel spreads new connections across
-them. Worker 0 runs the feed consumer (the replica); the others follow the replica tables
-(`MATCHING_REPLICA__ENABLED=false`, docs/serving.md). Every process reads the databases the
-environment names. The parent loads the demo when asked, forwards SIGINT/SIGTERM to its children and
-waits for them; a child whose parent has gone stops by itself.
+them. The matching workers are forked by one pool process after it has loaded what they all only read
+(the modules, the occupation coder, its tables), so they share those pages copy-on-write. Worker 0
+runs the feed consumer (the replica) and publishes the shared index (docs/load.md, part 2); the others
+map it and follow the replica tables (`MATCHING_REPLICA__ENABLED=false`, docs/serving.md). Every
+process reads the databases the environment names. The parent loads the demo when asked, forwards
+SIGINT/SIGTERM to its children and waits for them; a child whose parent has gone stops by itself.
 """
 
 import asyncio
+import contextlib
+import gc
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -31,6 +38,7 @@ log = logging.getLogger("lingong.workers")
 STOP_GRACE = 20.0  # seconds a child gets to stop before it is killed
 DRAIN_SECONDS = 10  # seconds a child's requests get to finish (a feed long poll is cut short)
 READY_TIMEOUT = 600.0  # seconds to wait for the demo to reach every matching worker
+READER_POLL_SECONDS = 0.25  # the shared layout's readers: how often they read the replica tables
 PARENT_WATCH = 1.0  # seconds between a child's looks at whether its parent is still there
 
 
@@ -89,27 +97,54 @@ class Workers:
     demo: bool
     log_json: bool = True
     demo_size: DemoSize = field(default_factory=DemoSize)
-    children: list[asyncio.subprocess.Process] = field(default_factory=list)
+    index_dir: Path | None = None  # the shared index's generations (docs/load.md, part 2); None: each its own
+    children: list[asyncio.subprocess.Process] = field(default_factory=list)  # postings, the matching pool
+    worker_pids: list[int] = field(default_factory=list)  # the matching workers (the pool's children)
 
-    async def _spawn(self, service: str, port: int, consumer: bool | None = None) -> None:
+    async def _spawn(self, service: str, port: int, *extra: str, pass_fds: tuple[int, ...] = ()) -> None:
         env = dict(os.environ)
-        if consumer is not None:
-            env["MATCHING_REPLICA__ENABLED"] = "true" if consumer else "false"
+        if service == "matching-pool":
+            if self.index_dir is not None:
+                env["MATCHING_SERVING__SHARED_INDEX_DIR"] = str(self.index_dir)
+                # A reader applies what the publisher wrote to the replica by polling its tables: often
+                # enough that a posting reaches every worker well within the feed lag target (1 s).
+                env.setdefault("MATCHING_SERVING__REPLICA_POLL_SECONDS", str(READER_POLL_SECONDS))
         ports = [str(port), str(self.postings_port), str(self.matching_port)]
         args = [service, self.host, *ports, "json" if self.log_json else "text"]
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "services.workers", *args, env=env, start_new_session=True
+            sys.executable,
+            "-m",
+            "services.workers",
+            *args,
+            *extra,
+            env=env,
+            start_new_session=True,
+            pass_fds=pass_fds,
         )
         self.children.append(child)
+
+    async def _spawn_pool(self) -> list[int]:
+        """The matching workers, forked by one process after it loaded what they all read (the pids)."""
+        read, write = os.pipe()
+        try:
+            await self._spawn(
+                "matching-pool", self.matching_port, str(self.workers), str(write), pass_fds=(write,)
+            )
+        finally:
+            os.close(write)
+        with os.fdopen(read, encoding="ascii") as pipe:
+            line = await asyncio.get_running_loop().run_in_executor(None, pipe.readline)
+        return [int(pid) for pid in line.split()]
 
     async def run(self) -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        if self.index_dir is not None:
+            clear_generations(self.index_dir)
         await self._spawn("postings", self.postings_port)
-        for i in range(self.workers):
-            await self._spawn("matching", self.matching_port, consumer=i == 0)
+        self.worker_pids = await self._spawn_pool()
         print(self._banner(), flush=True)
         watchers = [asyncio.create_task(c.wait()) for c in self.children]
         demo = asyncio.create_task(self._load_demo()) if self.demo else None
@@ -138,7 +173,7 @@ class Workers:
             await asyncio.gather(*(c.wait() for c in self.children))
 
     def _banner(self) -> str:
-        pids = ", ".join(str(c.pid) for c in self.children[1:])
+        pids = ", ".join(str(pid) for pid in self.worker_pids)
         host = self.host
         return (
             f"lingong is running: postings http://{host}:{self.postings_port} (pid {self.children[0].pid}), "
@@ -185,11 +220,139 @@ class Workers:
         return last
 
 
+def clear_generations(directory: Path) -> None:
+    """Generations left by an earlier run (perhaps on other databases) must not be mapped: the first
+    worker publishes afresh."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.iterdir():
+        if path.name.startswith(("gen-", "current")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def preload() -> None:
+    """What every matching worker reads and never changes, loaded once before they are forked so that
+    they share it copy-on-write: the modules, the occupation coder (when cached), its tables."""
+    import services.postings.main  # noqa: F401 - the imports are the point
+    import services.serve  # noqa: F401
+    from services.matching import main as matching_main
+    from services.matching.occupations.store import preload_cached_coder
+    from services.matching.ranking.coder import predictor_of
+    from services.matching.ranking.related import relatedness
+    from services.matching.ranking.vocab import occupation_table
+
+    for part in ("router", "lifecycle"):  # every domain module the app will include
+        matching_main._domain_modules(part)
+    coder = preload_cached_coder()
+    if coder is not None:
+        predictor_of(coder)(["仓库装卸工"])  # builds whatever the coder makes on first use
+    occupation_table()
+    relatedness()
+    gc.collect()
+    gc.freeze()  # the cyclic collector never writes to these objects' pages again
+
+
+def _fork_worker(i: int, host: str, port: int, postings_port: int, matching_port: int, log_json: bool) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        os.environ["MATCHING_REPLICA__ENABLED"] = "true" if i == 0 else "false"  # worker 0 consumes
+        asyncio.run(run_worker("matching", host, port, postings_port, matching_port, log_json))
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported, then this child ends with 1
+        log.exception("matching worker failed")
+    finally:
+        os._exit(code)
+
+
+def _fork_builder() -> int:
+    """With a shared index: a child that builds the first generation from the replica and exits, so the
+    memory the build takes (the parsed snapshots, the coder's caches) is returned, not kept by a worker."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        asyncio.run(_build())
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported, then this child ends with 1
+        log.exception("building the first index generation failed")
+    finally:
+        os._exit(code)
+
+
+async def _build() -> None:
+    from services.kit.db import build_engine, build_sessionmaker
+    from services.matching.ranking.coder import default_encoder
+    from services.matching.serving.config import get_serving_settings
+    from services.matching.serving.loading import build_first_generation
+
+    settings = matching_settings()
+    engine = build_engine(settings)
+    try:
+        encoder = await asyncio.to_thread(default_encoder)
+        await build_first_generation(build_sessionmaker(engine), encoder, get_serving_settings())
+    finally:
+        await engine.dispose()
+
+
+def run_pool(
+    host: str, port: int, postings_port: int, matching_port: int, log_json: bool, workers: int, report_fd: int
+) -> int:
+    """The matching pool: preload, fork the builder of the first index generation (with a shared index)
+    and `workers` workers, write their pids to `report_fd`, forward SIGTERM/SIGINT to them and wait. A
+    worker that stops unasked, or a builder that fails, stops the others (exit 1)."""
+    preload()
+    builder = None
+    if os.environ.get("MATCHING_SERVING__SHARED_INDEX_DIR"):
+        builder = _fork_builder()
+        os.environ["MATCHING_SERVING__BUILD_FIRST_GENERATION"] = "false"  # the workers map its generation
+    pids = [_fork_worker(i, host, port, postings_port, matching_port, log_json) for i in range(workers)]
+    with os.fdopen(report_fd, "w", encoding="ascii") as report:
+        report.write(" ".join(map(str, pids)) + "\n")
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    parent, alive, failed = os.getppid(), set(pids), False
+    while alive:
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            if os.getppid() != parent and not stopping:
+                stop()
+            time.sleep(0.2)
+            continue
+        if pid == builder:
+            if os.waitstatus_to_exitcode(status) != 0 and not stopping:
+                failed = True
+                stop()
+            continue
+        alive.discard(pid)
+        if not stopping or os.waitstatus_to_exitcode(status) != 0:
+            failed = failed or not stopping or os.waitstatus_to_exitcode(status) != 0
+            if not stopping:
+                stop()
+    return 1 if failed else 0
+
+
 def main() -> None:
     service, host, port, postings_port, matching_port, log_format = sys.argv[1:7]
-    asyncio.run(
-        run_worker(service, host, int(port), int(postings_port), int(matching_port), log_format == "json")
-    )
+    ports = int(port), int(postings_port), int(matching_port)
+    if service == "matching-pool":
+        workers, report_fd = int(sys.argv[7]), int(sys.argv[8])
+        sys.exit(run_pool(host, *ports, log_format == "json", workers, report_fd))
+    asyncio.run(run_worker(service, host, *ports, log_format == "json"))
 
 
 if __name__ == "__main__":

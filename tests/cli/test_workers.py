@@ -152,3 +152,35 @@ def test_the_first_worker_consumes_the_feed_and_the_others_follow_the_tables(
 
     assert process.wait(60) == 0
     assert consuming == {True, False}
+
+
+def test_the_workers_map_one_index_generation_the_first_one_publishes(
+    started: tuple[subprocess.Popen[str], int, int], token: Token, tmp_path: Path
+) -> None:
+    process, _, mp = started
+    _, first, second = _banner(process)
+    staff = token("staff", "st", station="st-001")
+
+    seen: set[tuple[str, str]] = set()
+    deadline = time.monotonic() + 120
+    while len(seen) < 2 and time.monotonic() < deadline:  # a new connection each time: either worker
+        shared = _until_answers(f"http://127.0.0.1:{mp}/v1/matching/status", staff).json()["shared_index"]
+        if shared["generation"] is not None:
+            seen.add((shared["role"], shared["generation"]))
+        time.sleep(0.1)
+    mapped = {pid: _maps_of(pid, tmp_path / "index") for pid in (first, second)}
+    process.send_signal(signal.SIGTERM)
+
+    assert process.wait(60) == 0
+    assert seen == {("publisher", "gen-00000001"), ("reader", "gen-00000001")}
+    assert mapped[first] == mapped[second] == {"gen-00000001"}
+
+
+def _maps_of(pid: int, directory: Path) -> set[str]:
+    """The generations whose files a process has mapped (from /proc/<pid>/maps)."""
+    found = set()
+    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+        path = line.split(maxsplit=5)[-1]
+        if path.startswith(str(directory)):
+            found.add(Path(path).relative_to(directory).parts[0])
+    return found

@@ -109,7 +109,7 @@ async def morning(
         posting_ids.update(m.posting_id for m in matches)
     if county and county.isdigit():
         local = rows[index.cols.a["county"][rows] == int(county)]
-        posting_ids.update(str(p) for p in index.cols.a["id"][local].tolist())
+        posting_ids.update(index.ids_of(local))
     stored = await reads.postings(session, sorted(posting_ids))
     shifts = [s for p in stored.values() for s in _shifts_of(p, start, end)]
     result.shifts = sorted(shifts, key=lambda s: (s.starts_at, s.title, s.shift_id))

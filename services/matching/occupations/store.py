@@ -103,6 +103,17 @@ def default_coder() -> OccupationCoder:
         return _coder
 
 
+def preload_cached_coder() -> OccupationCoder | None:
+    """Load the coder if it is in the disk cache (never trains): a parent loads it before forking its
+    workers, so they share its memory copy-on-write. None when it would have to be trained."""
+    global _coder
+    path = cache_dir() / f"coder-{cache_key(training_examples(), CoderParams())}.joblib"
+    with _lock:
+        if _coder is None and path.is_file():
+            _coder = load_or_train(training_examples())
+        return _coder
+
+
 def loaded_coder() -> OccupationCoder | None:
     """The process-wide coder if it is already loaded (never blocks, never trains)."""
     return _coder

@@ -62,6 +62,7 @@ def _posting_spec(encoder: TextEncoder) -> dict[str, tuple[Any, int, Any]]:
         "top_code": (np.int16, 0, -1),
         "sh_off": (np.int64, 0, 0),
         "sh_cnt": (np.int32, 0, 0),
+        "version": (np.int64, 0, 0),  # the snapshot's version (the replica skips older ones)
     }
 
 
@@ -187,6 +188,7 @@ class PostingIndex:
             "top_code": text.top_code[pick],
             "sh_off": np.zeros(len(keep), dtype=np.int64),
             "sh_cnt": np.zeros(len(keep), dtype=np.int32),
+            "version": col(batch.version, np.int64),
         }
 
     def _append_shifts(self, values: dict[str, Any], batch: ParsedBatch, keep: list[int]) -> None:
@@ -220,10 +222,10 @@ class PostingIndex:
         self._append_shifts(values, batch, keep)
         first = self.cols.append(values, len(keep))
         for j, i in enumerate(keep):
-            old = self.row_of.get(batch.ids[i])
+            old = self._unbind(batch.ids[i])
             if old is not None:
                 self._tombstone(old)
-            self.row_of[batch.ids[i]] = first + j
+            self._bind(batch.ids[i], first + j)
         return first
 
     def upsert(self, snapshot: Mapping[str, Any]) -> None:
@@ -246,7 +248,7 @@ class PostingIndex:
         cell = self.cols.a["cell"]
         appended: list[int] = []
         for j, i in enumerate(keep):
-            old = self.row_of.get(batch.ids[i])
+            old = self.row(batch.ids[i])
             if old is None:
                 appended.append(j)
                 continue
@@ -255,6 +257,7 @@ class PostingIndex:
                 for name, arr in self.cols.a.items():
                     arr[old] = values[name][j]
             else:
+                self._unbind(batch.ids[i])
                 self._tombstone(old)
                 appended.append(j)
         if appended:
@@ -267,18 +270,25 @@ class PostingIndex:
                 len(appended),
             )
             for n, j in enumerate(appended):
-                self.row_of[batch.ids[keep[j]]] = first + n
+                self._bind(batch.ids[keep[j]], first + n)
         self._maybe_compact()
 
     def remove(self, posting_id: str) -> bool:
         """Forget a posting; False when it was not indexed."""
-        row = self.row_of.pop(posting_id, None)
+        row = self._unbind(posting_id)
         if row is None:
             return False
         self.dead_shifts += int(self.cols.a["sh_cnt"][row])
         self._tombstone(row)
         self._maybe_compact()
         return True
+
+    def _bind(self, posting_id: str, row: int) -> None:
+        self.row_of[posting_id] = row
+
+    def _unbind(self, posting_id: str) -> int | None:
+        """Forget where a posting is (before its row is tombstoned); its row, or None."""
+        return self.row_of.pop(posting_id, None)
 
     def _tombstone(self, row: int) -> None:
         self.cols.a["req"][row] |= _UNAVAILABLE
@@ -323,6 +333,15 @@ class PostingIndex:
 
     def row(self, posting_id: str) -> int | None:
         return self.row_of.get(posting_id)
+
+    def version(self, posting_id: str) -> int:
+        """The version of the snapshot indexed for this posting; 0 when it is not indexed."""
+        row = self.row(posting_id)
+        return 0 if row is None else int(self.cols.a["version"][row])
+
+    def ids_of(self, rows: I64) -> list[str]:
+        """The posting ids of these rows."""
+        return [str(x) for x in self.cols.a["id"][rows].tolist()]
 
     def rows_with_shifts(self, start: float, end: float) -> I64:
         """Rows with a bookable shift starting in [start, end) (epoch seconds), in row order."""

@@ -238,7 +238,7 @@ class Ranker:
         km = el.km[picks].tolist()
         is_gig = el.is_gig[picks].tolist()
         n_fit = el.n_fit[picks].astype(np.int64).tolist()
-        ids = cols["id"][rows].tolist()
+        ids = self.index.ids_of(rows)
         top = cols["top_code"][rows].tolist()
         certs = (cols["req"][rows] & np.uint32(CERT_BITS)).tolist()
         accom = cols["accom"][rows].tolist()

@@ -127,6 +127,7 @@ FIELDS = (
     "titles",
     "texts",
     "shift_count",
+    "version",
 )
 # One tuple per shift: id, starts (epoch s), ends, free places, open.
 ShiftTuple = tuple[str, float, float, int, bool]
@@ -194,6 +195,7 @@ def _row(snapshot: Mapping[str, Any], shifts_out: list[ShiftTuple]) -> tuple[Any
         str(get("title") or ""),
         description[:_DESCRIPTION_CHARS],
         shift_count,
+        int(get("version") or 0),
     )
 
 
@@ -222,6 +224,7 @@ class ParsedBatch:
     titles: list[str]
     texts: list[str]
     shift_count: list[int]
+    version: list[int]
 
     def __init__(self, rows: list[tuple[Any, ...]], shifts: list[ShiftTuple]) -> None:
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in FIELDS]

@@ -17,6 +17,15 @@ class Columns:
         self.capacity = max(16, capacity)
         self.a: dict[str, Array] = {name: self._new(name, self.capacity) for name in spec}
 
+    @classmethod
+    def over(cls, spec: dict[str, tuple[Any, int, Any]], arrays: dict[str, Array], n: int) -> "Columns":
+        """Columns over existing arrays (e.g. mapped from a file) whose first `n` rows are in use; their
+        length is the capacity."""
+        self = cls.__new__(cls)
+        self.spec, self.n, self.a = spec, n, dict(arrays)
+        self.capacity = min(len(arr) for arr in arrays.values())
+        return self
+
     def _new(self, name: str, rows: int) -> Array:
         dtype, width, fill = self.spec[name]
         shape = (rows, width) if width else (rows,)

@@ -170,6 +170,10 @@ class TextEncoder:
         """Fit the lexical IDF on a corpus of postings (titles and descriptions)."""
         self.lexical.fit(titles, texts)
 
+    def forget_seekers(self) -> None:
+        """Drop the cached seeker features (after the IDF changed under them)."""
+        self._seekers = LRU(self._seekers.size)
+
     # -- rows and queries ---------------------------------------------------------------------
     def _empty(self, n: int) -> TextRows:
         pad = self.table.size

@@ -27,6 +27,17 @@ class ServingSettings(BaseSettings):
     # How long the seeker change journal keeps entries, and how often old ones are pruned.
     journal_retention_hours: float = Field(default=72.0, gt=0, le=24 * 365)
     maintenance_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
+    # One copy of the posting index for every process on a host (docs/load.md, part 2): a directory
+    # where the process running the feed consumer publishes index generations and the others map them.
+    # Empty: every process builds and holds its own index (the embedded default).
+    shared_index_dir: str = Field(default="", max_length=4096)
+    # The publisher writes a new generation at most this often when postings changed ...
+    generation_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)
+    # ... and sooner once this many posting changes were applied since the last one.
+    generation_changes: int = Field(default=2000, ge=1, le=10_000_000)
+    # Whether the publisher builds the first generation itself; false: another process does (the
+    # matching pool's builder, `services/workers.py`, whose memory is all returned when it exits).
+    build_first_generation: bool = True
 
 
 class FairnessSettings(BaseSettings):

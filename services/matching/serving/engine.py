@@ -42,6 +42,29 @@ log = logging.getLogger("lingong.matching")
 POPULAR_OVERFETCH = 3  # the non-personalised list is filtered by kind after it is drawn
 
 
+class IndexVersions:
+    """`MatchingEngine.versions` read from the index's version column (the shared layout: no dict of
+    every posting in each process). The upsert has written the version already; nothing to keep."""
+
+    def __init__(self, index: PostingIndex) -> None:
+        self.index = index
+
+    def get(self, posting_id: str, default: int = 0) -> int:
+        return self.index.version(posting_id) if posting_id in self.index else default
+
+    def __setitem__(self, posting_id: str, version: int) -> None:
+        pass
+
+    def pop(self, posting_id: str, default: int | None = None) -> int | None:
+        return default
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+Versions = dict[str, int] | IndexVersions
+
+
 class EngineState(StrEnum):
     LOADING = "loading"
     WARMING = "warming"
@@ -56,10 +79,12 @@ class MatchingEngine:
         self.learned: LearnedRanker | None = None  # the learned re-ranker, when switched on
         self.popular_index: PostingIndex | None = None  # while warming: a lexical-only index
         self.pool: LivePool | None = None
-        self.versions: dict[str, int] = {}  # indexed posting → the snapshot version it holds
+        self.versions: Versions = {}  # indexed posting → the snapshot version it holds
         self.journal_seq = 0  # the seeker change journal has been applied up to here
         self.ages_month: tuple[int, int] | None = None  # the month (China) the pool's ages are as of
-        self.replica_seq = 0  # read from the replica tables up to here (when another process consumes)
+        self.replica_seq = 0  # every replica change up to this feed seq is in the index
+        self.postings_applied = 0  # posting snapshots applied since start (the shared layout counts them)
+        self._heard: list[ReplicaChange] | None = None  # kept while a new generation is caught up
         self.text_features: str | None = None  # coder, lexical (the coder failed) or injected
         self.loaded_at: datetime | None = None
         self.load_seconds: float | None = None
@@ -90,16 +115,20 @@ class MatchingEngine:
         self,
         ranker: Ranker,
         pool: LivePool,
-        versions: dict[str, int],
+        versions: Versions,
         journal_seq: int,
         text_features: str,
         load_seconds: float,
         loaded_at: datetime | None = None,
+        replay_after: int = -1,
     ) -> None:
+        """Serve `ranker`; the changes heard while loading are applied first (those after
+        `replay_after`, the feed seq the load caught up to, when it knows one)."""
         self.versions = versions
         pending, self._pending = self._pending, []
         for change in pending:
-            self._apply(ranker.index, change, self.versions)
+            if change.cursor > replay_after:
+                self._apply(ranker.index, change, self.versions)
         ranker.learned = self.learned
         self.ranker, self.pool, self.journal_seq = ranker, pool, journal_seq
         self.ages_month = age_month(loaded_at) if loaded_at is not None else None
@@ -124,6 +153,9 @@ class MatchingEngine:
 
     # -- the replica's listener -------------------------------------------------------------
     def on_replica_change(self, change: ReplicaChange) -> None:
+        self.replica_seq = max(self.replica_seq, change.cursor)
+        if self._heard is not None:
+            self._heard.append(change)
         if self.ranker is not None:
             self._apply(self.ranker.index, change, self.versions)
             return
@@ -131,23 +163,28 @@ class MatchingEngine:
         if self.popular_index is not None:
             self._apply(self.popular_index, change, None)
 
-    def _apply(self, index: PostingIndex, change: ReplicaChange, versions: dict[str, int] | None) -> None:
-        """Upsert the batch's postings (closed ones leave) unless older than what is held; a snapshot
-        of the same version may carry newer shifts, so it is applied."""
-        fresh = [
-            s
-            for s in change.postings
-            if versions is None or int(s.get("version") or 0) >= versions.get(str(s["id"]), 0)
-        ]
-        _upsert(index, fresh)
-        if versions is not None:
-            for s in fresh:
-                key = str(s["id"])
-                if key in index:
-                    versions[key] = int(s.get("version") or 0)
-                else:
-                    versions.pop(key, None)
-        set_reliability(index, change.employers)
+    def hear(self) -> list[ReplicaChange]:
+        """Keep every change heard from now on (until `adopt`), to apply them to an index being caught up."""
+        self._heard = []
+        return self._heard
+
+    def stop_hearing(self) -> None:
+        self._heard = None
+
+    def adopt(self, index: PostingIndex, versions: Versions, replica_seq: int) -> None:
+        """Serve `index` (a new generation, caught up to `replica_seq`) from now on, with the changes
+        heard since `hear()` that are newer than that applied. Synchronous: no request sees half of it."""
+        heard, self._heard = self._heard or [], None
+        for change in heard:
+            if change.cursor > replica_seq:
+                self._apply(index, change, versions)
+                replica_seq = max(replica_seq, change.cursor)
+        ranker = Ranker(index)
+        ranker.learned = self.learned
+        self.ranker, self.versions, self.replica_seq = ranker, versions, replica_seq
+
+    def _apply(self, index: PostingIndex, change: ReplicaChange, versions: Versions | None) -> None:
+        self.postings_applied += apply_change(index, change, versions)
 
     def check(self, *, personal: bool = True) -> None:
         """Raise 503 `matching_not_ready` unless the engine can serve now (`personal=False`: the
@@ -239,6 +276,27 @@ class MatchingEngine:
             "last_error": self.last_error,
             "ranker": self.ranker_name,
         }
+
+
+def apply_change(index: PostingIndex, change: ReplicaChange, versions: Versions | None) -> int:
+    """Upsert the batch's postings (closed ones leave) unless older than what is held (`versions`; None:
+    no check); a snapshot of the same version may carry newer shifts, so it is applied. Returns how many
+    snapshots were applied."""
+    fresh = [
+        s
+        for s in change.postings
+        if versions is None or int(s.get("version") or 0) >= versions.get(str(s["id"]), 0)
+    ]
+    _upsert(index, fresh)
+    if versions is not None:
+        for s in fresh:
+            key = str(s["id"])
+            if key in index:
+                versions[key] = int(s.get("version") or 0)
+            else:
+                versions.pop(key, None)
+    set_reliability(index, change.employers)
+    return len(fresh)
 
 
 def _upsert(index: PostingIndex, snapshots: Sequence[Mapping[str, Any]]) -> None:

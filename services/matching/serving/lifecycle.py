@@ -2,7 +2,8 @@
 the background tasks cancelled and the subscription dropped.
 
 Tests and benchmarks may set, before the lifespan runs: `app.state.matching_engine` (a prebuilt engine,
-used as it is), `app.state.text_encoder` (instead of the occupation coder), `app.state.serving_settings`,
+used as it is), `app.state.shared_index` (this process's part in the shared layout, shared.py),
+`app.state.text_encoder` (instead of the occupation coder), `app.state.serving_settings`,
 `app.state.fairness_settings` and `app.state.ltr_settings` (the learned ranker's switch).
 """
 
@@ -27,6 +28,8 @@ from services.matching.serving.config import (
 )
 from services.matching.serving.engine import MatchingEngine
 from services.matching.serving.loading import follow_replica, load, maintain
+from services.matching.serving.shared import SharedIndex
+from services.matching.serving.shared import run as run_shared
 
 log = logging.getLogger("lingong.matching")
 
@@ -53,11 +56,17 @@ async def start(app: FastAPI) -> None:
             log.error("learned ranker not used", extra={"reason": str(exc)})
     # Subscribe before loading: whatever commits from now on is heard (and replayed after the load).
     state.serving_unsubscribe = replica_listeners(app).subscribe(engine.on_replica_change)
+    replica: ReplicaSettings | None = getattr(state, "replica_settings", None)
+    consumer = replica is None or replica.enabled
+    shared = getattr(state, "shared_index", None)
+    if not isinstance(shared, SharedIndex) and settings.shared_index_dir and not prebuilt:
+        shared = state.shared_index = SharedIndex(Path(settings.shared_index_dir), consumer, settings)
+    if isinstance(shared, SharedIndex):  # one index for every process on the host
+        tasks.append(asyncio.create_task(run_shared(app, engine, shared), name="matching-shared-index"))
+    elif not consumer:  # another process consumes: read what it applied
+        tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
     if not prebuilt:
         tasks.append(asyncio.create_task(load(app, engine, settings), name="matching-engine-load"))
-    replica: ReplicaSettings | None = getattr(state, "replica_settings", None)
-    if replica is not None and not replica.enabled:  # another process consumes: read what it applied
-        tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
     tasks.append(asyncio.create_task(maintain(app, settings), name="matching-maintenance"))
     state.serving_tasks = tasks
 

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -21,14 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.kit.uow import unit_of_work
 from services.matching.ranking.coder import default_encoder
 from services.matching.ranking.index import BUILD_CHUNK, PostingIndex
+from services.matching.ranking.mapped import snapshot_of, write_generation
 from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
 from services.matching.seekers import changes
 from services.matching.seekers.service import load_queries_for_ranking
 from services.matching.serving import reads
 from services.matching.serving.config import ServingSettings
-from services.matching.serving.engine import MatchingEngine, elapsed, set_reliability
+from services.matching.serving.engine import IndexVersions, MatchingEngine, Versions, elapsed, set_reliability
 from services.matching.serving.pool import LivePool
+from services.matching.serving.shared import SharedIndex
 
 log = logging.getLogger("lingong.matching")
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)  # after a failed load (the database not there yet)
@@ -101,6 +104,7 @@ async def load(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) 
 async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSettings) -> None:
     started = time.perf_counter()
     sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    shared: SharedIndex | None = getattr(app.state, "shared_index", None)
     injected = getattr(app.state, "text_encoder", None)
     coder: asyncio.Task[tuple[TextEncoder, str]] | None = None
     if isinstance(injected, TextEncoder):
@@ -109,21 +113,42 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         coder = asyncio.create_task(coder_encoder())
         await asyncio.wait({coder}, timeout=settings.warming_after_seconds)
         if not coder.done() and engine.popular_index is None:
-            quick = PostingIndex(lexical_encoder())
-            await fill_index(sessionmaker, quick, settings.load_page_size)
-            engine.start_warming(quick)
+            engine.start_warming(await _warming_index(sessionmaker, settings, shared))
             log.info("matching warming: non-personalised lists until the occupation coder is loaded")
         encoder, features = await coder
-    async with sessionmaker() as session:
-        replica_seq = await reads.applied_head(session)
-    index = PostingIndex(encoder)
-    versions = await fill_index(sessionmaker, index, settings.load_page_size)
+    replay_after = -1
+    if shared is None:
+        async with sessionmaker() as session:
+            replica_seq = await reads.applied_head(session)
+        index: PostingIndex = PostingIndex(encoder)
+        versions: Versions = await fill_index(sessionmaker, index, settings.load_page_size)
+    else:
+        name = None
+        if shared.publisher and settings.build_first_generation:  # build it, then serve the mapped copy
+            async with sessionmaker() as session:
+                built_seq = await reads.applied_head(session)
+            built = PostingIndex(encoder)
+            await fill_index(sessionmaker, built, settings.load_page_size)
+            name = await shared.publish(built, built_seq)
+            del built
+        mapped, replica_seq = await shared.open_caught_up(sessionmaker, encoder, name)
+        shared.use(mapped)
+        index, versions, replay_after = mapped, IndexVersions(mapped), replica_seq
     async with sessionmaker() as session:
         journal = await changes.head(session)
         queries = await load_queries_for_ranking(session, app.state.clock.now())
     pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
-    engine.replica_seq = replica_seq
-    engine.go_live(Ranker(index), pool, versions, journal, features, elapsed(started), app.state.clock.now())
+    engine.replica_seq = max(engine.replica_seq, replica_seq) if shared is not None else replica_seq
+    engine.go_live(
+        Ranker(index),
+        pool,
+        versions,
+        journal,
+        features,
+        elapsed(started),
+        app.state.clock.now(),
+        replay_after=replay_after,
+    )
     # The engine holds millions of long-lived objects (posting ids and versions, seeker queries): collect
     # once, then keep them out of the cyclic collector's full passes, which otherwise stall a request
     # for most of a second at 1M postings (measured in benchmarks/matching_http.py).
@@ -133,6 +158,41 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         "matching engine ready",
         extra={"postings": len(index), "seekers": len(pool), "seconds": engine.load_seconds},
     )
+
+
+async def _warming_index(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: ServingSettings, shared: SharedIndex | None
+) -> PostingIndex:
+    """A lexical-only index for the non-personalised list: the published generation mapped (another
+    process builds it), else built from the replica."""
+    if shared is not None and not shared.publisher:
+        index, _ = await shared.open_caught_up(sessionmaker, lexical_encoder(), None)
+        index.generation.release()  # only for a while: the publisher may delete it (the maps stay valid)
+        return index
+    quick = PostingIndex(lexical_encoder())
+    await fill_index(sessionmaker, quick, settings.load_page_size)
+    return quick
+
+
+async def build_first_generation(
+    sessionmaker: async_sessionmaker[AsyncSession], encoder: TextEncoder, settings: ServingSettings
+) -> str:
+    """Build the index from the replica and publish it as a generation, retrying after a failure (the
+    matching pool's builder process; see `ServingSettings.build_first_generation`)."""
+    directory = Path(settings.shared_index_dir)
+    for attempt in itertools.count():
+        try:
+            async with sessionmaker() as session:
+                seq = await reads.applied_head(session)
+            index = PostingIndex(encoder)
+            await fill_index(sessionmaker, index, settings.load_page_size)
+            snapshot = snapshot_of(index, seq)
+            return await asyncio.to_thread(write_generation, snapshot, directory, encoder)
+        except Exception:  # noqa: BLE001 - the database may not be there yet
+            delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+            log.exception("building the first index generation failed; retrying", extra={"delay_s": delay})
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 async def maintain(app: FastAPI, settings: ServingSettings) -> None:

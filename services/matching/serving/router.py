@@ -42,7 +42,9 @@ from services.matching.serving.schemas import (
     OverrideCreate,
     OverrideRead,
     ReasonRead,
+    SharedIndexRead,
 )
+from services.matching.serving.shared import SharedIndex
 
 router = APIRouter(prefix="/v1", tags=["matching"], route_class=UnitOfWorkRoute)
 
@@ -208,6 +210,9 @@ async def engine_status(request: Request, _: Operator, engine: EngineDep) -> Eng
     status = EngineStatusRead.model_validate(engine.status())
     demo: DemoProgress | None = getattr(request.app.state, "demo_progress", None)
     status.ready = status.state == "ready" and (demo is None or demo.ready)
+    shared = getattr(request.app.state, "shared_index", None)
+    if isinstance(shared, SharedIndex):
+        status.shared_index = SharedIndexRead.model_validate(shared.status())
     if demo is not None:
         status.demo = DemoStatusRead(postings=demo.postings, seekers=demo.seekers)
     return status

@@ -178,12 +178,23 @@ class DemoStatusRead(BaseModel):
     seekers: Literal["loading", "ready", "failed"] = Field(description="ready: the demo seekers registered")
 
 
+class SharedIndexRead(BaseModel):
+    """The shared layout (MATCHING_SERVING__SHARED_INDEX_DIR): this process's part and generation."""
+
+    role: Literal["publisher", "reader"] = Field(description="publisher: runs the feed consumer and writes")
+    generation: str | None = Field(description="The index generation this process maps")
+    generation_seq: int | None = Field(description="The feed seq that generation was written at")
+
+
 class EngineStatusRead(BaseModel):
     state: Literal["loading", "warming", "ready"]
     ready: bool = Field(
         default=False, description="The engine is ready and so is the demo data when one is being loaded"
     )
     demo: DemoStatusRead | None = Field(default=None, description="Null unless serving the demo")
+    shared_index: SharedIndexRead | None = Field(
+        default=None, description="Null unless the processes on this host share one index"
+    )
     text_features: str | None = Field(
         description="coder (the occupation coder), lexical (it failed to load), injected or prebuilt"
     )
