@@ -26,6 +26,7 @@ from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from services.matching.replica.jetstream import JetStreamFeed
 from services.matching.replica.listeners import ReplicaListeners
+from services.postings.access.reach import SeekerReach
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
 from services.postings.relay.config import RelaySettings
@@ -92,6 +93,10 @@ async def matching_app_traced(
     settings = matching_settings.model_copy(update={"tracing": TRACED})
     app = matching_with(settings, clock, Wire(postings_app_traced))
     async with LifespanApp(app) as running:
+        # Postings asks this matching app whom staff reach, across the same kind of boundary.
+        await postings_app_traced.state.seeker_reach.aclose()
+        own = postings_app_traced.state.settings
+        postings_app_traced.state.seeker_reach = SeekerReach(own.matching, own.auth, transport=Wire(running))
         yield running
 
 
