@@ -19,6 +19,7 @@ from services.matching.cases.models import Case, CaseAction, CaseContact, CaseEv
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair, DispatchSwap
 from services.matching.households import status
 from services.matching.households.models import Household, HouseholdMember
+from services.matching.impressions.models import Impression
 from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement, Placement
 from services.matching.privacy.models import PostingsErasure
 from services.matching.referrals.models import Referral
@@ -53,6 +54,13 @@ async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> No
     )
     for copy in (OutcomeApplication, OutcomeEngagement, Placement):
         await ctx.session.execute(update(copy).where(copy.seeker_id == seeker_id).values(seeker_id=alias))
+    # What was shown stays for the learned ranker's counts, under the pseudonym (the seeker as viewer too).
+    await ctx.session.execute(
+        update(Impression).where(Impression.seeker_id == seeker_id).values(seeker_id=alias)
+    )
+    await ctx.session.execute(
+        update(Impression).where(Impression.viewer_id == seeker_id).values(viewer_id=alias)
+    )
     await _pass_on(ctx, seeker_id, alias)
 
 

@@ -16,6 +16,8 @@ from services.kit.auth import Principal
 from services.matching.cases.models import Case, CaseAction, CaseContact, CaseEvent
 from services.matching.dispatch.models import DispatchCheckin, DispatchPair
 from services.matching.households.models import Household, HouseholdMember
+from services.matching.impressions.config import get_impression_settings
+from services.matching.impressions.models import Impression
 from services.matching.outcomes.models import Placement
 from services.matching.privacy import schemas as s
 from services.matching.privacy.models import RetentionNotice
@@ -31,10 +33,11 @@ from services.matching.serving.models import MatchOverride
 
 log = logging.getLogger("lingong.privacy")
 AUDIT_ROWS = 5000
-NOT_RECORDED = (
-    "The matches shown to a seeker (impressions) are not recorded: each list is computed on request and "
-    "kept nowhere. Staff pins and hides of postings are listed here."
+SHOWN = (
+    "The postings shown to the seeker, and the seeker shown to employers, as recorded for learning which "
+    "order helps (kept {days} days, at most the newest {limit} here); staff pins and hides of postings."
 )
+SHOWN_LIMIT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,9 @@ async def build(
         ),
         access_log=await _access_log(ctx, seeker.id),
         matches_shown=s.MatchesSection(
-            status="not_recorded", note=NOT_RECORDED, overrides=await _overrides(ctx, seeker.id)
+            note=SHOWN.format(days=get_impression_settings().retention_days, limit=SHOWN_LIMIT),
+            items=await _shown(ctx, seeker.id),
+            overrides=await _overrides(ctx, seeker.id),
         ),
         referrals=s.ReferralsSection(
             items=[
@@ -143,6 +148,16 @@ async def _access_log(ctx: Ctx, seeker_id: str) -> s.AccessLogSection:
         .limit(AUDIT_ROWS)
     )
     return s.AccessLogSection(items=[AuditRead.model_validate(r) for r in rows.all()])
+
+
+async def _shown(ctx: Ctx, seeker_id: str) -> list[s.ImpressionExport]:
+    rows = await ctx.session.scalars(
+        select(Impression)
+        .where(Impression.seeker_id == seeker_id)
+        .order_by(Impression.shown_at.desc(), Impression.position)
+        .limit(SHOWN_LIMIT)
+    )
+    return [s.ImpressionExport.model_validate(r) for r in rows.all()]
 
 
 async def _overrides(ctx: Ctx, seeker_id: str) -> list[s.OverrideExport]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
 from services.kit.periodic import PeriodicTask
+from services.matching.impressions.config import ImpressionSettings
 from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.privacy.config import PrivacySettings, get_privacy_settings
 from services.matching.privacy.delivery import DeliveryReport, deliver
@@ -35,12 +36,15 @@ class RetentionSweeper(PeriodicTask[SweepReport]):
         clock: Clock,
         cipher: Callable[[], FieldCipher],
         settings: PrivacySettings,
+        impression_days: Callable[[], int | None] = lambda: None,
     ) -> None:
         super().__init__()
         self.sessionmaker, self.clock, self.cipher, self.settings = sessionmaker, clock, cipher, settings
+        self.impression_days = impression_days
 
     async def run_once(self) -> SweepReport:
-        return await sweep(self.sessionmaker, self.cipher(), self.settings, self.clock.now())
+        now = self.clock.now()
+        return await sweep(self.sessionmaker, self.cipher(), self.settings, now, self.impression_days())
 
     def report(self, result: SweepReport) -> None:
         if result.notified or result.erased or result.kept or any(result.purged.values()):
@@ -82,7 +86,13 @@ async def start(app: FastAPI) -> None:
         found = getattr(state, "seekers_cipher", None)
         return found if isinstance(found, FieldCipher) else get_cipher()
 
-    sweeper = state.privacy_sweeper = RetentionSweeper(state.sessionmaker, state.clock, cipher, settings)
+    def impression_days() -> int | None:  # the impressions part resolves its settings at start too
+        found = getattr(state, "impression_settings", None)
+        return found.retention_days if isinstance(found, ImpressionSettings) else None
+
+    sweeper = state.privacy_sweeper = RetentionSweeper(
+        state.sessionmaker, state.clock, cipher, settings, impression_days
+    )
     if settings.sweep_enabled:
         sweeper.start(settings.sweep_every_seconds)
     courier = state.erasure_courier = ErasureCourier(app, settings)

@@ -9,7 +9,8 @@ it left off on the next run and a second run finds nothing to do:
    gone is `gone`; one past `erase_after` is carried out through `seekers.service.erase` (`erased`);
 3. purge — audit rows, the consent history of erased seekers, resolved notices, expired lookup grants
    and (when MATCHING_PRIVACY__CASE_KEEP_DAYS is set) erased seekers' case skeletons older than their
-   own periods are deleted (a case's actions, contacts and history go with it).
+   own periods are deleted (a case's actions, contacts and history go with it), and impressions older
+   than MATCHING_IMPRESSIONS__RETENTION_DAYS.
 
 Activity: the profile changed, a consent given or withdrawn, a referral, a dispatch check-in, an
 application or engagement in the feed, something the seeker did themself in the audit log (an export),
@@ -32,6 +33,8 @@ from services.kit.clock import ManualClock, as_utc
 from services.kit.uow import unit_of_work
 from services.matching.cases.models import Case
 from services.matching.dispatch.models import DispatchCheckin
+from services.matching.impressions.config import get_impression_settings
+from services.matching.impressions.models import Impression
 from services.matching.outcomes.models import OutcomeApplication, OutcomeEngagement
 from services.matching.privacy.config import PrivacySettings
 from services.matching.privacy.erasure import PSEUDONYM_PREFIX
@@ -188,7 +191,9 @@ def _resolve(notice: RetentionNotice, status: str, now: datetime, by: str) -> No
     notice.status, notice.resolved_at, notice.resolved_by = status, now, by
 
 
-async def _purge_batch(session: AsyncSession, now: datetime, settings: PrivacySettings) -> dict[str, int]:
+async def _purge_batch(
+    session: AsyncSession, now: datetime, settings: PrivacySettings, impression_days: int
+) -> dict[str, int]:
     """One batch of each kind of expired row; {table: rows deleted}."""
     audit_cutoff = now - timedelta(days=settings.audit_days)
     gone = ~select(Seeker.id).where(Seeker.id == SeekerConsent.seeker_id).exists()
@@ -207,6 +212,8 @@ async def _purge_batch(session: AsyncSession, now: datetime, settings: PrivacySe
             SeekerAccessGrant.expires_at < now - timedelta(days=settings.grant_keep_days),
         ),
     ]
+    impressions_cutoff = now - timedelta(days=impression_days)
+    targets.append(("match_impressions", Impression.id, Impression.shown_at < impressions_cutoff))
     if settings.case_keep_days is not None:
         targets.append(
             (
@@ -230,8 +237,12 @@ async def sweep(
     cipher: FieldCipher,
     settings: PrivacySettings,
     now: datetime,
+    impression_days: int | None = None,
 ) -> SweepReport:
-    """One full pass (notify, settle, purge), batch by batch; see the module's docstring."""
+    """One full pass (notify, settle, purge), batch by batch; see the module's docstring. Impressions
+    are kept `impression_days` (default: MATCHING_IMPRESSIONS__RETENTION_DAYS)."""
+    if impression_days is None:
+        impression_days = get_impression_settings().retention_days
     report = SweepReport()
     after: str | None = ""
     while after is not None:
@@ -245,7 +256,7 @@ async def sweep(
             break
     while True:
         async with unit_of_work(sessionmaker) as session:
-            done = await _purge_batch(session, now, settings)
+            done = await _purge_batch(session, now, settings, impression_days)
         for name, count in done.items():
             report.purged[name] = report.purged.get(name, 0) + count
         if not any(done.values()):

@@ -74,7 +74,19 @@ class OverrideExport(OutputModel):
     revoked_at: UtcDatetime | None
 
 
+class ImpressionExport(OutputModel):
+    shown_at: UtcDatetime
+    surface: str = Field(description="matches (the seeker's list), popular, candidates (an employer's)")
+    viewer_role: str
+    posting_id: uuid.UUID
+    position: int = Field(description="1 = first")
+    score: float
+
+
 class MatchesSection(Section):
+    items: list[ImpressionExport] = Field(
+        default=[], description="What was shown, newest first, as kept for the impressions' retention period"
+    )
     overrides: list[OverrideExport] = Field(default=[], description="Staff pins and hides of postings")
 
 

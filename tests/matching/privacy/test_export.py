@@ -148,13 +148,16 @@ async def test_an_unreachable_postings_service_is_named_as_missing_not_a_failure
     assert doc["sections"]["profile"]["status"] == "ok"
 
 
-async def test_matches_shown_are_declared_not_recorded(matching: httpx.AsyncClient, token: Token) -> None:
+async def test_matches_shown_say_how_long_they_are_kept_and_are_empty_before_any_list(
+    matching: httpx.AsyncClient, token: Token
+) -> None:
     me = await register_full(matching, token, "seeker-1")
 
     doc = await export(matching, "seeker-1", me)
 
-    assert doc["sections"]["matches_shown"]["status"] == "not_recorded"
-    assert "not recorded" in doc["sections"]["matches_shown"]["note"]
+    assert doc["sections"]["matches_shown"]["status"] == "ok"
+    assert doc["sections"]["matches_shown"]["items"] == []
+    assert "kept 180 days" in doc["sections"]["matches_shown"]["note"]
 
 
 async def test_the_printable_page_carries_the_same_data_escaped(
