@@ -35,7 +35,8 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def _job(employer_id: str, i: int) -> dict[str, Any]:
+def job_body(employer_id: str, i: int) -> dict[str, Any]:
+    """The body of a plain job posting, numbered (the benchmarks' common posting)."""
     return {
         "employer_id": employer_id,
         "kind": "job",
@@ -67,7 +68,7 @@ async def _feed_lag(
         )
         await asyncio.sleep(0)
         start = time.perf_counter()
-        await client.post("/v1/postings", json=_job(emp_id, 10_000 + i), headers=employer)
+        await client.post("/v1/postings", json=job_body(emp_id, 10_000 + i), headers=employer)
         page = (await waiter).json()
         lags.append(time.perf_counter() - start)
         after = page["next"]
@@ -90,7 +91,7 @@ async def measure(database_url: str, n: int = 200) -> dict[str, Any]:
             ).json()
             health = [await _timed(client.get("/healthz")) for _ in range(n)]
             create = [
-                await _timed(client.post("/v1/postings", json=_job(emp["id"], i), headers=employer))
+                await _timed(client.post("/v1/postings", json=job_body(emp["id"], i), headers=employer))
                 for i in range(n)
             ]
             listing = [

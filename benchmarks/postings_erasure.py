@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from sqlalchemy import insert
 
+from benchmarks.postings_api import job_body
 from services.kit.auth import mint_token
 from services.kit.migrate import upgrade
 from services.kit.settings import RateLimitSettings
@@ -43,18 +44,6 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def _job(employer_id: str, i: int) -> dict[str, Any]:
-    return {
-        "employer_id": employer_id,
-        "kind": "job",
-        "title": f"仓库分拣员{i}",
-        "description": "分拣包裹，男女不限。",
-        "location": {"lat": 36.6665, "lng": 117.0764},
-        "pay": {"min": "4200", "unit": "month"},
-        "headcount": 3,
-    }
-
-
 async def _post(client: httpx.AsyncClient, url: str, body: Any, headers: dict[str, str]) -> float:
     start = time.perf_counter()
     response = await client.post(url, json=body, headers=headers)
@@ -68,7 +57,7 @@ async def _jobs(client: httpx.AsyncClient, boss: dict[str, str], n: int) -> list
     ).json()
     ids = []
     for i in range(n):
-        draft = await client.post("/v1/postings", json=_job(employer["id"], i), headers=boss)
+        draft = await client.post("/v1/postings", json=job_body(employer["id"], i), headers=boss)
         opened = await client.post(
             f"/v1/postings/{draft.json()['id']}/publish", headers=boss | {"If-Match": draft.headers["ETag"]}
         )
