@@ -14,11 +14,13 @@ exec 9>/tmp/lingong-standby-clusters.lock
 flock 9
 
 exists() { pg_lsclusters -h | awk -v v="$VER" -v n="$1" '$1 == v && $2 == n { found = 1 } END { exit !found }'; }
-start() { pg_ctlcluster --skip-systemctl-redirect "$VER" "$1" start 2>/dev/null || pg_ctlcluster --skip-systemctl-redirect "$VER" "$1" status >/dev/null; }
+# The servers must not inherit the lock's descriptor (9>&-): a postmaster holding it would keep every later
+# run of this script waiting for good.
+start() { pg_ctlcluster --skip-systemctl-redirect "$VER" "$1" start 9>&- 2>/dev/null || pg_ctlcluster --skip-systemctl-redirect "$VER" "$1" status >/dev/null; }
 wait_ready() { for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$1" && return 0; sleep 0.5; done; echo "port $1 did not come up" >&2; return 1; }
 
 if [ "${1:-}" = "drop" ]; then
-  for c in "$STANDBY" "$PRIMARY"; do exists "$c" && pg_dropcluster --stop "$VER" "$c"; done
+  for c in "$STANDBY" "$PRIMARY"; do exists "$c" && pg_dropcluster --stop "$VER" "$c" 9>&-; done
   exit 0
 fi
 
@@ -42,13 +44,13 @@ wait_ready "$PRIMARY_PORT"
 
 data="/var/lib/postgresql/$VER/$STANDBY"
 if exists "$STANDBY" && ! [ -f "$data/standby.signal" ]; then  # a half-made standby: make it again
-  pg_dropcluster --stop "$VER" "$STANDBY"
+  pg_dropcluster --stop "$VER" "$STANDBY" 9>&-
 fi
 if ! exists "$STANDBY"; then
   pg_createcluster "$VER" "$STANDBY" -p "$STANDBY_PORT" -- --auth=trust --no-sync >/dev/null
   cp "/etc/postgresql/$VER/$PRIMARY/conf.d/lingong.conf" "/etc/postgresql/$VER/$STANDBY/conf.d/lingong.conf"
   find "$data" -mindepth 1 -delete
-  runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$data" -R -X stream -c fast
+  runuser -u postgres -- pg_basebackup 9>&- -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$data" -R -X stream -c fast
   chmod 700 "$data"
 fi
 start "$STANDBY"
