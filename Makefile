@@ -42,10 +42,10 @@ test: $(STAMP) lint
 # Under `make test` the PostgreSQL run leaves out the tests that touch no database (LINGONG_ONCE=1): the
 # SQLite run that follows has them. `make test-postgres` on its own runs everything.
 test-postgres: $(STAMP)
-	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q
+	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q --durations=15
 
 test-sqlite: $(STAMP)
-	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q
+	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q --durations=15
 
 # The station console in real Chromium (Playwright; both services under uvicorn): every e2e test on
 # SQLite files, then the counter walkthrough and the morning dispatch on PostgreSQL databases the run

@@ -10,8 +10,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import httpx
+import nats
 import pytest
 from fastapi import FastAPI
+from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -129,6 +131,21 @@ def http_source(postings_app: FastAPI, auth: AuthSettings, settings: ReplicaSett
         settings,
         transport=Wire(postings_app),
     )
+
+
+async def stream_made(name: str, timeout: float = 20) -> None:
+    connection = await nats.connect(NATS_URL)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                await connection.jetstream().stream_info(name)
+                return
+            except NotFoundError:
+                assert time.monotonic() < deadline, "the relay never made its stream"
+                await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
 
 
 def one(spans: Sequence[ReadableSpan], name: str) -> ReadableSpan:
@@ -277,6 +294,7 @@ async def test_a_posting_published_is_applied_in_its_trace_through_jetstream_too
     )
     relay = FeedRelay(postings_app_traced.state.sessionmaker, relay_settings)
     relay.start()
+    await stream_made(stream_name)  # the relay makes its stream as it starts; read only once it is there
     source = JetStreamFeed(settings)
     consumer = consumer_for(matching_app_traced, source, db, clock, settings)
     try:
