@@ -6,9 +6,9 @@
 
 Each service runs under uvicorn on its own migrated SQLite file in a temporary directory, with its
 abuse limits raised (not switched off) so a few thousand requests in a minute are not refused.
-Every run uses `--checks all`; the role that may call the most on each service (postings: employer,
-matching: staff) runs the phases examples, coverage, fuzzing and stateful, the other roles all but
-coverage. Two runs go at once (FUZZ_JOBS); each prints its whole output when it ends. The exit code is
+Every run uses `--checks all` but `ensure_resource_availability` (see `command`); the role that may call
+the most on each service (postings: employer, matching: staff) runs the phases examples, coverage,
+fuzzing and stateful, the other roles all but coverage. Two runs go at once (FUZZ_JOBS); each prints its whole output when it ends. The exit code is
 non-zero when any run finds a failure. JUnit reports go to var/fuzz/; each failure prints a curl line.
 """
 
@@ -169,6 +169,10 @@ def run_schemathesis(role: Role, base: str, seed: int, max_examples: int, worker
         "run",
         f"{base}/openapi.json",
         "--checks", "all",
+        # Every check but one: after POST /v1/seekers the stateful phase reads every
+        # /v1/seekers/{seeker_id}/… route as "the resource just created", a seeker's case (opened by staff,
+        # so 404 case_not_found) included; per-operation settings cannot switch a check off under --checks all.
+        "--exclude-checks", "ensure_resource_availability",
         "--phases", role.phases,
         "--max-examples", str(max_examples),
         "--seed", str(seed),
