@@ -3,7 +3,7 @@ local tables only, or is a deliberate multi-shard statement on the allow-list (d
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,7 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.engagements.models import Engagement
-from services.postings.main import create_app
 from services.postings.shard import county_of
-from tests.conftest import LifespanApp, client_for
 from tests.postings import citus_plan
 from tests.postings.factories import create_employer, create_posting, job_body, publish
 from tests.postings.lifecycle.factories import booked, geo, open_gig, open_job, step
@@ -55,18 +53,6 @@ async def postings_settings(
         auth=auth_settings,
         lifecycle=LifecycleSettings(station_counties=stations),
     )
-
-
-@pytest.fixture
-async def app(postings_settings: PostingsSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    async with LifespanApp(create_app(postings_settings, clock, background=False)) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(app) as c:
-        yield c
 
 
 async def _ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
