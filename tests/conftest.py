@@ -138,13 +138,15 @@ class LifespanApp:
         await self._cm.__aexit__(None, None, None)
 
 
-async def ask_matching(postings_app: FastAPI, matching_app: FastAPI) -> None:
-    """The running postings app asks this matching app whom staff reach (through its ASGI transport),
-    as `lingong serve` wires them over HTTP."""
+async def ask_matching(
+    postings_app: FastAPI, matching_app: FastAPI, transport: httpx.AsyncBaseTransport | None = None
+) -> None:
+    """The running postings app asks this matching app whom staff reach (through its ASGI transport, or
+    the one given), as `lingong serve` wires them over HTTP."""
     await postings_app.state.seeker_reach.aclose()
     settings = postings_app.state.settings
     postings_app.state.seeker_reach = SeekerReach(
-        settings.matching, settings.auth, transport=httpx.ASGITransport(app=matching_app)
+        settings.matching, settings.auth, transport=transport or httpx.ASGITransport(app=matching_app)
     )
 
 

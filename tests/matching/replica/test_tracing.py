@@ -28,12 +28,11 @@ from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from services.matching.replica.jetstream import JetStreamFeed
 from services.matching.replica.listeners import ReplicaListeners
-from services.postings.access.reach import SeekerReach
 from services.postings.config import PostingsSettings
 from services.postings.main import create_app as create_postings
 from services.postings.relay.config import RelaySettings
 from services.postings.relay.relay import FeedRelay
-from tests.conftest import LifespanApp, client_for
+from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.jetstream import NATS_URL, relay_settings, stream_name
 from tests.matching.referrals.conftest import Token, matching_with, open_job, walk_in
 from tests.matching.replica.conftest import Db, Sleeps, catch_up
@@ -96,9 +95,7 @@ async def matching_app_traced(
     app = matching_with(settings, clock, Wire(postings_app_traced))
     async with LifespanApp(app) as running:
         # Postings asks this matching app whom staff reach, across the same kind of boundary.
-        await postings_app_traced.state.seeker_reach.aclose()
-        own = postings_app_traced.state.settings
-        postings_app_traced.state.seeker_reach = SeekerReach(own.matching, own.auth, transport=Wire(running))
+        await ask_matching(postings_app_traced, running, Wire(running))
         yield running
 
 
