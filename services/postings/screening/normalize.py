@@ -57,8 +57,11 @@ _NUMERAL = re.compile(
 )
 # Birth cohorts: 九零后 → 90后, 零零后 → 00后 (read digit by digit).
 _COHORT = re.compile(r"[〇零五六七八九][〇零五](?=后)")
-# Typing slips that hide a number: 一 as a dash between digits (16一40岁), 一下/已下 for 以下 after an age.
-_SLIP = re.compile(r"(?<=\d)(?P<dash>一)(?=\d)|(?<=岁)[一已](?=下|内|上)")
+# Typing slips that hide a number: 一 as a dash between digits (16一40岁) or between an age with its unit
+# and the next age (18周岁一40周岁), 一下/已下 for 以下 after an age.
+_SLIP = re.compile(
+    r"(?<=\d)(?P<dash>一)(?=\d)|(?<=[\d周]岁)(?P<unit_dash>一)(?=\d{1,2}周?岁)|(?<=岁)[一已](?=下|内|上)"
+)
 # …and between two numerals in words: 二十五一三十五岁 is 25-35岁.
 _CN_RANGE = re.compile(rf"(?P<lo>{_TENS})一(?P<hi>{_TENS})(?=[ ]*周?岁)")
 # Where any of them could start: one character class, which the regex engine scans for quickly.
@@ -157,7 +160,7 @@ def _changes(text: str) -> list[tuple[int, int, str]]:
             changes.append((at, drop.end(), ""))
             pos = drop.end()
         elif (slip := _SLIP.match(text, at)) is not None:
-            changes.append((at, slip.end(), "-" if slip.group("dash") else "以"))
+            changes.append((at, slip.end(), "-" if slip.group("dash") or slip.group("unit_dash") else "以"))
             pos = slip.end()
         elif (cn_range := _CN_RANGE.match(text, at)) is not None:
             lo, hi = chinese_to_int(cn_range.group("lo")), chinese_to_int(cn_range.group("hi"))

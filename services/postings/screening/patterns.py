@@ -45,6 +45,8 @@ PERSON = r"(?:者|人士|人员|员工|工人|同志|同事|应聘者|求职者|
 # Words that make a clause an equal-opportunity statement rather than a requirement.
 _EQUALITY = re.compile(
     r"平等|歧视|多元|不论|无论|不分|不因|尊重|包容|包括但不限于|包含但不限于|等方面|一视同仁"
+    # 不会因…而对员工差别对待: a promise not to treat people differently
+    r"|差别对待|区别对待|不会因为?|同等对待"
 )
 
 
@@ -99,6 +101,16 @@ def near_after(words: str, width: int) -> Veto:
 
     def veto(ctx: Context, match: "re.Match[str]") -> bool:
         return bool(pattern.match(ctx.after(match.end(), width)))
+
+    return veto
+
+
+def in_clause(words: str) -> Veto:
+    """A veto: one of `words` occurs anywhere in the match's clause."""
+    pattern = re.compile(words)
+
+    def veto(ctx: Context, match: "re.Match[str]") -> bool:
+        return bool(pattern.search(ctx.clause(match.start())))
 
     return veto
 

@@ -19,7 +19,7 @@ from services.postings.screening.rules_origin import (
     EXEMPT_HUKOU,
     HUKOU_RULES,
 )
-from services.postings.screening.rules_place import PLACE_RULES, hometown_findings
+from services.postings.screening.rules_place import PLACE_RULES, hometown_findings, students_findings
 from services.postings.screening.rules_sex import EXEMPT_MARITAL, EXEMPT_SEX, MARITAL_RULES, SEX_RULES
 
 DETECTORS: tuple[Detector, ...] = (
@@ -30,6 +30,7 @@ DETECTORS: tuple[Detector, ...] = (
     *HUKOU_RULES,
     *PLACE_RULES,
     hometown_findings,
+    students_findings,
     *PATHOGEN_RULES,
     *DISABILITY_RULES,
     *IMPAIRMENT_RULES,

@@ -13,8 +13,10 @@ from services.postings.screening.patterns import (
     REJECT_BEFORE,
     SEPARATORS,
     char_before,
+    in_clause,
     near_after,
     near_before,
+    not_at_clause_start,
     starts_clause,
 )
 
@@ -46,7 +48,7 @@ _PREFIX = (
     r"(?:尽量|尽可能|原则上|一般|最好|必须|须|需|要求|应|限于?)?(?:控制)?(?:在|为|是)?[:]?"
     r"(?:男女(?:均|不限,?)?|男性?|女性?|男士|女士)?"
 )
-_UNIT = r"(?:岁?周)?岁"  # 岁, 周岁, and the slip 岁周岁
+_UNIT = r"(?:岁?周)?岁(?:周(?=以|及|或))?"  # 岁, 周岁, and the slips 岁周岁 and 岁周以上
 _TO = r"(?:-+|_+|至|到)"
 _INCL = r"(?:\((?:含|不含|包含|包括)[^()]{0,8}\))?"
 
@@ -110,7 +112,10 @@ _CEILINGS = (
 _MINIMUMS = (
     AgePattern(re.compile(rf"年满{_AGE}(?:{_UNIT})?")),
     AgePattern(re.compile(rf"满{_AGE}{_UNIT}"), not_after="年不未"),
-    AgePattern(re.compile(rf"{_AGE}{_UNIT}(?:以上|起|及以上|或以上|\+)"), not_after="0123456789.-至到"),
+    # 25周岁（含）以上: the floor itself included, said in brackets
+    AgePattern(
+        re.compile(rf"{_AGE}{_UNIT}{_INCL}(?:以上|起|及以上|或以上|\+)"), not_after="0123456789.-至到"
+    ),
     AgePattern(re.compile(rf"{_AGE}(?:以上|起|及以上|或以上|\+)"), True, not_after="0123456789.-至到"),
 )
 _NUMBER = re.compile(r"[0-9]+")
@@ -360,6 +365,10 @@ EXEMPT_AGE = re.compile(
     + r"|不限年[龄纪](?![:]?(?:要求|范围)?[:]?(?:在|为)?\d)"
 )
 
+_ABOUT_THE_WORKPLACE = in_clause(
+    r"团队|同事|氛围|环境|平台|公司|企业|我们|大家庭|文化|品牌|产品|市场|客户|顾客|用户|消费|群体|客群"
+)
+
 AGE_RULES: tuple[Rule, ...] = (
     rule(
         "child_labour",
@@ -420,4 +429,12 @@ AGE_RULES: tuple[Rule, ...] = (
         ],
     ),
     rule("older_turned_away", "age", r"中老年|大龄|高龄|超龄", before=REJECT_BEFORE),
+    # 3、年轻有干劲，肯学习 / 1、年轻，有活力: youth opening a requirement item, like 要求年轻
+    # (年轻有为 is the idiom for promise; 年轻的团队 / 氛围年轻 describe the workplace)
+    rule(
+        "youth_item",
+        "age",
+        r"年轻(?=有(?!为)|肯|能|敢|好学|上进|积极|阳光|活泼|勤|踏实|朝气|有朝气|有活力|[,、;。]|$)",
+        vetoes=[not_at_clause_start, _ABOUT_THE_WORKPLACE],
+    ),
 )

@@ -19,7 +19,9 @@ _NEGATED = (
     r"(?:没有?(?:得|患)过|未(?:曾)?患过?|从未(?:得|患)过|既往无|无|没有|非|不是|不能有|不得有|不得患有|未患有?|不能是|不能患有|不可有|不准有|需无|须无|要求无|无任何"
     r"|不接受|不招收?|不要|不收|谢绝|拒绝|不录用?)"
 )
-_DISEASE_QUALIFIER = r"(?:任何|各类|各种|一切|患有|急慢性|急性|慢性|重大|严重)?(?:的)?"
+_DISEASE_QUALIFIER = (
+    r"(?:任何|各类|各种|一切|患有|急慢性|急性|慢性|重大|严重|重|明显)?(?:的)?"  # 重: 重大 cut short
+)
 # 无精神病及传染病 / 无高血压、心脏病、传染病: the pathogen ends a list that one negation governs.
 _LISTED = r"(?:[^,;。无]{1,10}?(?:及|和|或|与|、|/|以及))?"
 # 无犯罪记录传染性疾病 / 无不良嗜好传染病: list items typed with no joiner between them.
@@ -52,6 +54,14 @@ PATHOGEN_RULES: tuple[Rule, ...] = (
         _PATHOGEN,
         before=rf"{_NEGATED}(?:{_LISTED}|{_RUN_ON}){_DISEASE_QUALIFIER}",
         vetoes=[_HEALTH_WORK_AFTER, near_before(r"慢性非$", 5), in_equality_statement],
+    ),
+    # 无传染/遗传性疾病 / 无传染与精神病史 / 没有传染或遗传病: 传染 shares its ending with another condition
+    rule(
+        "pathogen_shared_ending",
+        "pathogen_carrier",
+        r"传染(?:性)?(?:\([^()]{1,6}\)|(?:及|和|或|与|、|/|以及)[\u4e00-\u9fa5]{1,6}?)(?:性)?(?:疾病|疾患|病史|病)",
+        before=rf"{_NEGATED}{_DISEASE_QUALIFIER}",
+        vetoes=[_HEALTH_WORK_AFTER, in_equality_statement],
     ),
     rule(
         "pathogen_rejected",
@@ -144,7 +154,9 @@ DISABILITY_RULES: tuple[Rule, ...] = (
 _COLOUR = r"色盲|色弱|色觉异常|色觉障碍|辨色障碍|辨色力异常"
 _HEARING = r"听力障碍|听力缺陷|听力异常|听障|耳聋|聋哑|耳背"
 _SPEECH = r"口吃|结巴|语言障碍"
-_MIND = r"精神病史|精神病|精神疾病|精神障碍|精神分裂|抑郁症|心理疾病|癫痫|羊癫疯"
+_MIND = (
+    r"精神病史|精神病|精神疾病|精神障碍|精神分裂|精神异常|精神失常|抑郁症|心理疾病|癫痫|癫痫病|癫病|羊癫疯"
+)
 _IMPLANT = r"钢钉|钢板|钢针"
 _VISION = r"高度近视|近视|弱视|斜视|夜盲症|夜盲|视力障碍|视力缺陷"
 _ONE_IMPAIRMENT = alternation("|".join((_COLOUR, _HEARING, _SPEECH, _MIND, _VISION)).split("|"))
@@ -205,6 +217,14 @@ def _history_work(ctx: Context, match: "re.Match[str]") -> bool:
     return bool(_HISTORY_WORK.search(ctx.text))
 
 
+_NEGATION = re.compile(r"无|没有|不得有|不能有|不得患有|不能患有|未患有?")
+
+
+def _not_negated_before(ctx: Context, match: "re.Match[str]") -> bool:
+    """The examples (如…) follow no negation in their clause: 如精神病患者 names the served, not a bar."""
+    return not _NEGATION.search(ctx.clause_before(match.start()))
+
+
 IMPAIRMENT_RULES: tuple[Rule, ...] = (
     rule(
         "medical_history_excluded",
@@ -240,8 +260,17 @@ IMPAIRMENT_RULES: tuple[Rule, ...] = (
         "impairment_excluded",
         "impairment",
         _IMPAIRMENT,
-        before=rf"{_NEGATED}(?:任何)?(?:明显的?)?",
+        # 无传染性疾病或精神疾病 / 无传染与精神病史: the impairment later in a list one negation governs
+        before=rf"{_NEGATED}(?:任何)?(?:明显的?)?(?:[^,;。无]{{1,10}}?(?:及|和|或|与|、|/|以及))?",
         vetoes=[_work_needs_it, in_equality_statement],
+    ),
+    # 无影响工作的疾病（如癫痫、精神病等）: examples of the conditions a negation excludes
+    rule(
+        "impairment_example_excluded",
+        "impairment",
+        _IMPAIRMENT,
+        before=r"如[^,;。()如]{0,12}?[、,/]?",
+        vetoes=[_not_negated_before, _work_needs_it, in_equality_statement],
     ),
     rule(
         "impairment_rejected",

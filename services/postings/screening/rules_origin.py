@@ -2,7 +2,7 @@
 
 import re
 
-from services.postings.screening.engine import Context, Rule, rule
+from services.postings.screening.engine import Context, Rule, Veto, rule
 from services.postings.screening.lexicon import alternation, family, product, terms
 from services.postings.screening.patterns import (
     LIMIT,
@@ -18,6 +18,7 @@ from services.postings.screening.patterns import (
     near_after,
     near_before,
     not_at_clause_start,
+    starts_clause,
 )
 
 # An ethnic name in a place or a dish (管城回族区, 延边朝鲜族自治州, 朝鲜族冷面) is no requirement.
@@ -105,10 +106,13 @@ ETHNICITY_RULES: tuple[Rule, ...] = (
 # Provinces, big cities and Shandong's counties (章丘, 梁山 …): where a person may come from.
 _PLACE_NAMES = [*terms("regions"), *terms("shandong_places")]
 _REGION = rf"{alternation(_PLACE_NAMES)}(?:省|市|地区|区|县)?"
-_OUTSIDER_WORDS = [*_PLACE_NAMES, "外地", "外省", "外市", "外县", "外乡", "外来", "异地", "省外", "市外"]
+_OUTSIDER_WORDS = [
+    *_PLACE_NAMES,
+    *"外省市 外县市 外区县 外地 外省 外市 外县 外乡 外来 异地 省外 市外".split(),
+]
 _OUTSIDERS = rf"{alternation(_OUTSIDER_WORDS)}(?:省|市|地区|区|县)?"
 _PLACE = (
-    rf"(?:{_REGION}|本地|本市|本省|本县|本区|本镇|本乡|本村|本街道|本社区|当地|外地|外省|外市|外县"
+    rf"(?:{_REGION}|本地|本市|本省|本县|本区|本镇|本乡|本村|本街道|本社区|当地|外地|外省市?|外市|外县"
     r"|[\u4e00-\u9fa5]{1,3}(?:省|市|县|区|镇|乡|村|街道))"
 )
 _URBAN_RURAL = r"(?:城镇|农村|非农业?|农业|城市|常住)"
@@ -154,13 +158,25 @@ _WORK_ELSEWHERE = near_after(
 _GRANTS_AFTER = near_after(
     r"[^,;。]{0,4}?(?:后可|即可|可申请|可享|可住|提供|享受?|申请|落户|补贴|报销|住宿|宿舍)", 10
 )
+_VERDICT_END = re.compile(rf"(?:{PREFER}|{REJECT_AFTER})$")
+
+
+def _unless_verdict(veto: Veto) -> Veto:
+    """外地户口优先（提供宿舍）: with a preference or refusal, what follows is no grant of the hukou."""
+
+    def checked(ctx: Context, match: "re.Match[str]") -> bool:
+        return not _VERDICT_END.search(match.group()) and veto(ctx, match)
+
+    return checked
+
+
 _HUKOU_VETOES = (
     _NOT_NEEDED,
     _OFFERED,
     _ADMINISTRATION,
     _BENEFIT_LIST,
-    _BENEFIT_AFTER,
-    _GRANTS_AFTER,
+    _unless_verdict(_BENEFIT_AFTER),
+    _unless_verdict(_GRANTS_AFTER),
     inside_title,
     in_equality_statement,
 )
@@ -170,6 +186,11 @@ EXEMPT_HUKOU = re.compile(
         product("户籍|户口|籍贯|地域|地区|生源|城乡", "不限|无要求|均可")
         + product("不限", "户籍|户口|籍贯|地域|地区|生源|城乡")
         + product("外地|外省|外地人|外省人", "也可|亦可|均可|可以|欢迎")
+        # 农业户口也可 / 外省市户籍均可: a hukou welcomed
+        + product(
+            "农业户口|农村户口|农业户籍|农村户籍|外地户口|外地户籍|外省户口|外省户籍|外省市户籍|外省市户口",
+            "也可|亦可|均可|可以|欢迎",
+        )
         + product("本地外地", "均可|不限|都可")
     )
 )
@@ -190,7 +211,49 @@ _AREA_OF_WORK = earlier_in_clause(_AREA_WORDS)
 _AREA_OF_WORK_AFTER = near_after(rf"[^,;。]{{0,3}}(?:{_AREA_WORDS})", 8)
 
 
+# 本来户口 typed for 本地户口, after a limit (限本来户口).
+_SLIP_LIMIT = re.compile(rf"(?:{STRICT_LIMIT}|(?<![不无])要求|必须是?|需要?是?|须是?|{REJECT_BEFORE})$")
+
+
+def _slip_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
+    """本来户口 is 本地户口 only when preferred, refused or required (我本来户口在外地 is a story)."""
+    return not (match.group("verdict") or _SLIP_LIMIT.search(ctx.before(match.start(), 6)))
+
+
+# 家住观音桥一带的优先 / 1、家住庐阳附近: the vicinity of a named place is where one lives, as in
+# 居住在苏州的优先; near the workplace (家住附近, 家住公司附近, 住在门店周边, 家住地铁站附近) is about
+# the commute and passes.
+_NEAR = r"(?:家住|住在|居住在|居住于|家在|现居住?)(?:在|于)?(?P<x>[^\W\d_]{2,8}?)(?:附近|周边|一带)"
+_WORKPLACE_NEAR = re.compile(
+    r"公司|我司|单位|厂|店|工作|上班|项目|工地|园区|学校|校区|医院|地铁|公交|站|小区|基地|仓库|场|超市|商场|酒店"
+    r"|门面|门市|办公|写字楼|大厦|车间|餐厅|饭店|总部|网点|营业部|中心|机构|幼儿园|本|我|此|该|这|所在"
+)
+
+
+def _near_the_workplace(ctx: Context, match: "re.Match[str]") -> bool:
+    return bool(_WORKPLACE_NEAR.search(match.group("x")))
+
+
+_NEAR_VETOES = (_near_the_workplace, _NOT_NEEDED, in_equality_statement)
+_NEAR_LIMIT = re.compile(r"(?<![不无])(?:要求|必须|需要?|须|最好|限|只招|只要|仅限)$")
+
+
+def _vicinity_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
+    """Asked for when preferred or refused, standing alone as a requirement item, or after a limit."""
+    if match.group("verdict"):
+        return False
+    return not (starts_clause(ctx, match.start()) or _NEAR_LIMIT.search(ctx.before(match.start(), 4)))
+
+
 HUKOU_RULES: tuple[Rule, ...] = (
+    # 家住蜀山附近者优先考虑 / 1、家住庐阳附近 / 要求家住包河附近
+    rule(
+        "named_vicinity",
+        "hukou_region",
+        rf"{_NEAR}(?:(?:的|者|人员|人士|人|居民|朋友|小伙伴|伙伴|求职者|应聘者|宝妈|妈妈|阿姨|大姐|姐姐|大叔|大哥|师傅"
+        rf"|同学|学生|员工)*(?:[或及和、/][^,;。]{{0,12}}?)?(?P<verdict>{PREFER}|{REJECT_AFTER})|(?:的|者|人员)?(?=[{SEPARATORS}]|$))",
+        vetoes=[_vicinity_not_asked, *_NEAR_VETOES],
+    ),
     rule(
         "hukou_limited",
         "hukou_region",
@@ -238,7 +301,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         "hukou_region",
         rf"(?:户籍所在地|户口所在地|户籍地|户口地|户籍|户口|籍贯|生源地)(?:要求)?[:]?(?![不非无没])(?:为|是|须为|需为|须在|需在|在|限|仅限)?"
         rf"(?:{_PLACE}|{_URBAN_RURAL})",
-        vetoes=[_BENEFIT_AFTER, _OFFERED],
+        vetoes=[_BENEFIT_AFTER, _OFFERED, in_equality_statement],
     ),
     rule(
         "locals_only",
@@ -296,6 +359,13 @@ HUKOU_RULES: tuple[Rule, ...] = (
         r"(?:京|沪|深|穗|津|渝|杭|蓉|汉|厦|苏|宁)户(?:口|籍)?(?![型主名头外内])",
         before=rf"(?:{LIMIT}|{REJECT_BEFORE}|非|不是|持有|具有|拥有)",
         vetoes=[*_HUKOU_VETOES, near_before(r"落|迁|办|转", 3), _insurance_tier],
+    ),
+    # 本来户口者优先 / 限本的户籍: 本地 typed as 本来 (the input method's word) or with a homophone of 地
+    rule(
+        "local_hukou_slip",
+        "hukou_region",
+        rf"(?:本来|本的|本低|本第|本底)(?:户口|户籍|户藉){_NOT_DOCUMENT}(?:{PERSON}(?P<verdict>{PREFER}|{REJECT_AFTER}))?",
+        vetoes=[_slip_not_asked, *_HUKOU_VETOES],
     ),
     rule("residents_only", "hukou_region", r"常住人口|常住居民", before=rf"(?:{LIMIT})(?:{_PLACE})?"),
     rule(

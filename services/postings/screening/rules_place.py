@@ -13,7 +13,7 @@ from functools import cache
 
 from services.postings.screening.engine import Context, Finding
 from services.postings.screening.gazetteer import LONGEST, place_names, province_abbreviations
-from services.postings.screening.lexicon import alternation
+from services.postings.screening.lexicon import alternation, product
 from services.postings.screening.patterns import (
     LIMIT,
     PREFER,
@@ -32,7 +32,7 @@ LOCAL = tuple(
     " 省内 市内 县内 区内 本地区 本区域 本片".split()
 )
 # …and for everywhere else (外地的不要 is a limit by origin too).
-ELSEWHERE = tuple("外地 外省 外市 外县 外乡 异地 省外 市外".split())
+ELSEWHERE = tuple("外地 外省 外市 外县 外乡 外省市 外县市 外区县 异地 省外 市外".split())
 # Who comes from the place: 济南人, 山东籍, 章丘老乡, 潍坊户口, 潍坊本地人 (本地 after a place is in LOCAL).
 _ORIGIN = (
     r"(?:人员|人(?![员力事才群流气寿民口大们工际文资性格品生体物像脸心身手数次均造行])|籍贯|籍|"
@@ -49,6 +49,21 @@ _WORKER = alternation(
     "阿姨 大姐 姐姐 大叔 大哥 师傅 宝妈 小伙 小伙伴 伙伴 朋友 同学 青年 姑娘 工人 员工 女工 男工"
     " 司机 保姆 保洁 厨师 普工 钟点工 求职者 应聘者 候选人".split()
 )
+# Students and graduates of a place (芜湖在校大学生, 本地大专生): where they study is where they are.
+_STUDENT = alternation(
+    [
+        *product(
+            "|在校|在读|高校",
+            "大学生|大中专学生|大中专生|中专生|大专生|本科生|研究生|学生|应届毕业生|应届生|毕业生",
+        ),
+        "在校生",
+        "在读生",
+    ]
+)
+# 辅导本地学生 / 本地学生课程: the students taught or served, not the workers.
+_TEACHING = re.compile(r"辅导|家教|授课|教学|招生|学员|课程|培训班|补习|作业|升学|学校|考试")
+# The sex after a place (本地女性优先, 昆明的女生优先): the place is asked for (the sex is its own finding).
+_SEX_WORD = r"(?:女性|男性|女士|男士|女生|男生|女孩子?|男孩子?|女的|男的|姑娘|小伙子?|女|男)"
 # A limit on who is hired (只招, 限, 要求是 …), not a hiring verb: 招聘天津人员 names where the work is.
 _MUST = (
     rf"{STRICT_LIMIT}|(?<![不无非])(?:(?:要求|必须|需要?|须|最好|应)(?:是|为)|要求|必须)|{REJECT_BEFORE}"
@@ -75,7 +90,7 @@ _NOT_ASKED = re.compile(
 # 户口在本地可以办理 / 济南户籍指标: the hukou is offered, not asked for.
 _OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
 _HEADER = re.compile(r"(?:要求|条件|户籍|籍贯)[:]?$")
-_EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分")
+_EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分|差别对待|区别对待|不会因为?")
 # 没有性别歧视 says nothing about origin: an equality word covers the place only in the place's own
 # comma part, or where the clause names origin (不分地域).
 _ORIGIN_TOPIC = re.compile(r"地域|户籍|户口|籍贯|地区|出身|来自|哪里|外地|省份|老乡")
@@ -123,7 +138,7 @@ def _edges() -> tuple[frozenset[str], frozenset[str]]:
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
 _AREA_SUFFIXES = tuple(
     "及周边城市 及周边地区 及周边县市 及周边 和周边 周边城市 周边县市 周边地区 周边"
-    " 附近地区 等地区 等地 一带 地区 区域内 区域".split()
+    " 附近地区 等地区 等地 一带 地区 区域内 区域 市域内 市域 县域内 县域 市区 城区 境内 辖区".split()
 )
 _JOINERS = frozenset("、/和及或与")
 
@@ -227,15 +242,20 @@ class PlaceRule:
             return True
         if _OPEN_ALTERNATIVE.search(ctx.text, start, end) or _OFFERED_AFTER.match(ctx.text, end):
             return True
-        if self.alone and not (
-            (starts_clause(ctx, start) and ctx.text[start - 1 : start] != "(")  # not 王先生(重庆人)
-            or after_list_marker(ctx, start)
-            or _HEADER.search(ctx.before(start, 4))
-        ):
+        if self.alone and not _alone(ctx, start):
             return True
         if self.not_lead is not None and self.not_lead.search(ctx.before(start, 4)):
             return True
         return self.clause_veto is not None and bool(self.clause_veto.search(clause))
+
+
+def _alone(ctx: Context, start: int) -> bool:
+    """start opens a clause or a list item (1、东北人，…), or follows a header (要求：)."""
+    return (
+        (starts_clause(ctx, start) and ctx.text[start - 1 : start] != "(")  # not 王先生(重庆人)
+        or after_list_marker(ctx, start)
+        or bool(_HEADER.search(ctx.before(start, 4)))
+    )
 
 
 def _equality(ctx: Context, start: int, clause: str) -> bool:
@@ -369,6 +389,13 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         lead=_lead(rf"{LIMIT}|希望(?:是|为|招|找)?(?:一个|一位|一名)?"),
         between=_OF,
         local_only=True,
+    ),
+    # 本地女性优先 / 昆明的女生优先: a place and the sex wanted
+    PlaceRule(
+        "origin_sex_preferred",
+        _anchor(rf"{_SEX_WORD}{_WHO}{_LIST}{_VERDICT}"),
+        "before",
+        between=_OF,
     ),
     # 非本地户籍暂不考虑, 非山东籍勿扰, 不是济南人不要, 非本地勿扰
     PlaceRule(
@@ -583,6 +610,32 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         clause_veto=re.compile(r"提供|配备|打造|营造|舒适|良好的?(?:生活|工作)"),
     ),
 )
+
+
+# 芜湖在校大学生优先 / 只招本地在校生 / 1、蚌埠应届毕业生，…: students of a place, preferred, after a
+# limit, or standing alone as a requirement item (one scan for the three).
+_STUDENTS = re.compile(rf"{_STUDENT}(?:{_WHO}{_LIST}(?P<verdict>{_VERDICT})|(?P<end>(?=[{SEPARATORS}]|$)))?")
+_STUDENTS_LEAD = _lead(_MUST)
+_STUDENTS_VETOES = PlaceRule("students_wanted", _STUDENTS, "before", clause_veto=_TEACHING)
+
+
+def students_findings(ctx: Context) -> Iterator[Finding]:
+    text = ctx.text
+    for m in _STUDENTS.finditer(text):
+        verdict, end = m.group("verdict"), m.group("end") is not None
+        place_end = m.start() - 1 if text[m.start() - 1 : m.start()] == "的" else m.start()
+        start = place_before(text, place_end)
+        if start is None:
+            continue
+        window = ctx.before(start, 12)
+        lead = _STUDENTS_LEAD.search(window)
+        alone = end and place_end == m.start() and _alone(ctx, start)
+        if not (verdict or lead or alone):
+            continue
+        if lead is not None:
+            start -= len(window) - lead.start()
+        if not _STUDENTS_VETOES._vetoed(ctx, start, m.end()):
+            yield Finding(start, m.end(), CATEGORY, "students_wanted")
 
 
 def hometown_findings(ctx: Context) -> Iterator[Finding]:

@@ -134,7 +134,8 @@ _GROOMING = near_after(
 # 25岁以下年轻女性 / 招35岁左右男性: an age or an adjective in front of the sex wanted.
 _QUALIFIER = (
     r"(?:\d{1,2}(?:-|至|到)\d{1,2}周?岁(?:之间|左右)?|\d{1,2}周?岁(?:以下|以内|以上|左右|上下|之间|出头)?"
-    r"|年轻|青年|中年|未婚|已婚|单身|成熟)的?"
+    # 本地户口女性 / 山东籍男性: the hukou of the sex wanted
+    r"|年轻|青年|中年|未婚|已婚|单身|成熟|户口|户籍|户藉|籍)的?"
 )
 _QUALIFIED_SEX = (
     rf"(?:{_VARIANTS}|男性|女性|男士|女士|男生|女生|男孩子?|女孩子?|男工|女工|男子|女子|姑娘|小伙子?(?!伴))"
@@ -151,7 +152,48 @@ _DUTY = r"(?:负责|做|干|从事|操作|上|看|搞)"
 # 招2名女工 / 找个女生 / 需要一名女同事 / 招一个女孩: a count between the limit and the sex
 _COUNT = r"(?:[0-9一二两三四五六七八九十几]*(?:名|位|个)|若干名?)?"
 
+# 阿姨 / 大姐 / 大叔 as the post: kin words that name a sex (and an age) (宝妈优先 is the inclusive preference
+# the guide lets pass; 王阿姨 is a contact person, 照顾一位阿姨 the person cared for).
+_KIN = r"(?:阿姨|大姐|大妈|大婶|大嫂|大叔|大爷|大伯|大哥)(?![大哥姐])"
+_CARED_FOR = near_before(r"照顾|照看|陪伴|陪|护理|看护|服务|为|给|帮|协助|接送|尊重|感谢|关爱|慰问", 6)
+_RECRUITING_FOR_OTHERS = near_before(r"负责|协助|帮助?|为客户|给客户|为您|帮您|替|代", 10)
+_KIN_HIRED = (
+    r"(?:(?:招聘?|招收|诚聘|急聘|急招|聘请?|寻找|找)(?:[0-9一二两三四五六七八九十几]+(?:名|位|个)|个|位|名)?"
+    r"|(?:岗位|职位|工种)(?:名称)?[:]?)(?:(?!的)[\u4e00-\u9fa5]{2,4})?"
+)
+# An adjective and 的 before the sex wanted, after a limit (要求性格开朗的女生; 女生要求化淡妆: dress)
+_DESCRIBED_LEAD = (
+    r"(?:要求|只要|只招收?|仅招|招聘?|诚聘|急聘|急招|寻找|找|限|希望(?:是|招|找)?|需要|最好是|必须是)"
+)
+_SERVED_GAP = near_before(
+    r"接待|服务|照顾|陪|护理|帮|为|给|面向|针对|指导|教|培训|负责|管理|联系|对接|客户|顾客|会员|用户|来访|来店|到店"
+    r"|患者|病人|学员|学生|孩子|宝宝|老人|产品|课程",
+    12,
+)
+
 SEX_RULES: tuple[Rule, ...] = (
+    # 厨房大姐 3名 / 大叔优先: the kin word with a headcount or a preference
+    rule(
+        "kin_wanted",
+        "sex",
+        rf"{_KIN}(?:[:]?(?:[0-9一二两三四五六七八九十]+(?:名|位|人|个)|若干)|{PERSON}(?:{PREFER}|{REJECT_AFTER}))",
+        vetoes=[_CARED_FOR, _SERVED, earlier_in_clause(r"共|人数|其中|占|比例|现有"), in_equality_statement],
+    ),
+    # 招保洁阿姨 / 诚聘住家阿姨 / 岗位：保洁阿姨: the kin word as the post hired for
+    rule(
+        "kin_hired",
+        "sex",
+        _KIN,
+        before=_KIN_HIRED,
+        vetoes=[_CARED_FOR, _RECRUITING_FOR_OTHERS, in_equality_statement],
+    ),
+    rule(
+        "sex_described_wanted",
+        "sex",
+        rf"的{_QUALIFIED_SEX}(?=[,;。、!?\n]|$|优先|为主|为佳|最好)",
+        before=rf"{_DESCRIBED_LEAD}[^,;。!?\n的]{{1,10}}",
+        vetoes=[_SERVED_GAP, _both_sexes, _GROOMING, in_equality_statement],
+    ),
     rule(
         "sex_limited",
         "sex",

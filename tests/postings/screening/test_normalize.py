@@ -56,6 +56,11 @@ def test_a_yi_between_digits_is_read_as_a_dash() -> None:
     assert normalize("年龄16一40岁").text == "年龄16-40岁"
 
 
+def test_a_yi_between_two_ages_with_their_units_is_read_as_a_dash() -> None:
+    assert normalize("年满18周岁一40周岁，20岁一35岁").text == "年满18周岁-40周岁,20岁-35岁"
+    assert normalize("年满18周岁一律签合同，18岁一年").text == "年满18周岁一律签合同,18岁一年"
+
+
 def test_yixia_typed_for_yixia_after_an_age_is_read_as_below() -> None:
     assert normalize("55岁一下，60岁已内").text == "55岁以下,60岁以内"
 
