@@ -60,7 +60,7 @@ _COHORT = re.compile(r"[〇零五六七八九][〇零五](?=后)")
 # Typing slips that hide a number: 一 as a dash between digits (16一40岁) or between an age with its unit
 # and the next age (18周岁一40周岁), 一下/已下 for 以下 after an age.
 _SLIP = re.compile(
-    r"(?<=\d)(?P<dash>一)(?=\d)|(?<=[\d周]岁)(?P<unit_dash>一)(?=\d{1,2}周?岁)|(?<=岁)[一已](?=下|内|上)"
+    r"(?<=\d)(?P<dash>一)(?=\d)|(?<=[\d周]岁)(?P<unit_dash>一)(?=(?:\d{1,2}|[二三四五六七八九十]{1,3})周?岁)|(?<=岁)[一已](?=下|内|上)"
 )
 # …and between two numerals in words: 二十五一三十五岁 is 25-35岁.
 _CN_RANGE = re.compile(rf"(?P<lo>{_TENS})一(?P<hi>{_TENS})(?=[ ]*周?岁)")

@@ -223,15 +223,19 @@ def _slip_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
 # 家住观音桥一带的优先 / 1、家住庐阳附近: the vicinity of a named place is where one lives, as in
 # 居住在苏州的优先; near the workplace (家住附近, 家住公司附近, 住在门店周边, 家住地铁站附近) is about
 # the commute and passes.
-_NEAR = r"(?:家住|住在|居住在|居住于|家在|现居住?)(?:在|于)?(?P<x>[^\W\d_]{2,8}?)(?:附近|周边|一带)"
+_NEAR = (
+    r"(?:家住|住在|居住在|居住于|家在|现居住?)(?:在|于)?(?P<x>[^\W\d_]{2,8}?)(?:附近|周边|一带)"
+    # 离滨湖新区近的优先 (离家近的优先 / 离公司近的 are the commute)
+    r"|离(?P<y>[^\W\d_]{2,8}?)(?:较近|比较近|很近|近)"
+)
 _WORKPLACE_NEAR = re.compile(
-    r"公司|我司|单位|厂|店|工作|上班|项目|工地|园区|学校|校区|医院|地铁|公交|站|小区|基地|仓库|场|超市|商场|酒店"
+    r"家|公司|我司|单位|厂|店|工作|上班|项目|工地|园区|学校|校区|医院|地铁|公交|站|小区|基地|仓库|场|超市|商场|酒店"
     r"|门面|门市|办公|写字楼|大厦|车间|餐厅|饭店|总部|网点|营业部|中心|机构|幼儿园|本|我|此|该|这|所在"
 )
 
 
 def _near_the_workplace(ctx: Context, match: "re.Match[str]") -> bool:
-    return bool(_WORKPLACE_NEAR.search(match.group("x")))
+    return bool(_WORKPLACE_NEAR.search(match.group("x") or match.group("y")))
 
 
 _NEAR_VETOES = (_near_the_workplace, _NOT_NEEDED, in_equality_statement)
@@ -242,6 +246,8 @@ def _vicinity_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
     """Asked for when preferred or refused, standing alone as a requirement item, or after a limit."""
     if match.group("verdict"):
         return False
+    if match.group("y"):  # 离X近 is asked for only with a preference or a refusal
+        return True
     return not (starts_clause(ctx, match.start()) or _NEAR_LIMIT.search(ctx.before(match.start(), 4)))
 
 

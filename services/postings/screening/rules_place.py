@@ -138,7 +138,7 @@ def _edges() -> tuple[frozenset[str], frozenset[str]]:
 # 济南及周边人员, 淄博、潍坊等地人员: an area word after the places, and places joined by 、/和/及.
 _AREA_SUFFIXES = tuple(
     "及周边城市 及周边地区 及周边县市 及周边 和周边 周边城市 周边县市 周边地区 周边"
-    " 附近地区 等地区 等地 一带 地区 区域内 区域 市域内 市域 县域内 县域 市区 城区 境内 辖区".split()
+    " 附近地区 附近 等地区 等地 一带 地区 区域内 区域 市域内 市域 县域内 县域 市区 城区 境内 辖区".split()
 )
 _JOINERS = frozenset("、/和及或与")
 
@@ -396,6 +396,14 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
         _anchor(rf"{_SEX_WORD}{_WHO}{_LIST}{_VERDICT}"),
         "before",
         between=_OF,
+    ),
+    # 在芜湖上学的大学生优先 / 在本地就读的学生为主: students of a place, said by where they study
+    PlaceRule(
+        "studying_in_place",
+        _anchor(rf"(?:上学|就读|读书|念书|上大学|读大学)的?(?:{_STUDENT})?{_WHO}{_LIST}{_VERDICT}"),
+        "before",
+        lead=_lead("在"),
+        clause_veto=_TEACHING,
     ),
     # 非本地户籍暂不考虑, 非山东籍勿扰, 不是济南人不要, 非本地勿扰
     PlaceRule(

@@ -159,6 +159,7 @@ _CARED_FOR = near_before(r"照顾|照看|陪伴|陪|护理|看护|服务|为|给
 _RECRUITING_FOR_OTHERS = near_before(r"负责|协助|帮助?|为客户|给客户|为您|帮您|替|代", 10)
 _KIN_HIRED = (
     r"(?:(?:招聘?|招收|诚聘|急聘|急招|聘请?|寻找|找)(?:[0-9一二两三四五六七八九十几]+(?:名|位|个)|个|位|名)?"
+    r"|(?:需要|想找|想请)(?:[0-9一二两三四五六七八九十几]+(?:名|位|个)|个|位|名)"
     r"|(?:岗位|职位|工种)(?:名称)?[:]?)(?:(?!的)[\u4e00-\u9fa5]{2,4})?"
 )
 # An adjective and 的 before the sex wanted, after a limit (要求性格开朗的女生; 女生要求化淡妆: dress)
@@ -176,7 +177,7 @@ SEX_RULES: tuple[Rule, ...] = (
     rule(
         "kin_wanted",
         "sex",
-        rf"{_KIN}(?:[:]?(?:[0-9一二两三四五六七八九十]+(?:名|位|人|个)|若干)|{PERSON}(?:{PREFER}|{REJECT_AFTER}))",
+        rf"{_KIN}(?:[:]?(?:[0-9一二两三四五六七八九十]+(?:名|位|人|个)|若干|数名|多名|几名)|{PERSON}(?:{PREFER}|{REJECT_AFTER}))",
         vetoes=[_CARED_FOR, _SERVED, earlier_in_clause(r"共|人数|其中|占|比例|现有"), in_equality_statement],
     ),
     # 招保洁阿姨 / 诚聘住家阿姨 / 岗位：保洁阿姨: the kin word as the post hired for
