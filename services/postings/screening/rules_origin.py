@@ -3,6 +3,7 @@
 import re
 
 from services.postings.screening.engine import Context, Rule, Veto, rule
+from services.postings.screening.gazetteer import place_names
 from services.postings.screening.lexicon import alternation, family, product, terms
 from services.postings.screening.patterns import (
     LIMIT,
@@ -223,19 +224,29 @@ def _slip_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
 # 家住观音桥一带的优先 / 1、家住庐阳附近: the vicinity of a named place is where one lives, as in
 # 居住在苏州的优先; near the workplace (家住附近, 家住公司附近, 住在门店周边, 家住地铁站附近) is about
 # the commute and passes.
-_NEAR = (
-    r"(?:家住|住在|居住在|居住于|家在|现居住?)(?:在|于)?(?P<x>[^\W\d_]{2,8}?)(?:附近|周边|一带)"
-    # 离滨湖新区近的优先 (离家近的优先 / 离公司近的 are the commute)
-    r"|离(?P<y>[^\W\d_]{2,8}?)(?:较近|比较近|很近|近)"
+_NEAR = r"(?:家住|住在|居住在|居住于|家在|现居住?)(?:在|于)?(?P<x>[^\W\d_]{2,8}?)(?:附近|周边|一带)"
+# 离滨湖新区近的优先 (离家近的优先 / 离公司近的 are the commute)
+_CLOSE_TO = r"离(?P<y>[^\W\d_]{2,8}?)(?:较近|比较近|很近|近)"
+_NEAR_WHO = (
+    r"(?:的|者|人员|人士|人|居民|朋友|小伙伴|伙伴|求职者|应聘者|宝妈|妈妈|阿姨|大姐|姐姐|大叔|大哥|师傅|同学|学生|员工)*"
+    r"(?:[或及和、/][^,;。]{0,12}?)?"
 )
 _WORKPLACE_NEAR = re.compile(
     r"家|公司|我司|单位|厂|店|工作|上班|项目|工地|园区|学校|校区|医院|地铁|公交|站|小区|基地|仓库|场|超市|商场|酒店"
     r"|门面|门市|办公|写字楼|大厦|车间|餐厅|饭店|总部|网点|营业部|中心|机构|幼儿园|本|我|此|该|这|所在"
+    r"|所|院|馆|室|楼|厅"
 )
+# 离X近 names a place only as a division (the gazetteer) or an area (…区, 镇, 街道): 离律所近 is the work.
+_AREA_NAME = re.compile(r"(?:区|县|镇|乡|街道|村)$")
 
 
 def _near_the_workplace(ctx: Context, match: "re.Match[str]") -> bool:
-    return bool(_WORKPLACE_NEAR.search(match.group("x") or match.group("y")))
+    return bool(_WORKPLACE_NEAR.search(match.group("x")))
+
+
+def _not_a_named_area(ctx: Context, match: "re.Match[str]") -> bool:
+    named = match.group("y")
+    return not (named in place_names() or _AREA_NAME.search(named)) or bool(_WORKPLACE_NEAR.search(named))
 
 
 _NEAR_VETOES = (_near_the_workplace, _NOT_NEEDED, in_equality_statement)
@@ -246,9 +257,8 @@ def _vicinity_not_asked(ctx: Context, match: "re.Match[str]") -> bool:
     """Asked for when preferred or refused, standing alone as a requirement item, or after a limit."""
     if match.group("verdict"):
         return False
-    if match.group("y"):  # 离X近 is asked for only with a preference or a refusal
-        return True
-    return not (starts_clause(ctx, match.start()) or _NEAR_LIMIT.search(ctx.before(match.start(), 4)))
+    alone = match.group("end") is not None and starts_clause(ctx, match.start())
+    return not (alone or _NEAR_LIMIT.search(ctx.before(match.start(), 4)))
 
 
 HUKOU_RULES: tuple[Rule, ...] = (
@@ -256,9 +266,15 @@ HUKOU_RULES: tuple[Rule, ...] = (
     rule(
         "named_vicinity",
         "hukou_region",
-        rf"{_NEAR}(?:(?:的|者|人员|人士|人|居民|朋友|小伙伴|伙伴|求职者|应聘者|宝妈|妈妈|阿姨|大姐|姐姐|大叔|大哥|师傅"
-        rf"|同学|学生|员工)*(?:[或及和、/][^,;。]{{0,12}}?)?(?P<verdict>{PREFER}|{REJECT_AFTER})|(?:的|者|人员)?(?=[{SEPARATORS}]|$))",
+        rf"{_NEAR}(?:{_NEAR_WHO}(?P<verdict>{PREFER}|{REJECT_AFTER})|(?P<end>(?:的|者|人员)?(?=[{SEPARATORS}]|$)))?",
         vetoes=[_vicinity_not_asked, *_NEAR_VETOES],
+    ),
+    # 离滨湖新区近的优先 (a division or an area: 离律所近 is the work)
+    rule(
+        "named_closeness",
+        "hukou_region",
+        rf"{_CLOSE_TO}{_NEAR_WHO}(?:{PREFER}|{REJECT_AFTER})",
+        vetoes=[_not_a_named_area, _NOT_NEEDED, in_equality_statement],
     ),
     rule(
         "hukou_limited",
