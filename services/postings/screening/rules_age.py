@@ -55,7 +55,10 @@ _INCL = r"(?:\((?:含|不含|包含|包括)[^()]{0,8}\))?"
 # Each pattern starts with a plain digit class (no group), so the regex engine can skip ahead to digits;
 # the numbers are read from the match afterwards.
 _AGE = r"[0-9][0-9]?(?![0-9])"
-_RANGE = re.compile(rf"{_AGE}(?:{_UNIT})?{_TO}{_AGE}(?![.%])(?:{_UNIT})?{_INCL}(?:之间|以内|以下|左右)?")
+# 20周岁（含）-40周岁（含）: each bound may say it is included
+_RANGE = re.compile(
+    rf"{_AGE}(?:{_UNIT})?{_INCL}{_TO}{_AGE}(?![.%])(?:{_UNIT})?{_INCL}(?:之间|以内|以下|左右)?"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,11 +53,10 @@ _WORKER = alternation(
 _STUDENT = alternation(
     [
         *product(
-            "|在校|在读|高校",
+            "|在校|在读|高校|高校在校|高校在读|院校",
             "大学生|大中专学生|大中专生|中专生|大专生|本科生|研究生|学生|应届毕业生|应届生|毕业生",
         ),
-        "在校生",
-        "在读生",
+        *product("|高校|院校", "在校生|在读生"),
     ]
 )
 # 辅导本地学生 / 本地学生课程: the students taught or served, not the workers.
