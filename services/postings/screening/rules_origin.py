@@ -236,7 +236,7 @@ _WORKPLACE_NEAR = re.compile(
     r"|门面|门市|办公|写字楼|大厦|车间|餐厅|饭店|总部|网点|营业部|中心|机构|幼儿园|本|我|此|该|这|所在"
     r"|所|院|馆|室|楼|厅"
 )
-# 离X近 names a place only as a division (the gazetteer) or an area (…区, 镇, 街道): 离律所近 is the work.
+# 离X近 names a place only as a division (the gazetteer) or an area (…区, 镇, 街道): 离诊所近 is the work.
 _AREA_NAME = re.compile(r"(?:区|县|镇|乡|街道|村)$")
 
 
@@ -269,7 +269,7 @@ HUKOU_RULES: tuple[Rule, ...] = (
         rf"{_NEAR}(?:{_NEAR_WHO}(?P<verdict>{PREFER}|{REJECT_AFTER})|(?P<end>(?:的|者|人员)?(?=[{SEPARATORS}]|$)))?",
         vetoes=[_vicinity_not_asked, *_NEAR_VETOES],
     ),
-    # 离滨湖新区近的优先 (a division or an area: 离律所近 is the work)
+    # 离滨湖新区近的优先 (a division or an area: 离诊所近 is the work)
     rule(
         "named_closeness",
         "hukou_region",
