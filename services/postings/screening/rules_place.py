@@ -89,7 +89,7 @@ _NOT_ASKED = re.compile(
 # 户口在本地可以办理 / 济南户籍指标: the hukou is offered, not asked for.
 _OFFERED_AFTER = re.compile(r"[^,;。]{0,4}?(?:办理|落户|解决|迁入|迁移|补贴|指标)")
 _HEADER = re.compile(r"(?:要求|条件|户籍|籍贯)[:]?$")
-_EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分|差别对待|区别对待|不会因为?")
+_EQUALITY = re.compile(r"平等|歧视|一视同仁|不论|无论|不分|差别对待|区别对待")
 # 没有性别歧视 says nothing about origin: an equality word covers the place only in the place's own
 # comma part, or where the clause names origin (不分地域).
 _ORIGIN_TOPIC = re.compile(r"地域|户籍|户口|籍贯|地区|出身|来自|哪里|外地|省份|老乡")

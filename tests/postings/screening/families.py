@@ -923,9 +923,10 @@ ROUND_7: list[Case] = [
     ("负责心理咨询，如抑郁症干预", PASS, None),
     ("无需传染病检测报告", PASS, None),
     # equal-opportunity statements that list the traits
-    ("公司不会因性别、年龄、婚姻状况而对员工差别对待", PASS, None),
+    ("公司对不同性别、年龄、婚姻状况的员工绝不差别对待", PASS, None),
     ("不因户籍、怀孕等因素区别对待员工", PASS, None),
     ("已婚已育优先。我们不会因年龄差别对待", P, "marital_childbirth"),
+    ("男性优先，不会因为加班扣工资", P, "sex"),
 ]
 
 
