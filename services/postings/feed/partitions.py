@@ -142,6 +142,7 @@ class PartitionKeeper(PeriodicTask[list[str]]):
 
     what = "outbox partition upkeep"
     task_name = "postings-partitions"
+    span_name = "partition upkeep"
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, ahead: int) -> None:
         super().__init__()
@@ -152,6 +153,9 @@ class PartitionKeeper(PeriodicTask[list[str]]):
     async def run_once(self) -> list[str]:
         async with unit_of_work(self.sessionmaker) as session:
             return await ensure_months(session, self.clock.now(), self.ahead)
+
+    def work(self, result: list[str]) -> dict[str, int] | None:
+        return {"partitions.made": len(result)} if result else None
 
     def report(self, result: list[str]) -> None:
         if result:
