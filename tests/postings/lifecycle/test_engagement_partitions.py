@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from services.cli import main as cli
 from services.kit.clock import ManualClock
+from services.kit.migrate import downgrade, upgrade
 from services.kit.uow import unit_of_work
 from services.postings.appeals.models import Appeal
 from services.postings.config import PostingsSettings, get_settings
@@ -23,8 +24,10 @@ from services.postings.disputes.models import Dispute
 from services.postings.engagements.models import CodeAttempt, Engagement
 from services.postings.feed import partitions
 from services.postings.feed.partitions import ENGAGEMENTS, KeptWageRecords
+from services.postings.main import create_app
 from services.postings.ratings.models import Rating
 from tests import databases
+from tests.conftest import LifespanApp, client_for
 from tests.postings.lifecycle.factories import Gig, booked, geo, open_gig, step
 
 Token = Callable[..., dict[str, str]]
@@ -265,3 +268,58 @@ async def test_the_partitions_command_lists_engagement_months_and_refuses_a_kept
     assert any(line.startswith("engagements_p") for line in listing.output.splitlines())
     assert refused.exit_code == 1
     assert "nothing dropped" in refused.output
+
+
+async def test_the_migration_keeps_engagements_and_what_hangs_off_them(
+    postings_settings: PostingsSettings, token: Token, clock: ManualClock
+) -> None:
+    url = postings_settings.database_url
+    boss, worker = token("employer", "boss"), token("seeker", "s1")
+    async with (
+        LifespanApp(create_app(postings_settings, clock, background=False)) as app,
+        client_for(app) as client,
+    ):
+        gig = await open_gig(client, boss, clock.now())
+        worked_id = await work_it(client, worker, gig, clock)
+        clock.advance(timedelta(hours=25))
+        await step(client, worker, worked_id, "not-paid")
+        await rate_both(client, worker, gig, worked_id)
+        later = await gig_in(client, boss, clock, 1)
+        booked_id = (await booked(client, worker, later.shift_id))["id"]
+        before = {e: await dependants(app, e) for e in (worked_id, booked_id)}
+    await asyncio.to_thread(downgrade, "postings", url, "e_merge_1")
+
+    await asyncio.to_thread(upgrade, "postings", url)
+
+    async with (
+        LifespanApp(create_app(postings_settings, clock, background=False)) as app,
+        client_for(app) as client,
+    ):
+        after = {e: await dependants(app, e) for e in (worked_id, booked_id)}
+        shown = [
+            (await client.get(f"/v1/engagements/{e}", headers=worker)).json() for e in (worked_id, booked_id)
+        ]
+        async with app.state.sessionmaker() as session:
+            starts = set(await session.scalars(select(Rating.engagement_starts_at)))
+        if databases.backend() == "postgres":
+            where = [await partition_of(app, e) for e in (worked_id, booked_id)]
+            async with app.state.sessionmaker() as session:
+                keys = set(
+                    await session.scalars(
+                        text(
+                            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE contype = 'f' AND confrelid = to_regclass('engagements')"
+                        )
+                    )
+                )
+    assert after == before
+    assert [s["status"] for s in shown] == ["disputed", "booked"]
+    assert len(starts) == 1
+    if databases.backend() == "postgres":
+        assert where == [
+            partitions.partition_name(partitions.month_start(g.starts_at), ENGAGEMENTS) for g in (gig, later)
+        ]
+        assert keys == {
+            "FOREIGN KEY (engagement_id, county_adcode, engagement_starts_at) "
+            "REFERENCES engagements(id, county_adcode, starts_at) ON DELETE CASCADE"
+        }
