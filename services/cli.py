@@ -380,17 +380,31 @@ def relay(url: str | None, stream: str | None) -> None:
     "--drop-before",
     default=None,
     type=click.DateTime(formats=["%Y-%m"]),
-    help="Drop the outbox's whole months before this one (YYYY-MM), once every consumer is past them",
+    help="Drop the table's whole months before this one (YYYY-MM): the outbox's once every consumer is "
+    "past them; the engagements' only when no wage record in them is kept (else nothing is dropped)",
 )
-def partitions(ahead: int | None, drop_before: object) -> None:
-    """PostgreSQL: make the outbox's monthly partitions ahead, list them, optionally drop old months."""
+@click.option(
+    "--table",
+    type=click.Choice(["outbox", "engagements"]),
+    default="outbox",
+    show_default=True,
+    help="The table --drop-before drops months of",
+)
+def partitions(ahead: int | None, drop_before: object, table: str) -> None:
+    """PostgreSQL: make the outbox's and the engagements' monthly partitions ahead, list them, optionally
+    drop old months of one of them."""
     from services.postings.config import get_settings
-    from services.postings.feed.partitions import partition_report
+    from services.postings.feed.partitions import KeptWageRecords, partition_report
 
     settings = get_settings()
     months = ahead or settings.outbox_partition_months_ahead
     when = drop_before.date() if isinstance(drop_before, datetime) else None
-    for line in asyncio.run(partition_report(settings, months, when)):
+    keep = settings.erasure.wage_keep_days
+    try:
+        lines = asyncio.run(partition_report(settings, months, when, table, keep))
+    except KeptWageRecords as refused:
+        raise click.ClickException(f"nothing dropped: {refused}") from None
+    for line in lines:
         click.echo(line)
 
 

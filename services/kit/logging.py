@@ -1,5 +1,5 @@
-"""Logs with a request id, JSON for machines or short lines for a person at a terminal; no personal
-data (paths are logged as route templates)."""
+"""Logs with a request id (and, inside a span, its trace id), JSON for machines or short lines for a
+person at a terminal; no personal data (paths are logged as route templates)."""
 
 import logging
 import sys
@@ -25,6 +25,20 @@ QUIET_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "sqlalchemy", "asyncpg")
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        return True
+
+
+class TraceIdFilter(logging.Filter):
+    """Adds `trace_id` (32 hex digits) to a line logged while a sampled span is current, so a log line
+    leads to its trace; nothing otherwise. With tracing off OpenTelemetry is never imported and no span
+    is ever current: the check is one dictionary look-up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        otel = sys.modules.get("opentelemetry.trace")
+        if otel is not None:
+            context = otel.get_current_span().get_span_context()
+            if context.is_valid and context.trace_flags.sampled:
+                record.trace_id = f"{context.trace_id:032x}"
         return True
 
 
@@ -63,6 +77,7 @@ def configure_logging(level: str = "INFO", json_logs: bool = True, stream: IO[st
     fmt = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
     handler.setFormatter(JsonFormatter(fmt) if json_logs else TextFormatter())
     handler.addFilter(_RequestIdFilter())
+    handler.addFilter(TraceIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

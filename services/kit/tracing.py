@@ -8,6 +8,9 @@ by `kit/tracing_sdk.py`:
   named by method and route template; `/healthz`, `/readyz` and `/metrics` make none;
 - a client span per call of the service's httpx clients to the other service, which sends
   `traceparent` with the request (`instrument_client`);
+- a span per unit of work of a background task (a sweeper's round that did something, a batch the
+  relay published to JetStream): `background_span`, a root span that is dropped, never exported, when
+  the round turns out idle (`Work.did` not called), so idle ticks make no spans;
 - feed events carry the trace context of the request that wrote them (`current_context`, stored with
   the outbox row), and the replica consumer makes their apply spans children of it
   (`tracing_sdk.feed_apply`).
@@ -21,12 +24,15 @@ records never leave the process (docs/privacy.md's rule for logs, applied to spa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # imported for real only when tracing is on
     import httpx
+    from opentelemetry.trace import Tracer
 
     from services.kit.tracing_sdk import Tracing
 
@@ -106,3 +112,44 @@ def current_context() -> tuple[str | None, str | None]:
         return None, None
     parent = f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"
     return parent, (context.trace_state.to_header() or None)
+
+
+def tracer_of(app: Any) -> Tracer | None:
+    """The app's tracer (`app.state.tracing`), None when tracing is off."""
+    tracing = getattr(app.state, "tracing", None)
+    return tracing.tracer if tracing is not None else None
+
+
+class Work:
+    """A background round's handle on its span. `did(...)` says the round did something (and records its
+    counts as `lingong.<name>` attributes); a round that never calls it makes no span. `link(...)` links
+    the span to the trace of an event the round handles. With tracing off every call does nothing."""
+
+    worked = False
+
+    def did(self, **counts: int | str) -> None:
+        self.worked = True
+
+    def link(self, traceparent: str | None, tracestate: str | None = None) -> None:
+        """Link to the trace context an event carries (its `traceparent`); nothing when it has none."""
+
+
+@contextmanager
+def background_span(
+    tracer: Tracer | None, name: str, *, attributes: Mapping[str, str] | None = None
+) -> Iterator[Work]:
+    """A root span named `name` around one round of a background task, current while the round runs (so
+    its log lines carry its trace id); kept only if the round calls `did`. Nothing when `tracer` is None.
+    With `messaging.*` attributes it is a producer span (the relay's publishing)."""
+    if tracer is None:
+        yield Work()
+        return
+    from services.kit.tracing_sdk import work_span
+
+    with work_span(tracer, name, attributes or {}) as work:
+        yield work
+
+
+def counts_of(result: Mapping[str, int]) -> dict[str, int]:
+    """The non-zero counts of a round's report (an empty dict: the round was idle)."""
+    return {k: v for k, v in result.items() if isinstance(v, int) and v}

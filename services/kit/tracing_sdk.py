@@ -1,8 +1,10 @@
 """The OpenTelemetry SDK side of `kit/tracing.py`, imported only when tracing is on."""
 
+import asyncio
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +19,14 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
-from opentelemetry.trace import Link, SpanKind, Status, Tracer
+from opentelemetry.trace import Link, Span, SpanKind, Status, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from services.kit.tracing import OWN_PREFIX, TracingSettings, allowed
+from services.kit.tracing import OWN_PREFIX, TracingSettings, Work, allowed
 
 UNTRACED_URLS = "/healthz,/readyz,/metrics"
 MAX_LINKS = 128  # the SDK's default limit of links per span
+IDLE = f"{OWN_PREFIX}idle"  # a background round that did nothing: its span is dropped, never exported
 _PROPAGATOR = TraceContextTextMapPropagator()
 
 
@@ -114,6 +117,54 @@ def feed_apply(
         span.end(end_time=ended_ns)
 
 
+class SpanWork(Work):
+    """`Work` with a span behind it."""
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self.links = 0
+
+    def did(self, **counts: int | str) -> None:
+        self.worked = True
+        for key, value in counts.items():
+            self.span.set_attribute(f"{OWN_PREFIX}{key}", value)
+
+    def link(self, traceparent: str | None, tracestate: str | None = None) -> None:
+        if self.links >= MAX_LINKS:
+            return
+        carrier = _carrier({"traceparent": traceparent, "tracestate": tracestate})
+        if carrier:
+            linked = trace.get_current_span(
+                _PROPAGATOR.extract(carrier, context=Context())
+            ).get_span_context()
+            if linked.is_valid:
+                self.span.add_link(linked)
+                self.links += 1
+
+
+@contextmanager
+def work_span(tracer: Tracer, name: str, attributes: Mapping[str, str]) -> Iterator[Work]:
+    """`kit.tracing.background_span` with tracing on: a new trace per round (never the child of whatever
+    context started the task), marked idle, and so dropped, unless the round said it did something. A
+    round that fails keeps its span, with `error.type`; one cancelled while idle (the task stopping) not."""
+    kind = SpanKind.PRODUCER if "messaging.system" in attributes else SpanKind.INTERNAL
+    span = tracer.start_span(name, context=Context(), kind=kind, attributes=dict(attributes))
+    work = SpanWork(span)
+    with trace.use_span(span, end_on_exit=True, record_exception=False, set_status_on_exception=False):
+        try:
+            yield work
+        except asyncio.CancelledError:
+            if not work.worked:
+                span.set_attribute(IDLE, True)
+            raise
+        except Exception as exc:
+            span.set_attribute("error.type", type(exc).__name__)
+            span.set_status(Status(trace.StatusCode.ERROR))
+            raise
+        if not work.worked:
+            span.set_attribute(IDLE, True)
+
+
 def _carrier(event: Mapping[str, Any]) -> dict[str, str]:
     carrier = {}
     for key in ("traceparent", "tracestate"):
@@ -161,6 +212,8 @@ class OnlyListedAttributes(SpanProcessor):
         self.inner.on_start(span, parent_context=parent_context)
 
     def on_end(self, span: ReadableSpan) -> None:
+        if (span.attributes or {}).get(IDLE):
+            return  # a background task's idle round
         self.inner.on_end(redacted(span))
 
     def shutdown(self) -> None:

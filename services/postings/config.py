@@ -77,7 +77,8 @@ class PostingsSettings(ServiceSettings):
     feed_max_wait_seconds: float = Field(default=30.0, ge=0, le=120)
     feed_page_max: int = Field(default=1000, ge=1, le=10000)
     expiry_sweep_seconds: float = Field(default=60.0, ge=1)
-    # PostgreSQL: the outbox's monthly partitions made ahead of time, checked this often.
+    # PostgreSQL: the outbox's and the engagements' monthly partitions made ahead of time, checked this
+    # often (shifts further ahead than this wait in the default partition until their month is made).
     outbox_partition_months_ahead: int = Field(default=3, ge=1, le=24)
     outbox_partition_check_seconds: float = Field(default=6 * 3600, ge=1)
     import_max_rows: int = Field(default=200_000, ge=1)

@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI
 
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import tracer_of
 from services.kit.uow import unit_of_work
 from services.postings.deps import Ctx
 from services.postings.postings import service as postings
@@ -15,10 +16,11 @@ log = logging.getLogger("lingong.postings.expiry")
 class ExpirySweeper(PeriodicTask[int]):
     what = "expiry sweep"
     task_name = "postings-expiry"
+    span_name = "expiry sweep"
     log = log
 
     def __init__(self, app: FastAPI) -> None:
-        super().__init__()
+        super().__init__(tracer_of(app))
         self.app = app
 
     async def run_once(self) -> int:
@@ -33,6 +35,9 @@ class ExpirySweeper(PeriodicTask[int]):
             total += closed
             if closed == 0:
                 return total
+
+    def work(self, result: int) -> dict[str, int] | None:
+        return {"postings.closed": result} if result else None
 
     def report(self, result: int) -> None:
         if result:

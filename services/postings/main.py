@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from services.kit.app import create_service_app
 from services.kit.clock import Clock
 from services.kit.problems import ServiceBusy, problem_response
+from services.kit.tracing import tracer_of
 from services.postings.access import reach
 from services.postings.appeals.router import router as appeals_router
 from services.postings.applications.router import router as applications_router
@@ -68,6 +69,7 @@ def create_app(
         app.state.partitions = PartitionKeeper(
             app.state.sessionmaker, app.state.clock, settings.outbox_partition_months_ahead
         )
+        app.state.partitions.tracer = tracer_of(app)
         if background:
             app.state.partitions.start(settings.outbox_partition_check_seconds)
             app.state.expiry.start(settings.expiry_sweep_seconds)

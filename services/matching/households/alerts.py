@@ -87,6 +87,7 @@ async def acknowledge(
 class ZeroAlerter(PeriodicTask[int]):
     what = "zero-employment household alerts"
     task_name = "households-zero-alerter"
+    span_name = "household alerts"
     log = logging.getLogger("lingong.households")
 
     def __init__(
@@ -98,6 +99,9 @@ class ZeroAlerter(PeriodicTask[int]):
     async def run_once(self) -> int:
         async with unit_of_work(self.sessionmaker) as session:
             return await raise_due(session, self.settings, self.clock.now())
+
+    def work(self, result: int) -> dict[str, int] | None:
+        return {"alerts.raised": result} if result else None
 
     def report(self, result: int) -> None:
         if result:

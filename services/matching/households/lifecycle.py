@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from services.kit.tracing import tracer_of
 from services.matching.cases.deps import cases_settings
 from services.matching.households import status
 from services.matching.households.alerts import ZeroAlerter
@@ -12,6 +13,7 @@ async def start(app: FastAPI) -> None:
     settings = cases_settings(app)
     app.state.households_unsubscribe = outcome_hooks(app).subscribe(status.handler(settings))
     alerter = app.state.households_alerter = ZeroAlerter(app.state.sessionmaker, app.state.clock, settings)
+    alerter.tracer = tracer_of(app)
     if getattr(app.state, "households_alerts_enabled", True):
         alerter.start(settings.alert_every_seconds)
 

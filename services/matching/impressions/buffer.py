@@ -87,6 +87,7 @@ class ImpressionBuffer:
 class ImpressionWriter(PeriodicTask[int]):
     what = "impression writer"
     task_name = "impressions-writer"
+    span_name = "impressions flush"
     log = log
 
     def __init__(self, buffer: ImpressionBuffer, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -95,3 +96,6 @@ class ImpressionWriter(PeriodicTask[int]):
 
     async def run_once(self) -> int:
         return await self.buffer.flush(self.sessionmaker)
+
+    def work(self, result: int) -> dict[str, int] | None:
+        return {"impressions.written": result} if result else None

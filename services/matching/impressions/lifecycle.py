@@ -5,6 +5,7 @@ Tests may set `app.state.impression_settings` before the lifespan runs.
 
 from fastapi import FastAPI
 
+from services.kit.tracing import tracer_of
 from services.matching.impressions.buffer import ImpressionBuffer, ImpressionWriter
 from services.matching.impressions.config import ImpressionSettings, get_impression_settings
 
@@ -21,6 +22,7 @@ async def start(app: FastAPI) -> None:
         settings, metrics.registry if metrics is not None else None
     )
     writer = app.state.impression_writer = ImpressionWriter(buffer, app.state.sessionmaker)
+    writer.tracer = tracer_of(app)
     writer.start(settings.flush_seconds)
 
 

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
+from services.kit.tracing import background_span, tracer_of
 from services.matching.keyring.config import get_keyring_settings
 from services.matching.keyring.rotation import rotate
 from services.matching.seekers.crypto import FieldCipher, get_cipher
@@ -16,7 +17,11 @@ log = logging.getLogger("lingong.keyring")
 async def _run(app: FastAPI, cipher: FieldCipher) -> None:
     ring = get_keyring_settings()
     try:
-        await rotate(app.state.sessionmaker, cipher, batch_size=ring.batch_size, pause=ring.pause_seconds)
+        with background_span(tracer_of(app), "data-key rotation") as span:
+            done = await rotate(
+                app.state.sessionmaker, cipher, batch_size=ring.batch_size, pause=ring.pause_seconds
+            )
+            span.did(**{"keyring.rewritten": done.rewritten, "keyring.undecryptable": done.undecryptable})
     except Exception as exc:  # noqa: BLE001 - the next start resumes; the service keeps answering
         log.warning("data-key rotation stopped", extra={"error_type": type(exc).__name__})
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import tracer_of
 from services.kit.uow import unit_of_work
 from services.matching.outcomes import service
 from services.matching.outcomes.hooks import OutcomeHooks, outcome_hooks
@@ -15,6 +16,7 @@ from services.matching.outcomes.hooks import OutcomeHooks, outcome_hooks
 class LapseSweeper(PeriodicTask[int]):
     what = "gig placement sweep"
     task_name = "outcomes-lapse-sweeper"
+    span_name = "gig placement sweep"
     log = logging.getLogger("lingong.outcomes")
 
     def __init__(
@@ -27,6 +29,9 @@ class LapseSweeper(PeriodicTask[int]):
         async with unit_of_work(self.sessionmaker) as session:
             return await service.sweep_lapsed(session, self.hooks, self.clock.now())
 
+    def work(self, result: int) -> dict[str, int] | None:
+        return {"placements.ended": result} if result else None
+
     def report(self, result: int) -> None:
         if result:
             self.log.info("gig placements ended", extra={"count": result})
@@ -35,6 +40,7 @@ class LapseSweeper(PeriodicTask[int]):
 async def start(app: FastAPI) -> None:
     hooks = outcome_hooks(app)
     sweeper = app.state.outcomes_sweeper = LapseSweeper(app.state.sessionmaker, app.state.clock, hooks)
+    sweeper.tracer = tracer_of(app)
     if hooks.settings.sweep_enabled:
         sweeper.start(hooks.settings.sweep_every_seconds)
 

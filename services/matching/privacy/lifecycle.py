@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import counts_of, tracer_of
 from services.matching.impressions.config import ImpressionSettings
 from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.privacy.config import PrivacySettings, get_privacy_settings
@@ -28,6 +29,7 @@ from services.matching.seekers.crypto import FieldCipher, get_cipher
 class RetentionSweeper(PeriodicTask[SweepReport]):
     what = "retention sweep"
     task_name = "privacy-retention-sweep"
+    span_name = "retention sweep"
     log = logging.getLogger("lingong.privacy")
 
     def __init__(
@@ -46,6 +48,16 @@ class RetentionSweeper(PeriodicTask[SweepReport]):
         now = self.clock.now()
         return await sweep(self.sessionmaker, self.cipher(), self.settings, now, self.impression_days())
 
+    def work(self, result: SweepReport) -> dict[str, int] | None:
+        counts = {
+            "notified": result.notified,
+            "kept": result.kept,
+            "erased": result.erased,
+            "gone": result.gone,
+        }
+        counts["purged"] = sum(result.purged.values())
+        return {f"retention.{k}": v for k, v in counts_of(counts).items()} or None
+
     def report(self, result: SweepReport) -> None:
         if result.notified or result.erased or result.kept or any(result.purged.values()):
             self.log.info("retention sweep", extra=result.as_dict())
@@ -54,10 +66,11 @@ class RetentionSweeper(PeriodicTask[SweepReport]):
 class ErasureCourier(PeriodicTask[DeliveryReport]):
     what = "erasure delivery"
     task_name = "privacy-erasure-delivery"
+    span_name = "erasure delivery"
     log = logging.getLogger("lingong.privacy")
 
     def __init__(self, app: FastAPI, settings: PrivacySettings) -> None:
-        super().__init__()
+        super().__init__(tracer_of(app))
         self.app, self.settings = app, settings
 
     async def run_once(self) -> DeliveryReport:
@@ -70,6 +83,10 @@ class ErasureCourier(PeriodicTask[DeliveryReport]):
             self.settings,
             state.clock.now(),
         )
+
+    def work(self, result: DeliveryReport) -> dict[str, int] | None:
+        counts = counts_of({"delivered": result.delivered, "failed": result.failed})
+        return {f"erasures.{k}": v for k, v in counts.items()} or None
 
     def report(self, result: DeliveryReport) -> None:
         if result.delivered or result.failed:
@@ -93,6 +110,7 @@ async def start(app: FastAPI) -> None:
     sweeper = state.privacy_sweeper = RetentionSweeper(
         state.sessionmaker, state.clock, cipher, settings, impression_days
     )
+    sweeper.tracer = tracer_of(app)
     if settings.sweep_enabled:
         sweeper.start(settings.sweep_every_seconds)
     courier = state.erasure_courier = ErasureCourier(app, settings)

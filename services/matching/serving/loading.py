@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.kit.tracing import background_span, tracer_of
 from services.kit.uow import unit_of_work
 from services.matching.ranking.coder import default_encoder
 from services.matching.ranking.index import BUILD_CHUNK, PostingIndex
@@ -200,10 +201,13 @@ async def maintain(app: FastAPI, settings: ServingSettings) -> None:
     while True:
         await asyncio.sleep(settings.maintenance_seconds)
         try:
-            async with unit_of_work(app.state.sessionmaker) as session:
-                before = app.state.clock.now() - timedelta(hours=settings.journal_retention_hours)
-                dropped = await changes.prune(session, before)
-            log.info("seeker journal pruned", extra={"rows": dropped})
+            with background_span(tracer_of(app), "seeker journal prune") as span:
+                async with unit_of_work(app.state.sessionmaker) as session:
+                    before = app.state.clock.now() - timedelta(hours=settings.journal_retention_hours)
+                    dropped = await changes.prune(session, before)
+                if dropped:
+                    span.did(**{"journal.pruned": dropped})
+                log.info("seeker journal pruned", extra={"rows": dropped})
         except Exception:  # noqa: BLE001 - try again next time
             log.exception("seeker journal pruning failed")
 
@@ -214,12 +218,14 @@ async def follow_replica(app: FastAPI, engine: MatchingEngine, settings: Serving
         await asyncio.sleep(settings.replica_poll_seconds)
         if engine.ranker is None:
             continue
-        try:
-            async with app.state.sessionmaker() as session:
-                change = await reads.applied_after(session, engine.replica_seq, settings.load_page_size)
-        except Exception:  # noqa: BLE001 - try again at the next tick
-            log.exception("reading the replica for changes failed")
-            continue
-        if change is not None:
-            engine.on_replica_change(change)
-            engine.replica_seq = max(engine.replica_seq, change.cursor)
+        with background_span(tracer_of(app), "index follow") as span:
+            try:
+                async with app.state.sessionmaker() as session:
+                    change = await reads.applied_after(session, engine.replica_seq, settings.load_page_size)
+            except Exception:  # noqa: BLE001 - try again at the next tick
+                log.exception("reading the replica for changes failed")
+                continue
+            if change is not None:
+                span.did()
+                engine.on_replica_change(change)
+                engine.replica_seq = max(engine.replica_seq, change.cursor)

@@ -20,6 +20,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.kit.tracing import background_span, tracer_of
 from services.matching.ranking import generations
 from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.mapped import MappedPostingIndex, snapshot_of, write_generation
@@ -139,22 +140,25 @@ class SharedIndex:
             raise
         self.adopt(engine, index, seq)
 
-    async def tick(self, app: FastAPI, engine: MatchingEngine) -> None:
+    async def tick(self, app: FastAPI, engine: MatchingEngine) -> bool:
         """One round: the publisher publishes when due; the others switch to a newer generation and then
-        apply what the replica changed since their position."""
+        apply what the replica changed since their position. Whether it did any of that."""
         if engine.ranker is None:
-            return
+            return False
         if self.publisher:
             if self.due(engine):
                 await self.republish(app, engine)
-            return
+                return True
+            return False
         name = generations.current(self.directory)
-        if name is not None and (self.generation is None or name != self.generation.name):
+        switched = name is not None and (self.generation is None or name != self.generation.name)
+        if name is not None and switched:
             await self.switch(app, engine, name)
         async with app.state.sessionmaker() as session:
             change = await reads.applied_after(session, engine.replica_seq, self.settings.load_page_size)
         if change is not None:
             engine.on_replica_change(change)
+        return switched or change is not None
 
     def status(self) -> dict[str, object]:
         return {
@@ -169,7 +173,9 @@ async def run(app: FastAPI, engine: MatchingEngine, shared: SharedIndex) -> None
     while True:
         await asyncio.sleep(shared.settings.replica_poll_seconds)
         try:
-            await shared.tick(app, engine)
+            with background_span(tracer_of(app), "shared index") as span:
+                if await shared.tick(app, engine):
+                    span.did()
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - try again at the next tick

@@ -6,6 +6,7 @@ call `app.state.statistics_task.run_once()` themselves.
 
 from fastapi import FastAPI
 
+from services.kit.tracing import tracer_of
 from services.matching.statistics.config import StatisticsSettings, get_statistics_settings
 from services.matching.statistics.snapshots import StatisticsTask
 
@@ -16,6 +17,7 @@ async def start(app: FastAPI) -> None:
     if not isinstance(settings, StatisticsSettings):
         settings = state.statistics_settings = get_statistics_settings()
     task = state.statistics_task = StatisticsTask(state.sessionmaker, state.clock)
+    task.tracer = tracer_of(app)
     if getattr(state, "statistics_background", True):
         task.start(settings.snapshot_seconds)
 

@@ -5,18 +5,21 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.postings.database import Base
+from services.postings.engagements.models import engagement_key
 
 
 class Appeal(Base):
     """A worker contests a reliability mark (no-show, late cancellation); staff decide."""
 
     __tablename__ = "appeals"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'upheld', 'rejected')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'upheld', 'rejected')", name="status_known"),
+        engagement_key("appeals"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    engagement_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("engagements.id", ondelete="CASCADE"), unique=True
-    )
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    engagement_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     seeker_id: Mapped[str] = mapped_column(String(200), index=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"))
     county_adcode: Mapped[str] = mapped_column(String(6), index=True)

@@ -53,6 +53,7 @@ async def create(ctx: Ctx, principal: Principal, engagement: Engagement, reason:
     appeal = Appeal(
         id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
+        engagement_starts_at=engagement.starts_at,
         seeker_id=engagement.seeker_id,
         employer_id=engagement.employer_id,
         county_adcode=engagement.county_adcode,
@@ -108,7 +109,9 @@ async def decide(
     """Staff uphold (the mark is removed) or reject an appeal."""
     found = await get(ctx, principal, appeal_id)
     engagement = await ctx.session.get_one(
-        Engagement, shard.key(found.engagement_id, found.county_adcode), with_for_update=True
+        Engagement,
+        shard.key(found.engagement_id, found.county_adcode) | {"starts_at": found.engagement_starts_at},
+        with_for_update=True,
     )
     appeal = await get(ctx, principal, appeal_id, for_update=True)
     if appeal.status != "pending":

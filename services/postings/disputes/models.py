@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.postings.database import Base
+from services.postings.engagements.models import engagement_key
 
 
 class Dispute(Base):
@@ -17,12 +18,12 @@ class Dispute(Base):
         CheckConstraint(
             "resolution IS NULL OR resolution IN ('paid', 'unfounded', 'referred')", name="resolution_known"
         ),
+        engagement_key("disputes"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    engagement_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("engagements.id", ondelete="CASCADE"), unique=True
-    )
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    engagement_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
     county_adcode: Mapped[str] = mapped_column(String(6), index=True)
     station_id: Mapped[str | None] = mapped_column(String(200))

@@ -92,7 +92,9 @@ async def resolve(ctx: Ctx, principal: Principal, dispute_id: uuid.UUID, body: D
     """Staff close a dispute; paid or unfounded marks the wage paid."""
     found = await get(ctx, principal, dispute_id)
     engagement = await ctx.session.get_one(
-        Engagement, shard.key(found.engagement_id, found.county_adcode), with_for_update=True
+        Engagement,
+        shard.key(found.engagement_id, found.county_adcode) | {"starts_at": found.engagement_starts_at},
+        with_for_update=True,
     )
     dispute = await ctx.session.get_one(
         Dispute, shard.key(dispute_id, found.county_adcode), with_for_update=True, populate_existing=True

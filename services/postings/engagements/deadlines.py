@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import counts_of, tracer_of
 from services.kit.uow import unit_of_work
 from services.postings import shard
 from services.postings.applications import service as applications
@@ -39,9 +40,11 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
     task_name = "postings-deadlines"
     log = log
 
+    span_name = "deadline sweep"
+
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        super().__init__()
+        super().__init__(tracer_of(app))
 
     def _ctx(self, session: AsyncSession) -> Ctx:
         state = self.app.state
@@ -130,6 +133,9 @@ class DeadlineSweeper(PeriodicTask[dict[str, int]]):
             async with unit_of_work(self.app.state.sessionmaker) as session:
                 closed += await applications.close_ended(self._ctx(session), shift_id, county, "shift ended")
         return closed
+
+    def work(self, result: dict[str, int]) -> dict[str, int] | None:
+        return {f"deadlines.{k}": v for k, v in counts_of(result).items()} or None
 
     def report(self, result: dict[str, int]) -> None:
         if any(result.values()):

@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
@@ -34,7 +35,11 @@ ENGAGEMENT_STATUSES = (
 
 class Engagement(Base):
     """One worker on one shift, from booking to payment. The shift's window and pay terms are copied
-    at booking: what was booked is what is owed, whatever later edits to the posting say."""
+    at booking: what was booked is what is owed, whatever later edits to the posting say.
+
+    On PostgreSQL the table is partitioned by month on `starts_at` (docs/postgresql.md), its key is
+    `(id, county_adcode, starts_at)` and the tables referencing an engagement name it by all three
+    (`ENGAGEMENT_KEY`); on SQLite the key stays `id`."""
 
     __tablename__ = "engagements"
     __table_args__ = (
@@ -43,11 +48,14 @@ class Engagement(Base):
             "'cancelled_by_worker', 'cancelled_by_employer', 'no_show')",
             name="status_known",
         ),
-        # Backstop of the per-worker lock: one active seat per worker per shift.
+        # Backstop of the per-worker lock: one active seat per worker per shift. starts_at (the partition
+        # column, which a unique index on a partitioned table must hold) is the shift's, the same for
+        # every seat of it: on PostgreSQL the index has it, with the same meaning; on SQLite it has not.
         Index(
             "uq_engagements_active_seat",
             "shift_id",
             "seeker_id",
+            "starts_at",
             unique=True,
             sqlite_where=text("status IN ('booked', 'checked_in')"),
             postgresql_where=text("status IN ('booked', 'checked_in')"),
@@ -110,18 +118,34 @@ class Engagement(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard.
-    __mapper_args__ = {"primary_key": ["id", "county_adcode"]}
+    # Citus distribution column in the mapper key: every flushed UPDATE / DELETE names the row's shard;
+    # the partition column too, so it touches one month's partition (the key's three columns on PostgreSQL).
+    __mapper_args__ = {"primary_key": ["id", "county_adcode", "starts_at"]}
+
+
+def engagement_key(table: str) -> ForeignKeyConstraint:
+    """A child table's foreign key to its engagement: the engagement's whole key on PostgreSQL (the
+    partition column and the distribution column with the id; on SQLite the database has it on the id)."""
+    return ForeignKeyConstraint(
+        ["engagement_id", "county_adcode", "engagement_starts_at"],
+        ["engagements.id", "engagements.county_adcode", "engagements.starts_at"],
+        name=f"fk_{table}_engagement_id_engagements",
+        ondelete="CASCADE",
+    )
 
 
 class CodeAttempt(Base):
     """A wrong check-in code, kept for the attempt limit (committed even though its request fails)."""
 
     __tablename__ = "checkin_code_failures"
-    __table_args__ = (Index("ix_checkin_code_failures_engagement_at", "engagement_id", "at"),)
+    __table_args__ = (
+        Index("ix_checkin_code_failures_engagement_at", "engagement_id", "at"),
+        engagement_key("checkin_code_failures"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    engagement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    engagement_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     county_adcode: Mapped[str] = mapped_column(String(6))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 

@@ -94,12 +94,13 @@ async def _guard_attempts(ctx: Ctx, engagement: Engagement) -> None:
         raise TooManyCodeAttempts(max(1, math.ceil((frees_at - ctx.clock.now()).total_seconds())))
 
 
-def record_failure(ctx: Ctx, engagement_id: object, county_adcode: str) -> None:
+def record_failure(ctx: Ctx, engagement_id: object, county_adcode: str, starts_at: datetime) -> None:
     """Add a wrong-code record (the caller commits it apart from the failed request)."""
     ctx.session.add(
         CodeAttempt(
             id=shard.new_id(county_adcode),
             engagement_id=engagement_id,
+            engagement_starts_at=starts_at,
             county_adcode=county_adcode,
             at=ctx.clock.now(),
         )

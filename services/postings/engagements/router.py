@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response
@@ -86,12 +87,12 @@ async def get_engagement(
     return read(response, await service.get(ctx, principal, engagement_id))
 
 
-async def _keep_failure(ctx: Ctx, engagement_id: uuid.UUID, county_adcode: str) -> None:
+async def _keep_failure(ctx: Ctx, engagement_id: uuid.UUID, county_adcode: str, starts_at: datetime) -> None:
     """A wrong code counts even though its request fails and rolls back: it is committed on its own."""
     await rollback(ctx.session)
     feed.discard_after(ctx.session, 0)
     await ctx.session.connection(execution_options=WRITER)
-    presence.record_failure(ctx, engagement_id, county_adcode)
+    presence.record_failure(ctx, engagement_id, county_adcode, starts_at)
     await commit(ctx.session)
 
 
@@ -105,7 +106,7 @@ async def _present(
     try:
         return await step(ctx, principal, engagement, body)
     except WrongCode:
-        await _keep_failure(ctx, engagement.id, engagement.county_adcode)
+        await _keep_failure(ctx, engagement.id, engagement.county_adcode, engagement.starts_at)
         raise
 
 

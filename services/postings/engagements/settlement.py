@@ -113,6 +113,7 @@ async def open_dispute(ctx: Ctx, engagement: Engagement, note: str | None) -> En
     dispute = Dispute(
         id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
+        engagement_starts_at=engagement.starts_at,
         employer_id=engagement.employer_id,
         county_adcode=engagement.county_adcode,
         station_id=engagement.station_id,

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import tracer_of
 from services.kit.uow import unit_of_work
 from services.postings.deps import Ctx
 from services.postings.erasure import service
@@ -19,8 +20,10 @@ class ErasureSweeper(PeriodicTask[int]):
     task_name = "postings-erasure"
     log = log
 
+    span_name = "erasure sweep"
+
     def __init__(self, app: FastAPI) -> None:
-        super().__init__()
+        super().__init__(tracer_of(app))
         self.app = app
 
     def _ctx(self, session: AsyncSession) -> Ctx:
@@ -40,6 +43,9 @@ class ErasureSweeper(PeriodicTask[int]):
                 async with unit_of_work(state.sessionmaker) as session:
                     await service.apply_one(self._ctx(session), pseudonym)
             total, after = total + len(due), due[-1]
+
+    def work(self, result: int) -> dict[str, int] | None:
+        return {"erasures.applied": result} if result else None
 
     def report(self, result: int) -> None:
         if result:

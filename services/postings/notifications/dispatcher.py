@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
 from services.kit.periodic import PeriodicTask
+from services.kit.tracing import tracer_of
 from services.kit.uow import unit_of_work
 from services.postings.notifications.models import Notification
 from services.postings.notifications.sender import Outgoing, Sender, outgoing
@@ -38,10 +39,12 @@ class NotificationDispatcher(PeriodicTask[DispatchReport]):
     task_name = "postings-notifications"
     log = log
 
+    span_name = "notification dispatch"
+
     def __init__(self, app: FastAPI, sender: Sender) -> None:
         self.app = app
         self.sender = sender
-        super().__init__()
+        super().__init__(tracer_of(app))
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
@@ -141,6 +144,10 @@ class NotificationDispatcher(PeriodicTask[DispatchReport]):
                     continue
                 message.status, message.sent_at = "pending", None
                 message.not_before = now + timedelta(minutes=2**message.attempts)
+
+    def work(self, result: DispatchReport) -> dict[str, int] | None:
+        counts = {"sent": result.sent, "deferred": result.deferred, "failed": result.failed}
+        return {f"notifications.{k}": v for k, v in counts.items()} if any(counts.values()) else None
 
     def report(self, result: DispatchReport) -> None:
         if result.sent or result.failed:

@@ -5,6 +5,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.postings.database import Base
+from services.postings.engagements.models import engagement_key
 
 
 class Rating(Base):
@@ -15,10 +16,12 @@ class Rating(Base):
         UniqueConstraint("engagement_id", "rater", name="uq_ratings_engagement_id_rater"),
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
         CheckConstraint("rater IN ('worker', 'employer')", name="rater_known"),
+        engagement_key("ratings"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    engagement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    engagement_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     rater: Mapped[str] = mapped_column(String(10))
     county_adcode: Mapped[str] = mapped_column(String(6), index=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)

@@ -33,6 +33,7 @@ async def rate(ctx: Ctx, principal: Principal, engagement: Engagement, body: Rat
     rating = Rating(
         id=shard.new_id(engagement.county_adcode),
         engagement_id=engagement.id,
+        engagement_starts_at=engagement.starts_at,
         rater=rater,
         county_adcode=engagement.county_adcode,
         employer_id=engagement.employer_id,

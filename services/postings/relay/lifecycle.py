@@ -4,6 +4,7 @@ import logging
 
 from fastapi import FastAPI
 
+from services.kit.tracing import tracer_of
 from services.postings.relay.relay import FeedRelay
 
 log = logging.getLogger("lingong.relay")
@@ -14,7 +15,8 @@ async def start(app: FastAPI) -> None:
     app.state.feed_relay = None
     if not settings.enabled:
         return
-    relay = FeedRelay(app.state.sessionmaker, settings, getattr(app.state, "feed_notifier", None))
+    notifier = getattr(app.state, "feed_notifier", None)
+    relay = FeedRelay(app.state.sessionmaker, settings, notifier, tracer=tracer_of(app))
     app.state.feed_relay = relay
     relay.start()
     log.info("feed relay started", extra={"stream": settings.stream})

@@ -13,7 +13,7 @@ import random
 import re
 import signal
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nats
 from nats.aio.client import Client as NATS
@@ -23,13 +23,18 @@ from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.periodic import raise_if_cancelled
+from services.kit.tracing import background_span
 from services.postings.feed import service as feed
 from services.postings.feed.models import OutboxEvent
 from services.postings.feed.schemas import FeedEvent
 from services.postings.feed.service import FeedNotifier
 from services.postings.relay.config import RelaySettings
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
+
 log = logging.getLogger("lingong.relay")
+PUBLISH_ATTRIBUTES = {"messaging.system": "nats", "messaging.operation.type": "send"}
 
 SEQ_HEADER = "Lingong-Seq"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -98,6 +103,7 @@ class FeedRelay:
         *,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        tracer: "Tracer | None" = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
@@ -110,6 +116,7 @@ class FeedRelay:
         self._task: asyncio.Task[None] | None = None
         self._nc: NATS | None = None
         self._seen = 0  # the notifier's generation when the outbox was last read
+        self.tracer = tracer  # None: tracing is off
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -141,22 +148,32 @@ class FeedRelay:
                 await self._back_off(exc)
 
     async def relay_batch(self, js: JetStreamContext) -> int:
-        """Publish the next batch of outbox events after `position`; how many were read."""
+        """Publish the next batch of outbox events after `position`; how many were read.
+
+        With tracing on, a batch that published anything is one `feed publish` span, linked to the trace
+        of every event in it (the request that wrote it); an empty read makes none."""
         after = self.position or 0
         self._seen = self.notifier.generation if self.notifier is not None else 0  # before the read
-        async with self.sessionmaker() as session:
-            rows = await feed.read_after(session, after, self.settings.batch_size)
-            messages = [(row.seq, *message(row, self.settings.subject_prefix)) for row in rows]
-        for seq, subj, payload, headers in messages:
-            ack = await js.publish(
-                subj,
-                payload,
-                stream=self.settings.stream,
-                headers=headers,
-                timeout=self.settings.ack_timeout_seconds,
-            )
-            self.published += 0 if ack.duplicate else 1
-            self.position = seq
+        with background_span(self.tracer, "feed publish", attributes=PUBLISH_ATTRIBUTES) as span:
+            async with self.sessionmaker() as session:
+                rows = await feed.read_after(session, after, self.settings.batch_size)
+                messages = [(row.seq, *message(row, self.settings.subject_prefix)) for row in rows]
+                for row in rows:
+                    span.link(row.traceparent, row.tracestate)
+            stored = 0
+            for seq, subj, payload, headers in messages:
+                ack = await js.publish(
+                    subj,
+                    payload,
+                    stream=self.settings.stream,
+                    headers=headers,
+                    timeout=self.settings.ack_timeout_seconds,
+                )
+                stored += 0 if ack.duplicate else 1
+                self.published += 0 if ack.duplicate else 1
+                self.position = seq
+            if messages:
+                span.did(**{"feed.published": stored, "feed.duplicates": len(messages) - stored})
         return len(messages)
 
     async def _connect(self) -> JetStreamContext:
@@ -195,12 +212,15 @@ async def run_standalone(settings: RelaySettings) -> None:
     """`lingong relay`: the relay on its own, on the postings database, until SIGINT or SIGTERM."""
     from services.kit.db import build_engine, build_sessionmaker
     from services.kit.logging import configure_logging
+    from services.kit.tracing import setup_tracing
     from services.postings.config import get_settings
 
     service = get_settings()
     configure_logging(service.log_level, service.log_json)
     engine = build_engine(service)
-    relay = FeedRelay(build_sessionmaker(engine), settings)
+    tracing = setup_tracing(service.tracing, "postings")
+    tracer = tracing.tracer if tracing is not None else None
+    relay = FeedRelay(build_sessionmaker(engine), settings, tracer=tracer)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -212,3 +232,5 @@ async def run_standalone(settings: RelaySettings) -> None:
     finally:
         await relay.stop()
         await engine.dispose()
+        if tracing is not None:
+            tracing.shutdown()
