@@ -110,8 +110,41 @@ class Ranker:
     def prepare(self, query: SeekerQuery, now: float | None = None) -> Seeker:
         return prepare(query, self.index.encoder, now)
 
-    def values(self, s: Seeker, el: Eligible, bound_k: int = 0) -> tuple[Eligible, dict[str, F64]]:
+    def meaning_cosines(self, s: Seeker, rows: I64) -> tuple[F64, npt.NDArray[np.bool_]] | None:
+        """Per row, the cosine of the seeker's sentence vector with the posting title's (computed once
+        per distinct title among the rows), and which rows have a title vector; None without a model
+        of meaning or without words."""
+        emb, q = self.index.encoder.meaning, s.text.meaning
+        if emb is None or q is None:
+            return None
+        ids = self.index.cols.a["meaning"][rows]
+        present = ids > 0
+        if not present.any():
+            return np.zeros(len(rows)), present
+        seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+        seen[ids[present]] = True
+        distinct = np.flatnonzero(seen)
+        dense = np.zeros(len(seen), dtype=np.float64)
+        dense[distinct] = emb.rows(distinct) @ q
+        return dense[np.maximum(ids, 0)], present
+
+    def meaning_reference(self, s: Seeker, rows: I64) -> tuple[float, float] | None:
+        """(median, best) of the meaning cosines over the seeker's eligible list among `rows`."""
+        el = eligible(self.index, s, rows)
+        found = self.meaning_cosines(s, el.rows)
+        return None if found is None else factors.meaning_reference(found[0][found[1]])
+
+    def values(
+        self,
+        s: Seeker,
+        el: Eligible,
+        bound_k: int = 0,
+        meaning_reference: tuple[float, float] | None = None,
+    ) -> tuple[Eligible, dict[str, F64]]:
         """Stage 2 factor values (0..1) of the eligible rows.
+
+        `meaning` is rescaled within the rows given (the seeker's eligible list), or against
+        `meaning_reference` (median, best) when the rows are only part of that list.
 
         With `bound_k`, rows that cannot reach the top k are dropped before the lexical cosine (the widest
         feature) is computed: with lexical similarity 0 every row's score is a lower bound, the k-th best
@@ -129,8 +162,10 @@ class Ranker:
             exact = factors.exact_code(same, same_minor)
         flexible = ((cols["accom"][rows] & _FLEXIBLE_ACCOM) | (cols["flags"][rows] & _MOM_POST)) != 0
         minutes = el.km * (travel_minutes(1.0, s.query.travel_mode))
+        found = self.meaning_cosines(s, rows)
         values = {
             "occupation_fit": np.zeros(len(rows)),
+            "meaning": np.zeros(len(rows)) if found is None else factors.meaning(*found, meaning_reference),
             "distance": factors.distance(minutes, c),
             "schedule": factors.schedule(el.is_gig, el.n_fit, s.intervals is None, flexible, c),
             "pay": factors.pay(cols["pay_hour"][rows], s.pay_hour, c),
@@ -319,7 +354,11 @@ class Ranker:
         failed = failed_rules(self.index, s, row)
         if failed:
             return Explanation(posting_id, False, tuple(Reason(*RULE_TEXT[r]) for r in failed), None)
-        el, values = self.values(s, eligible(self.index, s, np.array([row], dtype=np.int64)))
+        reference = None
+        if self.index.encoder.meaning is not None and s.text.meaning is not None:
+            # meaning is relative to the seeker's whole list: the same value as in rank()
+            reference = self.meaning_reference(s, self.index.candidates(query.lat, query.lng, s.radius_km))
+        el, values = self.values(s, eligible(self.index, s, np.array([row], dtype=np.int64)), 0, reference)
         scored = factors.weigh(values, FACTORS, self.weights)
         match = self._matches(s, el, values, scored, np.zeros(1, dtype=np.int64))[0]
         return Explanation(posting_id, True, (), match)

@@ -6,6 +6,10 @@ Three representations, each L2-normalised so that the dot product of two rows is
 - the same distribution summed up to CSCO minor groups (top `minor_width` groups);
 - our own hashed character n-gram TF-IDF (lexical.py; not the coder's vectorizer: this one is vectorised
   over whole batches and needs no fitted vocabulary, so upserts never change a row's meaning).
+
+With a model of meaning (occupations/meaning.py, `MATCHING_MEANING`), a posting row also carries the id
+of its normalised title's sentence vector (one vector per distinct title, not one per posting), and a
+seeker's query the vector of their words.
 """
 
 import math
@@ -17,6 +21,8 @@ from typing import Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from services.matching.occupations.meaning import Embeddings
+from services.matching.occupations.text import normalize
 from services.matching.ranking.lexical import HASH_SIZE, Lexical
 from services.matching.ranking.related import MAX_WISH, Relatedness, Wish, relatedness, wish_of
 from services.matching.ranking.vocab import OccupationTable, occupation_table
@@ -54,6 +60,7 @@ class TextRows:
     top_code: I16  # the picked code, else the most likely one; -1 when there is none
     wish: I16 | None = None  # seekers only: wished codes (padding: `table.size`), MAX_WISH per row
     wish_w: F32 | None = None
+    meaning: I32 | None = None  # postings, with a model of meaning: the title's vector id (-1: none)
 
 
 @dataclass(slots=True)
@@ -69,6 +76,7 @@ class QueryText:
     has_text: bool
     wish: Wish  # the occupations wanted (none for a posting)
     reach: F32  # closeness of every code to the wish (related.py), size table.size + 1
+    meaning: F32 | None = None  # the sentence vector of the words (with a model of meaning and words)
 
 
 class LRU(Generic[K, V]):
@@ -96,6 +104,7 @@ class _SeekerText:
     lex_w: F32
     chosen: tuple[int, ...]
     wish: Wish
+    full: str = ""  # own words plus the picked codes' names
 
 
 class TextEncoder:
@@ -109,8 +118,10 @@ class TextEncoder:
         minor_width: int = 4,
         lex_width: int = 16,
         cache_size: int = 200_000,
+        meaning: Embeddings | None = None,
     ) -> None:
         self.predictor = predictor
+        self.meaning = meaning
         self.table: OccupationTable = occupation_table()
         self.related: Relatedness = relatedness()
         self.occ_width, self.minor_width, self.lex_width = occ_width, minor_width, lex_width
@@ -218,6 +229,9 @@ class TextEncoder:
         predicted = dict(zip(distinct, self.predict(distinct), strict=True))
         self._fill_codes(rows, list(zip(titles, codes, strict=True)), predicted)  # type: ignore[arg-type]
         rows.lex, rows.lex_w = self.lexical.rows(titles, texts)
+        if self.meaning is not None:
+            norm = {t: normalize(t) for t in distinct}
+            rows.meaning = self.meaning.ids([norm[t] for t in titles])
         return rows
 
     def _seeker_texts(self, keys: Sequence[tuple[str, tuple[str, ...]]]) -> list[_SeekerText]:
@@ -239,7 +253,7 @@ class TextEncoder:
                 codes = predicted.get(text, [])
                 occ, minor = self._code_rows(codes, picked)
                 wish = wish_of([(index[c], p) for c, p in codes if c in index], picked)
-                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish)
+                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish, full[n])
                 self._seekers.put(missing[n], fresh[missing[n]])
         return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found, strict=True)]
 
@@ -253,7 +267,16 @@ class TextEncoder:
     def encode_query(self, text: str, codes: Sequence[str]) -> QueryText:
         """A seeker's own words plus the names of the codes they picked → dense query vectors."""
         s = self._seeker_text(text, codes)
-        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish)
+        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish, self.meaning_of(s.full))
+
+    def meaning_of(self, text: str) -> F32 | None:
+        """The sentence vector of a seeker's words (None without a model of meaning or words): embedded
+        on first sight, then read from the store (memory, else disk)."""
+        key = normalize(text) if self.meaning is not None else ""
+        if not key:
+            return None
+        vector: F32 = self.meaning.vectors([key])[0]  # type: ignore[union-attr]
+        return vector
 
     def _dense(
         self,
@@ -263,6 +286,7 @@ class TextEncoder:
         w: F32,
         chosen: Sequence[int],
         wish: Wish | None = None,
+        meaning: F32 | None = None,
     ) -> QueryText:
         pad = self.table.size
         occ = np.zeros(pad + 1, dtype=np.float32)
@@ -283,6 +307,7 @@ class TextEncoder:
             has_text=bool(keep.any()) or bool(occ_list),
             wish=wish or NO_WISH,
             reach=self.related.reach(wish or NO_WISH),
+            meaning=meaning,
         )
 
     def query_of_row(self, rows: TextRows, r: int) -> QueryText:
