@@ -125,7 +125,8 @@ class Ranker:
         seen[ids[present]] = True
         distinct = np.flatnonzero(seen)
         dense = np.zeros(len(seen), dtype=np.float64)
-        dense[distinct] = emb.rows(distinct) @ q
+        # row by row (not one matrix product): a title's cosine must not depend on which others are here
+        dense[distinct] = np.einsum("ij,j->i", emb.rows(distinct), q, dtype=np.float64)
         return dense[np.maximum(ids, 0)], present
 
     def meaning_reference(self, s: Seeker, rows: I64) -> tuple[float, float] | None:
