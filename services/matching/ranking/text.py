@@ -104,7 +104,7 @@ class _SeekerText:
     lex_w: F32
     chosen: tuple[int, ...]
     wish: Wish
-    full: str = ""  # own words plus the picked codes' names
+    meaning_text: str = ""  # what the model of meaning reads: the own words, else the picked codes' names
 
 
 class TextEncoder:
@@ -253,7 +253,8 @@ class TextEncoder:
                 codes = predicted.get(text, [])
                 occ, minor = self._code_rows(codes, picked)
                 wish = wish_of([(index[c], p) for c, p in codes if c in index], picked)
-                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish, full[n])
+                own = text.strip() or " ".join(self.table.name(i) for i in picked)
+                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish, own)
                 self._seekers.put(missing[n], fresh[missing[n]])
         return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found, strict=True)]
 
@@ -267,7 +268,9 @@ class TextEncoder:
     def encode_query(self, text: str, codes: Sequence[str]) -> QueryText:
         """A seeker's own words plus the names of the codes they picked → dense query vectors."""
         s = self._seeker_text(text, codes)
-        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish, self.meaning_of(s.full))
+        return self._dense(
+            s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish, self.meaning_of(s.meaning_text)
+        )
 
     def meaning_of(self, text: str) -> F32 | None:
         """The sentence vector of a seeker's words (None without a model of meaning or words): embedded
