@@ -126,7 +126,7 @@ class Ranker:
         distinct = np.flatnonzero(seen)
         dense = np.zeros(len(seen), dtype=np.float64)
         # row by row (not one matrix product): a title's cosine must not depend on which others are here
-        dense[distinct] = np.einsum("ij,j->i", emb.rows(distinct), q, dtype=np.float64)
+        dense[distinct] = np.einsum("ij,j->i", emb.rows(distinct), q)
         return dense[np.maximum(ids, 0)], present
 
     def meaning_reference(self, s: Seeker, rows: I64) -> tuple[float, float] | None:
