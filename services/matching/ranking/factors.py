@@ -50,10 +50,10 @@ def exact_code(same_code: ArrayLike, same_minor: ArrayLike) -> F64:
 
 
 def meaning(cos: F64, present: npt.NDArray[np.bool_], reference: tuple[float, float] | None = None) -> F64:
-    """The titles' sentence-vector cosines rescaled within one seeker's list to (cos − median) /
-    (best − median), clipped to 0..1 (the model's cosines are compressed: only their order within a list
-    says anything). `present`: rows whose title has a vector (the others score 0). `reference`: (median,
-    best) of the list when `cos` is only part of it (a single posting's explanation)."""
+    """The titles' sentence-vector cosines rescaled to (cos − median) / (best − median) of the seeker's
+    scale (the postings in reach), clipped to 0..1: the model's cosines are compressed, only their order
+    for one seeker says anything. `present`: rows whose title has a vector (the others score 0).
+    `reference`: (median, best); by default those of `cos` itself."""
     out: F64 = np.zeros(len(cos))
     if reference is None:
         reference = meaning_reference(cos[present])

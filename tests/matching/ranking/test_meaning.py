@@ -1,7 +1,6 @@
 """The model of meaning in the ranking: the persistent vector store, one embedding per distinct title,
 the `meaning` factor, and the switch."""
 
-import hashlib
 import math
 import subprocess
 import sys
@@ -10,31 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.matching.occupations.meaning import DIM, Embeddings, meaning_enabled
+from services.matching.occupations.meaning import Embeddings, meaning_enabled
 from services.matching.ranking import synthetic
 from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
 from services.matching.ranking.weights import FACTORS, Weights
-from tests.matching.ranking.conftest import NOW, keyword_predictor, posting, seeker
-
-
-class CountingEngine:
-    """A stand-in for the model: a fixed pseudo-random unit vector per text; counts what it embeds."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        self.texts += texts
-        out = np.stack([self.vector(t) for t in texts])
-        return out.astype(np.float32)
-
-    @staticmethod
-    def vector(text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-        v = np.random.default_rng(seed).standard_normal(DIM)
-        return v / np.linalg.norm(v)
+from tests.matching.ranking.conftest import NOW, CountingEngine, keyword_predictor, posting, seeker
 
 
 def refusing_engine(texts: list[str]) -> np.ndarray:
