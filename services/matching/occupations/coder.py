@@ -174,6 +174,10 @@ class OccupationCoder:
         params = params or CoderParams()
         return cls(params, _examples(extra_examples or [], params), embeddings)
 
+    def attach(self, embeddings: Embeddings) -> None:
+        """Read vectors from this store (a loaded coder otherwise uses the process's default store)."""
+        self._embeddings = embeddings
+
     @property
     def embeddings(self) -> Embeddings:
         if self._embeddings is None:
