@@ -268,6 +268,25 @@ def seeker_latency(
     }
 
 
+def meaning_ab(ranker: Ranker, encoder: TextEncoder, queries: Sequence[SeekerQuery]) -> dict[str, Any]:
+    """The meaning factor's own cost: each query timed with it on and off (the seeker then gets no
+    vector, so the factor is skipped), alternately on the same index, in interleaved rounds."""
+    store = encoder.meaning
+    assert store is not None
+    lat = {"on": Latencies(len(queries)), "off": Latencies(len(queries))}
+    try:
+        for _ in range(ROUNDS):
+            for i, q in enumerate(queries):
+                for name in ("on", "off") if i % 2 else ("off", "on"):
+                    encoder.meaning = store if name == "on" else None
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    ranker.rank(q, TOP_SEEKER)
+                    lat[name].add(i, time.perf_counter() - w0, time.process_time() - c0)
+    finally:
+        encoder.meaning = store
+    return {name: v.report(ROUNDS) for name, v in lat.items()}
+
+
 def recall_at_k(ranker: Ranker, queries: Sequence[SeekerQuery], k: int = TOP_SEEKER) -> dict[str, Any]:
     """Pruned (grid box + bound) against the exact scorer (every row, every eligible row in full). A
     pruned result whose score ties the exact k-th counts as found (ties may be broken by row order)."""
@@ -516,6 +535,8 @@ def run(cfg: Config) -> dict[str, Any]:
         report["pinned_cpu"] = cpu
         report["load_average_queries"] = os.getloadavg()
         report["seeker_top20"] = seeker_latency(ranker, queries, warmup)
+        if encoder.meaning is not None:
+            report["seeker_top20_meaning_ab"] = meaning_ab(ranker, encoder, queries)
         report["recall"] = recall_at_k(ranker, queries[: cfg.recall_queries])
     print(f"  seeker top 20: {report['seeker_top20']['wall_best_of_rounds']}", flush=True)
 

@@ -129,6 +129,7 @@ class TextEncoder:
         self._predictions: LRU[str, Sparse | list[tuple[str, float]]] = LRU(cache_size)
         self._codes: LRU[tuple[str, int], tuple[Sparse, Sparse]] = LRU(cache_size)
         self._seekers: LRU[tuple[str, tuple[str, ...]], _SeekerText] = LRU(cache_size // 4)
+        self._meanings: LRU[str, F32] = LRU(cache_size // 4)  # a seeker's words → their vector
 
     # -- occupations --------------------------------------------------------------------------
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -275,10 +276,15 @@ class TextEncoder:
     def meaning_of(self, text: str) -> F32 | None:
         """The sentence vector of a seeker's words (None without a model of meaning or words): embedded
         on first sight, then read from the store (memory, else disk)."""
-        key = normalize(text) if self.meaning is not None else ""
-        if not key:
+        if self.meaning is None or not text.strip():
             return None
-        vector: F32 = self.meaning.vectors([key])[0]  # type: ignore[union-attr]
+        vector = self._meanings.get(text)
+        if vector is None:
+            key = normalize(text)
+            if not key:
+                return None
+            vector = self.meaning.vectors([key])[0]
+            self._meanings.put(text, vector)
         return vector
 
     def _dense(
