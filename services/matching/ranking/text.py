@@ -130,6 +130,7 @@ class TextEncoder:
         self._codes: LRU[tuple[str, int], tuple[Sparse, Sparse]] = LRU(cache_size)
         self._seekers: LRU[tuple[str, tuple[str, ...]], _SeekerText] = LRU(cache_size // 4)
         self._meanings: LRU[str, F32] = LRU(cache_size // 4)  # a seeker's words → their vector
+        self._title_ids: LRU[str, int] = LRU(cache_size)  # a posting title → its vector id
 
     # -- occupations --------------------------------------------------------------------------
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -231,9 +232,26 @@ class TextEncoder:
         self._fill_codes(rows, list(zip(titles, codes, strict=True)), predicted)  # type: ignore[arg-type]
         rows.lex, rows.lex_w = self.lexical.rows(titles, texts)
         if self.meaning is not None:
-            norm = {t: normalize(t) for t in distinct}
-            rows.meaning = self.meaning.ids([norm[t] for t in titles])
+            rows.meaning = self._meaning_ids(distinct, titles)
         return rows
+
+    def _meaning_ids(self, distinct: list[str], titles: Sequence[str]) -> I32:
+        """Each title's vector id (normalised and looked up once per distinct title, then cached)."""
+        assert self.meaning is not None
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for t in distinct:
+            hit = self._title_ids.get(t)
+            if hit is None:
+                missing.append(t)
+            else:
+                found[t] = hit
+        if missing:
+            fresh = self.meaning.ids([normalize(t) for t in missing]).tolist()
+            for t, i in zip(missing, fresh, strict=True):
+                found[t] = i
+                self._title_ids.put(t, i)
+        return np.fromiter((found[t] for t in titles), dtype=np.int32, count=len(titles))
 
     def _seeker_texts(self, keys: Sequence[tuple[str, tuple[str, ...]]]) -> list[_SeekerText]:
         """(own words, picked codes) → features, cached; the misses are encoded as one batch."""
