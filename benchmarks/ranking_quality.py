@@ -12,7 +12,9 @@ With the model of meaning (services/matching/occupations/meaning.py), two more r
 0.135 × the title cosine rescaled within the seeker's list, fixed before looking), and `meaning`, what
 `MATCHING_MEANING=on` ships: the factor and a coder with its two meaning signals. One coder is trained
 (with the signals) and the plain one is the same model with their weights at 0 — exactly the plain coder.
-Vectors come from the persistent store (`python -m benchmarks.meaning_cache` warms it).
+`meaning_dims_64` is `meaning` with the factor's vectors projected to 64 dimensions
+(`MATCHING_MEANING_DIMS=64`: the principal components of the classification's names). Vectors come from
+the persistent store (`python -m benchmarks.meaning_cache` warms it).
 
 `python -m benchmarks.ranking_quality [--out RANKS.jsonl]` prints the figures as JSON.
 """
@@ -130,14 +132,15 @@ def run(ranks_path: Path | None = None) -> dict[str, Any]:
             ("meaning_factor", predictor_of(plain), emb),
             ("meaning", predictor_of(coder), emb),
         )
-        for name, predictor, meaning in variants:
+        for name, predictor, meaning in (*variants, ("meaning_dims_64", predictor_of(coder), emb)):
+            dims = 64 if name == "meaning_dims_64" else 0
             path = (
                 ranks_path if (ranks_path is not None and name == "ranking") else Path(tmp) / f"{name}.jsonl"
             )
             started = time.perf_counter()
             with path.open("w", encoding="utf-8") as fh:
                 rank_files(RETRIEVAL / "postings.csv", RETRIEVAL / "seekers.csv", TOP_K, fh,
-                           encoder=TextEncoder(predictor, meaning=meaning))  # fmt: skip
+                           encoder=TextEncoder(predictor, meaning=meaning, meaning_dims=dims))  # fmt: skip
             figures = score(path)
             figures["seconds"] = round(time.perf_counter() - started, 1)
             result[name] = figures

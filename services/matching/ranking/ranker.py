@@ -141,7 +141,7 @@ class Ranker:
         seen[ids] = True
         distinct = np.flatnonzero(seen)
         by_id = np.zeros(len(seen), dtype=np.float64)
-        by_id[distinct] = np.einsum("ij,j->i", emb.rows(distinct), q)
+        by_id[distinct] = np.einsum("ij,j->i", self.index.encoder.meaning_rows(distinct), q)
         return MeaningScale(by_id, factors.meaning_reference(by_id[ids]))
 
     def _meaning(self, scale: MeaningScale | None, rows: I64) -> F64:

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.occupations.meaning import Embeddings
+from services.matching.occupations.meaning import Embeddings, Projection
 from services.matching.occupations.text import normalize
 from services.matching.ranking.lexical import HASH_SIZE, Lexical
 from services.matching.ranking.related import MAX_WISH, Relatedness, Wish, relatedness, wish_of
@@ -119,9 +119,12 @@ class TextEncoder:
         lex_width: int = 16,
         cache_size: int = 200_000,
         meaning: Embeddings | None = None,
+        meaning_dims: int = 0,
     ) -> None:
         self.predictor = predictor
         self.meaning = meaning
+        self.meaning_dims = meaning_dims  # project to this many dimensions (0: the full vectors)
+        self._projection: Projection | None = None
         self.table: OccupationTable = occupation_table()
         self.related: Relatedness = relatedness()
         self.occ_width, self.minor_width, self.lex_width = occ_width, minor_width, lex_width
@@ -291,6 +294,22 @@ class TextEncoder:
             s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish, self.meaning_of(s.meaning_text)
         )
 
+    def projection(self) -> Projection | None:
+        """The projection of the vectors for the ranking (None: full vectors), fitted on first use."""
+        if self.meaning is None or not self.meaning_dims:
+            return None
+        if self._projection is None or self._projection.store is not self.meaning:
+            from services.matching.occupations.coder import meaning_texts
+
+            self._projection = Projection(self.meaning, self.meaning_dims, meaning_texts())
+        return self._projection
+
+    def meaning_rows(self, ids: npt.NDArray[np.int64]) -> F32:
+        """Title vectors by id, as the ranking compares them (projected when a projection is set)."""
+        assert self.meaning is not None
+        projection = self.projection()
+        return self.meaning.rows(ids) if projection is None else projection.rows(ids)
+
     def meaning_of(self, text: str) -> F32 | None:
         """The sentence vector of a seeker's words (None without a model of meaning or words): embedded
         on first sight, then read from the store (memory, else disk)."""
@@ -302,6 +321,9 @@ class TextEncoder:
             if not key:
                 return None
             vector = self.meaning.vectors([key])[0]
+            projection = self.projection()
+            if projection is not None:
+                vector = projection.project(vector[None, :])[0]
             self._meanings.put(text, vector)
         return vector
 

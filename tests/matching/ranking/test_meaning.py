@@ -148,3 +148,19 @@ def test_switched_off_the_ranking_is_the_old_one(tmp_path: Path, monkeypatch: py
         for m in Ranker(index).rank(q, 20):
             assert [c.factor for c in m.contributions] == list(FACTORS)
             assert next(c.value for c in m.contributions if c.factor == "meaning") == 0.0
+
+
+def test_projected_vectors_give_the_same_match_in_the_list_and_in_explain(tmp_path: Path) -> None:
+    store = Embeddings(tmp_path / "meaning.sqlite", CountingEngine())
+    index = PostingIndex(TextEncoder(keyword_predictor, meaning=store, meaning_dims=16))
+    index.build(synthetic.postings(400, seed=31, now=NOW))
+    projection = index.encoder.projection()
+    assert projection is not None
+    ids = np.unique(index.cols.a["meaning"][index.all_rows()])
+    assert np.allclose(projection.rows(ids), projection.project(store.rows(ids)), atol=1e-6)
+    ranker = Ranker(index)
+    for q in synthetic.seekers(20, seed=32, now=NOW):
+        for m in ranker.rank(q, 5):
+            explained = ranker.explain(q, m.posting_id).match
+            assert explained is not None
+            assert explained.contributions == m.contributions
