@@ -6,7 +6,11 @@ CSCO code; a coarse group label accepts any code under it):
   the other four folds' titles and scored on the held-out fold (folds shuffled with a fixed seed);
 - the classification-only coder's accuracy on every dev title (no titles learnt);
 - the seconds the service's coder (classification + every dev title) takes to train, and its speed:
-  distinct titles per second in batch (cache cold), single-title latency, and a batch of repeats.
+  distinct titles per second in batch (cache cold), single-title latency, and a batch of repeats;
+- `meaning`: the same 5-fold cross-validation with and without the model of meaning's two signals
+  (`e5_name`, `e5_vote`, weights fixed before looking: CoderParams.with_meaning()), each fold's coder
+  trained once and scored both ways (the signals only add to the fused logits, so "without" is exactly
+  the plain coder), plus the embedding store's state (vectors are read from it, else computed and kept).
 Skips cleanly when the shared data is absent.
 
 `python -m benchmarks.coder_quality` prints the figures as JSON. `--tune` instead re-runs the choice of
@@ -23,8 +27,10 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from services.matching.occupations import CoderParams, OccupationCoder
+from services.matching.occupations.coder import MEANING_SIGNALS
 from services.matching.occupations.evaluate import SEED, cross_validate, folds, read_labelled, score_coder
 from services.matching.occupations.labels import accepted, target_index
+from services.matching.occupations.meaning import default_embeddings, store_path
 from services.matching.occupations.store import DEV_TITLES, shared_data
 from services.matching.occupations.text import normalize
 
@@ -59,6 +65,37 @@ def speed(coder: OccupationCoder, titles: list[str]) -> dict[str, float]:
     }
 
 
+def meaning(examples: list[tuple[str, str]]) -> dict[str, Any]:
+    """5-fold CV (the same folds) with and without `e5_name` and `e5_vote`."""
+    emb = default_embeddings()
+    stored, computed, started = len(emb), emb.computed, time.perf_counter()
+    params = CoderParams().with_meaning()
+    per_fold: dict[str, list[dict[str, Any]]] = {"without": [], "with": []}
+    for i, (train, test) in enumerate(folds(len(examples))):
+        coder = OccupationCoder.train([examples[j] for j in train], params=params)
+        held = [examples[j] for j in test]
+        full = dict(coder.fusion)
+        for name, fusion in (("without", {k: 0.0 if k in MEANING_SIGNALS else v for k, v in full.items()}),
+                             ("with", full)):  # fmt: skip
+            coder.fusion = fusion
+            coder._init_cache()
+            at1, at5 = score_coder(coder, held)
+            per_fold[name].append({"fold": i, "acc@1": round(at1, 4), "acc@5": round(at5, 4)})
+    out: dict[str, Any] = {"weights": dict(w for w in params.weights if w[0] in MEANING_SIGNALS),
+                           "temperature": params.temperature}  # fmt: skip
+    for name, rows in per_fold.items():
+        out[name] = {
+            "acc@1": round(float(np.mean([f["acc@1"] for f in rows])), 4),
+            "acc@5": round(float(np.mean([f["acc@5"] for f in rows])), 4),
+            "folds": rows,
+        }
+    out["gain"] = {k: round(out["with"][k] - out["without"][k], 4) for k in ("acc@1", "acc@5")}
+    out["store"] = {"path": str(store_path()), "vectors_at_start": stored,
+                    "embedded_during_run": emb.computed - computed,
+                    "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return out
+
+
 def run() -> dict[str, Any]:
     path = shared_data() / DEV_TITLES
     if not path.is_file():
@@ -78,6 +115,7 @@ def run() -> dict[str, Any]:
     coder = OccupationCoder.train(examples)
     result["train_seconds"] = round(time.perf_counter() - started, 1)
     result["speed"] = speed(coder, [t for t, _ in examples])
+    result["meaning"] = meaning(examples)
     return result
 
 
@@ -140,5 +178,10 @@ def tune() -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tune", action="store_true", help="re-run the choice of weights and temperature")
+    parser.add_argument("--meaning-only", action="store_true", help="only the with/without-meaning CV")
     args = parser.parse_args()
-    print(json.dumps(tune() if args.tune else run(), ensure_ascii=False, indent=2))
+    if args.meaning_only:
+        figures = meaning(read_labelled(shared_data() / DEV_TITLES))
+    else:
+        figures = tune() if args.tune else run()
+    print(json.dumps(figures, ensure_ascii=False, indent=2))

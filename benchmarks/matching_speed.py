@@ -195,6 +195,9 @@ def build_index(
     pg = PgColumns(cfg.postings) if cfg.pg else None
     stream = Stream(cfg.postings, cfg.seed, NOW, pools, pg, keep)
     index = PostingIndex(encoder)
+    meaning = encoder.meaning
+    stored = len(meaning) if meaning is not None else 0
+    embedded, embedding_s = (meaning.computed, meaning.seconds) if meaning is not None else (0, 0.0)
     before = rss_mb()
     encoding = Stopwatch(encoder, ("encode_rows", "fit"))
     predicting = Stopwatch(encoder, ("predictor",))
@@ -207,6 +210,17 @@ def build_index(
     build = total - stream.seconds
     per_million = 1e6 / cfg.postings
     text = sum(encoding.seconds.values())
+    meaning_report: dict[str, Any] = {"enabled": False}
+    if meaning is not None:
+        meaning_report = {
+            "enabled": True,
+            "store_vectors_at_start": stored,
+            "titles_embedded_during_build": meaning.computed - embedded,
+            "embedding_seconds_during_build": round(meaning.seconds - embedding_s, 1),
+            "store_vectors_after": len(meaning),
+            "vector_table_mb": round(meaning.matrix.nbytes / 1e6, 1),
+            "distinct_titles_indexed": len(set(index.cols.a["meaning"][index.all_rows()].tolist())),
+        }
     return (
         index,
         stream,
@@ -227,7 +241,8 @@ def build_index(
             "index_rss_mb_per_million": round((after - before) * per_million, 1),
             "index_numpy_mb": round(index.nbytes() / 1e6, 1),
             "what_rss_holds": "numpy columns (with 25 % spare capacity), posting and shift id strings, the "
-            "id → row dict, employer codes, the encoder's caches",
+            "id → row dict, employer codes, the encoder's caches (and the meaning vectors it read)",
+            "meaning": meaning_report,
         },
     )
 
@@ -251,6 +266,25 @@ def seeker_latency(
         "empty_results": empty,
         "rows_in_commute_box": {"p50": int(pct(boxed, 0.5)), "p99": int(pct(boxed, 0.99))},
     }
+
+
+def meaning_ab(ranker: Ranker, encoder: TextEncoder, queries: Sequence[SeekerQuery]) -> dict[str, Any]:
+    """The meaning factor's own cost: each query timed with it on and off (the seeker then gets no
+    vector, so the factor is skipped), alternately on the same index, in interleaved rounds."""
+    store = encoder.meaning
+    assert store is not None
+    lat = {"on": Latencies(len(queries)), "off": Latencies(len(queries))}
+    try:
+        for _ in range(ROUNDS):
+            for i, q in enumerate(queries):
+                for name in ("on", "off") if i % 2 else ("off", "on"):
+                    encoder.meaning = store if name == "on" else None
+                    c0, w0 = time.process_time(), time.perf_counter()
+                    ranker.rank(q, TOP_SEEKER)
+                    lat[name].add(i, time.perf_counter() - w0, time.process_time() - c0)
+    finally:
+        encoder.meaning = store
+    return {name: v.report(ROUNDS) for name, v in lat.items()}
 
 
 def recall_at_k(ranker: Ranker, queries: Sequence[SeekerQuery], k: int = TOP_SEEKER) -> dict[str, Any]:
@@ -486,10 +520,23 @@ def run(cfg: Config) -> dict[str, Any]:
     queries = everyone[: cfg.queries]
     warmup = everyone[cfg.queries : cfg.queries + cfg.warmup]
     ranker = Ranker(index)
+    if encoder.meaning is not None:
+        # the seeker's sentence vector is made when the profile is saved (or on first use, then kept):
+        # made here, before the timed queries, and its cost reported apart
+        emb, started, computed = encoder.meaning, time.perf_counter(), encoder.meaning.computed
+        for q in (*queries, *warmup):
+            encoder.encode_query(q.desired_text, q.occupation_codes)
+        report["seeker_vectors"] = {
+            "seekers": len(queries) + len(warmup),
+            "embedded": emb.computed - computed,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
     with one_core(cfg.pin) as cpu:
         report["pinned_cpu"] = cpu
         report["load_average_queries"] = os.getloadavg()
         report["seeker_top20"] = seeker_latency(ranker, queries, warmup)
+        if encoder.meaning is not None:
+            report["seeker_top20_meaning_ab"] = meaning_ab(ranker, encoder, queries)
         report["recall"] = recall_at_k(ranker, queries[: cfg.recall_queries])
     print(f"  seeker top 20: {report['seeker_top20']['wall_best_of_rounds']}", flush=True)
 

@@ -7,10 +7,20 @@ own ranking code) and scores the result with `../shared/tools/score_ranking.py`.
 the lexical part alone (the ranking with the coder's distributions switched off), next to the published
 char TF-IDF baseline (NDCG@10 0.365, Recall@10 0.42). Skips cleanly when the shared data is absent.
 
+With the model of meaning (services/matching/occupations/meaning.py), two more rankings of the same set:
+`meaning_factor`, the plain coder plus the ranking's `meaning` factor (the text-fit signal: weight
+0.135 × the title cosine rescaled within the seeker's list, fixed before looking), and `meaning`, what
+`MATCHING_MEANING=on` ships: the factor and a coder with its two meaning signals. One coder is trained
+(with the signals) and the plain one is the same model with their weights at 0 — exactly the plain coder.
+`meaning_dims_64` is `meaning` with the factor's vectors projected to 64 dimensions
+(`MATCHING_MEANING_DIMS=64`: the principal components of the classification's names). Vectors come from
+the persistent store (`python -m benchmarks.meaning_cache` warms it).
+
 `python -m benchmarks.ranking_quality [--out RANKS.jsonl]` prints the figures as JSON.
 """
 
 import argparse
+import copy
 import csv
 import json
 import os
@@ -23,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from services.matching.occupations.meaning import default_embeddings
 from services.matching.ranking.coder import predictor_of
 from services.matching.ranking.files import rank_files
 from services.matching.ranking.text import TextEncoder
@@ -51,11 +62,22 @@ def allowed_examples(excluded: set[str]) -> list[tuple[str, str]]:
         return [(r["title"], r["code"]) for r in csv.DictReader(fh) if r["title"] not in excluded]
 
 
-def held_out_coder(examples: Sequence[tuple[str, str]]) -> Any:
+def held_out_coder(examples: Sequence[tuple[str, str]], *, meaning: bool = False) -> Any:
     """The occupation coder trained on the classification plus only `examples` of the dev titles."""
-    from services.matching.occupations import OccupationCoder
+    from services.matching.occupations import CoderParams, OccupationCoder
 
-    return OccupationCoder.train(extra_examples=list(examples))
+    params = CoderParams().with_meaning() if meaning else CoderParams()
+    return OccupationCoder.train(extra_examples=list(examples), params=params)
+
+
+def without_meaning(coder: Any) -> Any:
+    """The same model with the meaning signals' weights at 0 (exactly the coder trained without them)."""
+    from services.matching.occupations.coder import MEANING_SIGNALS
+
+    plain = copy.copy(coder)
+    plain.fusion = {k: 0.0 if k in MEANING_SIGNALS else v for k, v in coder.fusion.items()}
+    plain._init_cache()
+    return plain
 
 
 def score(ranks: Path) -> dict[str, float | int]:
@@ -88,7 +110,9 @@ def run(ranks_path: Path | None = None) -> dict[str, Any]:
     excluded = retrieval_titles()
     examples = allowed_examples(excluded)
     started = time.perf_counter()
-    coder = held_out_coder(examples)
+    coder = held_out_coder(examples, meaning=True)
+    plain = without_meaning(coder)
+    emb = default_embeddings()
     trained_s = time.perf_counter() - started
     result: dict[str, Any] = {
         "coder_training": {
@@ -102,19 +126,27 @@ def run(ranks_path: Path | None = None) -> dict[str, Any]:
         "baseline": BASELINE,
     }
     with tempfile.TemporaryDirectory() as tmp:
-        for name, predictor in (("ranking", predictor_of(coder)), ("lexical_only", _no_codes)):
+        variants = (
+            ("ranking", predictor_of(plain), None),
+            ("lexical_only", _no_codes, None),
+            ("meaning_factor", predictor_of(plain), emb),
+            ("meaning", predictor_of(coder), emb),
+        )
+        for name, predictor, meaning in (*variants, ("meaning_dims_64", predictor_of(coder), emb)):
+            dims = 64 if name == "meaning_dims_64" else 0
             path = (
                 ranks_path if (ranks_path is not None and name == "ranking") else Path(tmp) / f"{name}.jsonl"
             )
             started = time.perf_counter()
             with path.open("w", encoding="utf-8") as fh:
                 rank_files(RETRIEVAL / "postings.csv", RETRIEVAL / "seekers.csv", TOP_K, fh,
-                           encoder=TextEncoder(predictor))  # fmt: skip
+                           encoder=TextEncoder(predictor, meaning=meaning, meaning_dims=dims))  # fmt: skip
             figures = score(path)
             figures["seconds"] = round(time.perf_counter() - started, 1)
             result[name] = figures
     result[f"ndcg@{TOP_K}"] = result["ranking"][f"ndcg@{TOP_K}"]
     result[f"recall@{TOP_K}"] = result["ranking"][f"recall@{TOP_K}"]
+    result["meaning_store"] = {"vectors": len(emb), "embedded_during_run": emb.computed}
     return result
 
 

@@ -7,18 +7,23 @@ and turned into probabilities by a softmax (docs/occupations.md says how the wei
   title label (a group code) is a label of its own, and its score reaches every code under it;
 - the labelled titles' nearest neighbours voting for their codes;
 - naive Bayes over character n-grams, for the code and for its minor group;
-- the similarity to the code's name and to its definition.
+- the similarity to the code's name and to its definition;
+- with the model of meaning on (meaning.py, `CoderParams.with_meaning()`), two more: `e5_name`, the best
+  sentence-vector cosine between the text and the code's name or aliases, rescaled per text to
+  (cos − mean) / (best − mean) over the codes; `e5_vote`, the 10 nearest labelled titles by that cosine,
+  weighted softmax((cos − best) / 0.02), summed per code.
 """
 
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
 
 from services.matching.occupations.bayes import NaiveBayes
 from services.matching.occupations.features import TextViews
@@ -29,6 +34,7 @@ from services.matching.occupations.labels import (
     targets,
 )
 from services.matching.occupations.linear import SparseLinear, train_ovr
+from services.matching.occupations.meaning import Embeddings, default_embeddings, rescaled
 from services.matching.occupations.text import clean_name, normalize
 from services.reference.occupations import occupations
 
@@ -40,7 +46,25 @@ CACHE_TOP = 20  # codes kept per cached text: what the ranking asks for
 CACHE_SIZE = 100_000  # cached distinct normalised texts
 BATCH = 1024
 GROUP_FLOOR = -1.5  # the group-label score of a code with no labelled group above it
-SIGNALS = ("svm", "svm_group", "vote", "nb", "nb_minor", "name", "definition")
+SIGNALS = ("svm", "svm_group", "vote", "nb", "nb_minor", "name", "definition", "e5_name", "e5_vote")
+MEANING_SIGNALS = ("e5_name", "e5_vote")
+# Fixed before looking (docs/occupations.md): each at half weight, under the same temperature.
+MEANING_WEIGHTS = (("e5_name", 0.5), ("e5_vote", 0.5))
+E5_NEIGHBOURS = 10
+E5_VOTE_SHARPNESS = 0.02  # softmax((cos − best) / this) over the nearest titles
+
+
+_blas: ThreadpoolController | None = None
+
+
+def _one_blas_thread() -> Any:
+    """BLAS on one thread for the meaning signals' matrix products: on a shared, loaded machine its
+    threads wait on each other (measured: 0.2 ms per title instead of 0.3-0.4), and the service's
+    other work keeps the other cores."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,31 @@ class CoderParams:
         ("definition", 0.5),
     )
     temperature: float = 3.5
+
+    def with_meaning(self) -> "CoderParams":
+        """These parameters plus the two signals of the model of meaning (meaning.py)."""
+        known = {name for name, _ in self.weights}
+        return replace(self, weights=self.weights + tuple(w for w in MEANING_WEIGHTS if w[0] not in known))
+
+    @property
+    def uses_meaning(self) -> bool:
+        return any(w for name, w in self.weights if name in MEANING_SIGNALS)
+
+
+def meaning_texts() -> list[str]:
+    """The normalised names and aliases `e5_name` compares a text with (distinct, in code order)."""
+    return list(dict.fromkeys(t for t, _ in _name_texts()))
+
+
+def _name_texts() -> list[tuple[str, str]]:
+    occ = occupations()
+    out: list[tuple[str, str]] = []
+    for code in targets():
+        o = occ[code]
+        for text in dict.fromkeys(normalize(t) for t in (clean_name(o.name), *o.aliases)):
+            if text:
+                out.append((text, code))
+    return out
 
 
 @dataclass
@@ -97,8 +146,11 @@ def _examples(extra: Sequence[tuple[str, str]], params: CoderParams) -> _Example
 class OccupationCoder:
     """Trained with `OccupationCoder.train(...)`; `predict(texts, k)` is thread-safe and cached."""
 
-    def __init__(self, params: CoderParams, examples: _Examples) -> None:
+    def __init__(
+        self, params: CoderParams, examples: _Examples, embeddings: Embeddings | None = None
+    ) -> None:
         self.params = params
+        self._embeddings = embeddings
         self.codes = list(targets())
         index = target_index()
         short = [t for t, kind in zip(examples.texts, examples.kinds, strict=True) if kind != "definition"]
@@ -115,6 +167,8 @@ class OccupationCoder:
         defs_char, _ = self.views.transform([normalize(occ[c].definition) for c in self.codes])
         self.names_t: sp.csr_matrix = names_char.T.tocsr()
         self.definitions_t: sp.csr_matrix = defs_char.T.tocsr()
+        if params.uses_meaning:
+            self._fit_meaning(examples, index)
         self.fusion = dict(params.weights)
         self.examples = len(examples.texts)
         self.titles = examples.kinds.count("title")
@@ -122,11 +176,27 @@ class OccupationCoder:
 
     @classmethod
     def train(
-        cls, extra_examples: list[tuple[str, str]] | None = None, *, params: CoderParams | None = None
+        cls,
+        extra_examples: list[tuple[str, str]] | None = None,
+        *,
+        params: CoderParams | None = None,
+        embeddings: Embeddings | None = None,
     ) -> "OccupationCoder":
-        """Fit on the shipped classification plus labelled (title, code) examples; codes may be coarse."""
+        """Fit on the shipped classification plus labelled (title, code) examples; codes may be coarse.
+        With the meaning signals in `params`, vectors come from `embeddings` (default: the process's
+        store, meaning.default_embeddings())."""
         params = params or CoderParams()
-        return cls(params, _examples(extra_examples or [], params))
+        return cls(params, _examples(extra_examples or [], params), embeddings)
+
+    def attach(self, embeddings: Embeddings) -> None:
+        """Read vectors from this store (a loaded coder otherwise uses the process's default store)."""
+        self._embeddings = embeddings
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self._embeddings = default_embeddings()
+        return self._embeddings
 
     # -- training parts ------------------------------------------------------------------------------
 
@@ -151,6 +221,49 @@ class OccupationCoder:
         ]
         self.title_labels: I64 = np.array([index[examples.labels[i]] for i in rows], dtype=np.int64)
         self.titles_t: sp.csr_matrix = char[rows].T.tocsr()
+
+    def _fit_meaning(self, examples: _Examples, index: dict[str, int]) -> None:
+        """Vectors of the codes' names and aliases (grouped by code) and of the exact-labelled titles."""
+        names = sorted(_name_texts(), key=lambda tc: index[tc[1]])
+        self.e5_name_vectors: F32 = self.embeddings.vectors([t for t, _ in names])
+        name_code = np.array([index[c] for _, c in names], dtype=np.int64)
+        self.e5_name_present, self.e5_name_starts = np.unique(name_code, return_index=True)
+        rows = [
+            i
+            for i, (kind, label) in enumerate(zip(examples.kinds, examples.labels, strict=True))
+            if kind == "title" and label in index
+        ]
+        self.e5_title_vectors: F32 = self.embeddings.vectors([examples.texts[i] for i in rows])
+        self.e5_title_labels: I64 = np.array([index[examples.labels[i]] for i in rows], dtype=np.int64)
+
+    def _meaning(self, normalised: Sequence[str], wanted: set[str]) -> dict[str, F32]:
+        with _one_blas_thread():
+            return self._meaning_signals(normalised, wanted)
+
+    def _meaning_signals(self, normalised: Sequence[str], wanted: set[str]) -> dict[str, F32]:
+        q = self.embeddings.vectors(normalised)
+        n, codes = len(normalised), len(self.codes)
+        out: dict[str, F32] = {}
+        if "e5_name" in wanted:
+            sims = q @ self.e5_name_vectors.T
+            best = np.maximum.reduceat(sims, self.e5_name_starts, axis=1)
+            per_code = np.repeat(best.min(axis=1, keepdims=True), codes, axis=1)
+            per_code[:, self.e5_name_present] = best
+            out["e5_name"] = rescaled(per_code, axis=1, centre="mean").astype(np.float32)
+        if "e5_vote" in wanted:
+            vote = np.zeros((n, codes), dtype=np.float32)
+            n_titles = len(self.e5_title_labels)
+            if n_titles:
+                k = min(E5_NEIGHBOURS, n_titles)
+                sims = q @ self.e5_title_vectors.T
+                nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                cos = np.take_along_axis(sims, nearest, 1).astype(np.float64)
+                w = np.exp((cos - cos.max(axis=1, keepdims=True)) / E5_VOTE_SHARPNESS)
+                w /= w.sum(axis=1, keepdims=True)
+                cells = (np.arange(n)[:, None] * codes + self.e5_title_labels[nearest]).ravel()
+                vote = np.bincount(cells, w.ravel(), minlength=n * codes).reshape(n, codes).astype(np.float32)
+            out["e5_vote"] = vote
+        return out
 
     def _fit_bayes(self, examples: _Examples, char: sp.csr_matrix, index: dict[str, int]) -> None:
         binary = char.copy()
@@ -191,6 +304,8 @@ class OccupationCoder:
             out["name"] = (char @ self.names_t).toarray()
         if "definition" in wanted:
             out["definition"] = (char @ self.definitions_t).toarray()
+        if wanted & set(MEANING_SIGNALS) and self.params.uses_meaning:
+            out.update(self._meaning(normalised, wanted))
         return {name: np.asarray(value, dtype=np.float32) for name, value in out.items() if name in wanted}
 
     def _group_scores(self, svm: F32) -> F32:
@@ -287,8 +402,10 @@ class OccupationCoder:
         state = dict(self.__dict__)
         state.pop("_lock", None)
         state.pop("_cache", None)
+        state["_embeddings"] = None  # a process's store handle: the loading process attaches its own
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("_embeddings", None)
         self.__dict__.update(state)
         self._init_cache()

@@ -22,6 +22,7 @@ import sklearn
 
 from services.matching.occupations.coder import CoderParams, OccupationCoder
 from services.matching.occupations.evaluate import read_labelled
+from services.matching.occupations.meaning import meaning_enabled
 
 log = logging.getLogger("lingong.occupations")
 
@@ -47,6 +48,11 @@ def training_examples() -> list[tuple[str, str]]:
     return read_labelled(path) if path.is_file() else []
 
 
+def service_params() -> CoderParams:
+    """The service's hyperparameters: with the two meaning signals when `MATCHING_MEANING` is on."""
+    return CoderParams().with_meaning() if meaning_enabled() else CoderParams()
+
+
 def cache_key(examples: list[tuple[str, str]], params: CoderParams) -> str:
     digest = hashlib.sha256()
     classification = resources.files("services.reference") / "data" / "csco22.csv"
@@ -61,7 +67,7 @@ def load_or_train(
     examples: list[tuple[str, str]], params: CoderParams | None = None, directory: Path | None = None
 ) -> OccupationCoder:
     """The cached coder for these inputs, or a freshly trained one (then cached)."""
-    params = params or CoderParams()
+    params = params or service_params()
     path = (directory or cache_dir()) / f"coder-{cache_key(examples, params)}.joblib"
     if path.is_file():
         try:
@@ -95,11 +101,13 @@ def _save(coder: OccupationCoder, path: Path) -> None:
 
 
 def default_coder() -> OccupationCoder:
-    """The coder the service uses (trained, or loaded from the disk cache, on first use)."""
+    """The coder the service uses (trained, or loaded from the disk cache, on first use); one per
+    setting of the meaning switch, so flipping `MATCHING_MEANING` takes effect at the next call."""
     global _coder
+    params = service_params()
     with _lock:
-        if _coder is None:
-            _coder = load_or_train(training_examples())
+        if _coder is None or _coder.params != params:
+            _coder = load_or_train(training_examples(), params)
         return _coder
 
 
@@ -107,11 +115,12 @@ def preload_cached_coder() -> OccupationCoder | None:
     """Load the coder if it is in the disk cache (never trains): a parent loads it before forking its
     workers, so they share its memory copy-on-write. None when it would have to be trained."""
     global _coder
-    path = cache_dir() / f"coder-{cache_key(training_examples(), CoderParams())}.joblib"
+    params = service_params()
+    path = cache_dir() / f"coder-{cache_key(training_examples(), params)}.joblib"
     with _lock:
-        if _coder is None and path.is_file():
-            _coder = load_or_train(training_examples())
-        return _coder
+        if (_coder is None or _coder.params != params) and path.is_file():
+            _coder = load_or_train(training_examples(), params)
+        return _coder if _coder is not None and _coder.params == params else None
 
 
 def loaded_coder() -> OccupationCoder | None:

@@ -28,7 +28,10 @@ def predictor_of(coder: Any, top: int = TOP_CODES) -> OccupationPredictor:
 
 
 def default_encoder() -> TextEncoder:
-    """A TextEncoder over the coder shipped with the service (trained as its README says)."""
+    """A TextEncoder over the coder shipped with the service (trained as its README says), with the
+    model of meaning's store when `MATCHING_MEANING` is on."""
     from services.matching.occupations import default_coder
+    from services.matching.occupations.meaning import default_embeddings, meaning_enabled, projected_dims
 
-    return TextEncoder(predictor_of(default_coder()))
+    meaning = default_embeddings() if meaning_enabled() else None
+    return TextEncoder(predictor_of(default_coder()), meaning=meaning, meaning_dims=projected_dims())

@@ -99,6 +99,22 @@ def eligible(index: PostingIndex, s: Seeker, rows: I64) -> Eligible:
     return Eligible(rows, km, is_gig, n_fit, free)
 
 
+_UNAVAILABLE = np.uint32(1 << vocab.UNAVAILABLE_BIT)
+
+
+def in_reach(index: PostingIndex, s: Seeker, rows: I64) -> I64:
+    """The open rows within the seeker's commute: what a seeker-relative scale (the `meaning` factor's)
+    is taken over. It reads none of the seeker's personal rules (age, reserved posts, certificates,
+    kinds, hours), so those change no other posting's value."""
+    cols = index.cols.a
+    keep = (cols["req"][rows] & _UNAVAILABLE) == 0
+    keep &= cols["valid_until"][rows] > s.now
+    rows = rows[keep]
+    near = chord2_rows(s.point, cols["x"][rows], cols["y"][rows], cols["z"][rows]) <= s.chord2
+    out: I64 = rows[near]
+    return out
+
+
 def failed_rules(index: PostingIndex, s: Seeker, row: int) -> list[str]:
     """Every hard rule one posting fails for this seeker (empty: it is eligible)."""
     if s.too_young:

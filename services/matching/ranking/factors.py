@@ -49,6 +49,30 @@ def exact_code(same_code: ArrayLike, same_minor: ArrayLike) -> F64:
     return out
 
 
+def meaning(cos: F64, present: npt.NDArray[np.bool_], reference: tuple[float, float] | None = None) -> F64:
+    """The titles' sentence-vector cosines rescaled to (cos − median) / (best − median) of the seeker's
+    scale (the postings in reach), clipped to 0..1: the model's cosines are compressed, only their order
+    for one seeker says anything. `present`: rows whose title has a vector (the others score 0).
+    `reference`: (median, best); by default those of `cos` itself."""
+    out: F64 = np.zeros(len(cos))
+    if reference is None:
+        reference = meaning_reference(cos[present])
+    if reference is None:
+        return out
+    mid, best = reference
+    if best - mid <= 1e-9:
+        return out
+    out[present] = np.clip((cos[present] - mid) / (best - mid), 0.0, 1.0)
+    return out
+
+
+def meaning_reference(cos: F64) -> tuple[float, float] | None:
+    """(median, best) of a list's cosines; None for an empty list."""
+    if len(cos) == 0:
+        return None
+    return float(np.median(cos)), float(cos.max())
+
+
 def distance(minutes: F64, curves: Curves = CURVES) -> F64:
     out: F64 = np.exp(-minutes / curves.distance_minutes)
     return out

@@ -60,6 +60,7 @@ def _posting_spec(encoder: TextEncoder) -> dict[str, tuple[Any, int, Any]]:
         **{name: (np.int32, 0, 0) for name in slots("lex", encoder.lex_width)},
         **{name: (np.float32, 0, 0.0) for name in slots("lex_w", encoder.lex_width)},
         "top_code": (np.int16, 0, -1),
+        "meaning": (np.int32, 0, -1),  # the title's sentence-vector id (occupations/meaning.py), -1: none
         "sh_off": (np.int64, 0, 0),
         "sh_cnt": (np.int32, 0, 0),
         "version": (np.int64, 0, 0),  # the snapshot's version (the replica skips older ones)
@@ -186,6 +187,7 @@ class PostingIndex:
             **_slot_values("lex", text.lex[pick]),
             **_slot_values("lex_w", text.lex_w[pick]),
             "top_code": text.top_code[pick],
+            "meaning": text.meaning[pick] if text.meaning is not None else np.full(len(keep), -1, np.int32),
             "sh_off": np.zeros(len(keep), dtype=np.int64),
             "sh_cnt": np.zeros(len(keep), dtype=np.int32),
             "version": col(batch.version, np.int64),

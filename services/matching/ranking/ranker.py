@@ -10,7 +10,14 @@ import numpy.typing as npt
 
 from services.matching.contracts import Contribution, Match, Reason, SeekerQuery
 from services.matching.ranking import factors
-from services.matching.ranking.eligibility import RULE_TEXT, Eligible, eligible, failed_rules, fitting_shifts
+from services.matching.ranking.eligibility import (
+    RULE_TEXT,
+    Eligible,
+    eligible,
+    failed_rules,
+    fitting_shifts,
+    in_reach,
+)
 from services.matching.ranking.index import PostingIndex, slots
 from services.matching.ranking.ltr import features as ltr_features
 from services.matching.ranking.ltr.model import LearnedRanker
@@ -29,6 +36,15 @@ F32 = npt.NDArray[np.float32]
 
 _FLEXIBLE_ACCOM = np.uint8(FLEXIBLE_HOURS)
 _MOM_POST = np.uint8(MOM_POST)
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningScale:
+    """One seeker's `meaning` factor scale: title cosine by vector id, and (median, best) over the open
+    postings in reach (None: no posting there has a title vector)."""
+
+    by_id: F64
+    reference: tuple[float, float] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +126,38 @@ class Ranker:
     def prepare(self, query: SeekerQuery, now: float | None = None) -> Seeker:
         return prepare(query, self.index.encoder, now)
 
-    def values(self, s: Seeker, el: Eligible, bound_k: int = 0) -> tuple[Eligible, dict[str, F64]]:
+    def meaning_scale(self, s: Seeker, rows: I64) -> MeaningScale | None:
+        """The seeker's title cosines over the open postings in reach among `rows` (computed once per
+        distinct title, row by row so that a title's cosine does not depend on which others are here),
+        and their (median, best); None without a model of meaning or without words."""
+        emb, q = self.index.encoder.meaning, s.text.meaning
+        if emb is None or q is None:
+            return None
+        ids = self.index.cols.a["meaning"][in_reach(self.index, s, rows)]
+        ids = ids[ids > 0]
+        if len(ids) == 0:
+            return MeaningScale(np.zeros(1), None)
+        seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+        seen[ids] = True
+        distinct = np.flatnonzero(seen)
+        by_id = np.zeros(len(seen), dtype=np.float64)
+        by_id[distinct] = np.einsum("ij,j->i", self.index.encoder.meaning_rows(distinct), q)
+        return MeaningScale(by_id, factors.meaning_reference(by_id[ids]))
+
+    def _meaning(self, scale: MeaningScale | None, rows: I64) -> F64:
+        if scale is None or scale.reference is None:
+            return np.zeros(len(rows))
+        ids = self.index.cols.a["meaning"][rows].astype(np.int64)
+        present = (ids > 0) & (ids < len(scale.by_id))
+        return factors.meaning(scale.by_id[np.where(present, ids, 0)], present, scale.reference)
+
+    def values(
+        self, s: Seeker, el: Eligible, bound_k: int = 0, meaning: MeaningScale | None = None
+    ) -> tuple[Eligible, dict[str, F64]]:
         """Stage 2 factor values (0..1) of the eligible rows.
+
+        `meaning` is the seeker's scale for that factor (`meaning_scale`, over the postings in reach);
+        without it the factor is 0.
 
         With `bound_k`, rows that cannot reach the top k are dropped before the lexical cosine (the widest
         feature) is computed: with lexical similarity 0 every row's score is a lower bound, the k-th best
@@ -131,6 +177,7 @@ class Ranker:
         minutes = el.km * (travel_minutes(1.0, s.query.travel_mode))
         values = {
             "occupation_fit": np.zeros(len(rows)),
+            "meaning": self._meaning(meaning, rows),
             "distance": factors.distance(minutes, c),
             "schedule": factors.schedule(el.is_gig, el.n_fit, s.intervals is None, flexible, c),
             "pay": factors.pay(cols["pay_hour"][rows], s.pay_hour, c),
@@ -185,7 +232,7 @@ class Ranker:
             return []
         learned = self.learned
         shortlist = max(k, learned.shortlist) if learned is not None else k
-        el, values = self.values(s, el, shortlist if bound else 0)
+        el, values = self.values(s, el, shortlist if bound else 0, self.meaning_scale(s, rows))
         scored = factors.weigh(values, FACTORS, self.weights)
         picks = top_k(scored.total, shortlist)
         if learned is None:
@@ -212,7 +259,7 @@ class Ranker:
         el = eligible(self.index, s, rows)
         if len(el.rows) == 0:
             return []
-        el, values = self.values(s, el)
+        el, values = self.values(s, el, 0, self.meaning_scale(s, rows))
         scored = factors.weigh(values, FACTORS, self.weights)
         return self._matches(s, el, values, scored, top_k(scored.total, len(el.rows)))
 
@@ -319,7 +366,9 @@ class Ranker:
         failed = failed_rules(self.index, s, row)
         if failed:
             return Explanation(posting_id, False, tuple(Reason(*RULE_TEXT[r]) for r in failed), None)
-        el, values = self.values(s, eligible(self.index, s, np.array([row], dtype=np.int64)))
+        # the meaning factor's scale is over every posting in reach: the same value as in rank()
+        scale = self.meaning_scale(s, self.index.candidates(query.lat, query.lng, s.radius_km))
+        el, values = self.values(s, eligible(self.index, s, np.array([row], dtype=np.int64)), 0, scale)
         scored = factors.weigh(values, FACTORS, self.weights)
         match = self._matches(s, el, values, scored, np.zeros(1, dtype=np.int64))[0]
         return Explanation(posting_id, True, (), match)

@@ -101,6 +101,19 @@ def _occupation(f: PairFacts) -> Reason | None:
     return None
 
 
+MEANS_THE_SAME = Reason(
+    zh="职位名称与您想做的工作意思相近", en="The title means much the same as the work you want"
+)
+
+
+def _meaning(f: PairFacts) -> Reason | None:
+    """Only when the occupation reason does not already say it (a code the seeker picked, a related
+    occupation, or a fit strong enough to be named)."""
+    if f.values.get("meaning", 0.0) < 0.8 or _occupation(f) is not None:
+        return None
+    return MEANS_THE_SAME
+
+
 def _pay(f: PairFacts) -> Reason | None:
     if not f.has_pay_expectation or f.values["pay"] < 0.5:
         return None
@@ -151,6 +164,7 @@ def _congestion(f: PairFacts) -> Reason | None:
 
 _RANKED = (
     ("occupation_fit", _occupation),
+    ("meaning", _meaning),
     ("pay", _pay),
     ("schedule", _schedule),
     ("accommodations", _accommodations),
@@ -165,7 +179,7 @@ def seeker_reasons(f: PairFacts, contributions: dict[str, float]) -> tuple[Reaso
     cert = certificates_reason(f.certificates)
     if cert is not None:
         out.append(cert)
-    ordered = sorted((-contributions[name], n) for n, (name, _) in enumerate(_RANKED))
+    ordered = sorted((-contributions.get(name, 0.0), n) for n, (name, _) in enumerate(_RANKED))
     for _, n in ordered:
         if len(out) >= MAX_REASONS - 1:
             break

@@ -6,6 +6,10 @@ Three representations, each L2-normalised so that the dot product of two rows is
 - the same distribution summed up to CSCO minor groups (top `minor_width` groups);
 - our own hashed character n-gram TF-IDF (lexical.py; not the coder's vectorizer: this one is vectorised
   over whole batches and needs no fitted vocabulary, so upserts never change a row's meaning).
+
+With a model of meaning (occupations/meaning.py, `MATCHING_MEANING`), a posting row also carries the id
+of its normalised title's sentence vector (one vector per distinct title, not one per posting), and a
+seeker's query the vector of their words.
 """
 
 import math
@@ -17,6 +21,8 @@ from typing import Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from services.matching.occupations.meaning import Embeddings, Projection
+from services.matching.occupations.text import normalize
 from services.matching.ranking.lexical import HASH_SIZE, Lexical
 from services.matching.ranking.related import MAX_WISH, Relatedness, Wish, relatedness, wish_of
 from services.matching.ranking.vocab import OccupationTable, occupation_table
@@ -54,6 +60,7 @@ class TextRows:
     top_code: I16  # the picked code, else the most likely one; -1 when there is none
     wish: I16 | None = None  # seekers only: wished codes (padding: `table.size`), MAX_WISH per row
     wish_w: F32 | None = None
+    meaning: I32 | None = None  # postings, with a model of meaning: the title's vector id (-1: none)
 
 
 @dataclass(slots=True)
@@ -69,6 +76,7 @@ class QueryText:
     has_text: bool
     wish: Wish  # the occupations wanted (none for a posting)
     reach: F32  # closeness of every code to the wish (related.py), size table.size + 1
+    meaning: F32 | None = None  # the sentence vector of the words (with a model of meaning and words)
 
 
 class LRU(Generic[K, V]):
@@ -96,6 +104,7 @@ class _SeekerText:
     lex_w: F32
     chosen: tuple[int, ...]
     wish: Wish
+    meaning_text: str = ""  # what the model of meaning reads: the own words, else the picked codes' names
 
 
 class TextEncoder:
@@ -109,8 +118,13 @@ class TextEncoder:
         minor_width: int = 4,
         lex_width: int = 16,
         cache_size: int = 200_000,
+        meaning: Embeddings | None = None,
+        meaning_dims: int = 0,
     ) -> None:
         self.predictor = predictor
+        self.meaning = meaning
+        self.meaning_dims = meaning_dims  # project to this many dimensions (0: the full vectors)
+        self._projection: Projection | None = None
         self.table: OccupationTable = occupation_table()
         self.related: Relatedness = relatedness()
         self.occ_width, self.minor_width, self.lex_width = occ_width, minor_width, lex_width
@@ -118,6 +132,8 @@ class TextEncoder:
         self._predictions: LRU[str, Sparse | list[tuple[str, float]]] = LRU(cache_size)
         self._codes: LRU[tuple[str, int], tuple[Sparse, Sparse]] = LRU(cache_size)
         self._seekers: LRU[tuple[str, tuple[str, ...]], _SeekerText] = LRU(cache_size // 4)
+        self._meanings: LRU[str, F32] = LRU(cache_size // 4)  # a seeker's words → their vector
+        self._title_ids: LRU[str, int] = LRU(cache_size)  # a posting title → its vector id
 
     # -- occupations --------------------------------------------------------------------------
     def predict(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -218,7 +234,27 @@ class TextEncoder:
         predicted = dict(zip(distinct, self.predict(distinct), strict=True))
         self._fill_codes(rows, list(zip(titles, codes, strict=True)), predicted)  # type: ignore[arg-type]
         rows.lex, rows.lex_w = self.lexical.rows(titles, texts)
+        if self.meaning is not None:
+            rows.meaning = self._meaning_ids(distinct, titles)
         return rows
+
+    def _meaning_ids(self, distinct: list[str], titles: Sequence[str]) -> I32:
+        """Each title's vector id (normalised and looked up once per distinct title, then cached)."""
+        assert self.meaning is not None
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for t in distinct:
+            hit = self._title_ids.get(t)
+            if hit is None:
+                missing.append(t)
+            else:
+                found[t] = hit
+        if missing:
+            fresh = self.meaning.ids([normalize(t) for t in missing]).tolist()
+            for t, i in zip(missing, fresh, strict=True):
+                found[t] = i
+                self._title_ids.put(t, i)
+        return np.fromiter((found[t] for t in titles), dtype=np.int32, count=len(titles))
 
     def _seeker_texts(self, keys: Sequence[tuple[str, tuple[str, ...]]]) -> list[_SeekerText]:
         """(own words, picked codes) → features, cached; the misses are encoded as one batch."""
@@ -239,7 +275,8 @@ class TextEncoder:
                 codes = predicted.get(text, [])
                 occ, minor = self._code_rows(codes, picked)
                 wish = wish_of([(index[c], p) for c, p in codes if c in index], picked)
-                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish)
+                own = text.strip() or " ".join(self.table.name(i) for i in picked)
+                fresh[missing[n]] = _SeekerText(occ, minor, lex[n], lex_w[n], picked, wish, own)
                 self._seekers.put(missing[n], fresh[missing[n]])
         return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found, strict=True)]
 
@@ -253,7 +290,42 @@ class TextEncoder:
     def encode_query(self, text: str, codes: Sequence[str]) -> QueryText:
         """A seeker's own words plus the names of the codes they picked → dense query vectors."""
         s = self._seeker_text(text, codes)
-        return self._dense(s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish)
+        return self._dense(
+            s.occ, s.minor, s.lex_ids, s.lex_w, s.chosen, s.wish, self.meaning_of(s.meaning_text)
+        )
+
+    def projection(self) -> Projection | None:
+        """The projection of the vectors for the ranking (None: full vectors), fitted on first use."""
+        if self.meaning is None or not self.meaning_dims:
+            return None
+        if self._projection is None or self._projection.store is not self.meaning:
+            from services.matching.occupations.coder import meaning_texts
+
+            self._projection = Projection(self.meaning, self.meaning_dims, meaning_texts())
+        return self._projection
+
+    def meaning_rows(self, ids: npt.NDArray[np.int64]) -> F32:
+        """Title vectors by id, as the ranking compares them (projected when a projection is set)."""
+        assert self.meaning is not None
+        projection = self.projection()
+        return self.meaning.rows(ids) if projection is None else projection.rows(ids)
+
+    def meaning_of(self, text: str) -> F32 | None:
+        """The sentence vector of a seeker's words (None without a model of meaning or words): embedded
+        on first sight, then read from the store (memory, else disk)."""
+        if self.meaning is None or not text.strip():
+            return None
+        vector = self._meanings.get(text)
+        if vector is None:
+            key = normalize(text)
+            if not key:
+                return None
+            vector = self.meaning.vectors([key])[0]
+            projection = self.projection()
+            if projection is not None:
+                vector = projection.project(vector[None, :])[0]
+            self._meanings.put(text, vector)
+        return vector
 
     def _dense(
         self,
@@ -263,6 +335,7 @@ class TextEncoder:
         w: F32,
         chosen: Sequence[int],
         wish: Wish | None = None,
+        meaning: F32 | None = None,
     ) -> QueryText:
         pad = self.table.size
         occ = np.zeros(pad + 1, dtype=np.float32)
@@ -283,6 +356,7 @@ class TextEncoder:
             has_text=bool(keep.any()) or bool(occ_list),
             wish=wish or NO_WISH,
             reach=self.related.reach(wish or NO_WISH),
+            meaning=meaning,
         )
 
     def query_of_row(self, rows: TextRows, r: int) -> QueryText:

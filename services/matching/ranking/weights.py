@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 FACTORS = (
     "occupation_fit",
+    "meaning",
     "distance",
     "schedule",
     "pay",
@@ -27,6 +28,9 @@ CANDIDATE_FACTORS = ("occupation_fit", "distance", "schedule", "pay", "experienc
 @dataclass(frozen=True, slots=True)
 class Weights:
     occupation_fit: float = 0.45
+    # The model of meaning (MATCHING_MEANING): 0.45 × 0.30, the lexical cosine's share of occupation_fit,
+    # fixed before it was measured (docs/ranking.md). Its value is 0 when the model is off.
+    meaning: float = 0.135
     distance: float = 0.15
     schedule: float = 0.08
     pay: float = 0.10
@@ -63,6 +67,8 @@ class Curves:
     pay_unknown: float = 0.5  # no expectation, or a piece rate
     freshness_days: float = 14.0  # value = exp(-days since published / this)
     congestion_full: float = 5.0  # applicants per free slot at which congestion is 1
+    # meaning: the sentence-vector cosine of the titles, rescaled within the seeker's eligible list to
+    # (cos − median) / (best − median), clipped to 0..1
 
 
 CURVES = Curves()

@@ -1,14 +1,17 @@
 """Factories for the ranking tests: a keyword occupation predictor, posting snapshots, seekers."""
 
+import hashlib
 import math
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
 from services.matching.contracts import SeekerQuery
+from services.matching.occupations.meaning import DIM
 from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
@@ -43,6 +46,24 @@ def keyword_predictor(texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         total = sum(found.values()) or 1.0
         out.append(sorted(((c, p / total) for c, p in found.items()), key=lambda cp: -cp[1]))
     return out
+
+
+class CountingEngine:
+    """A stand-in for the model of meaning: a fixed pseudo-random unit vector per text (no meaning at
+    all, but deterministic); counts what it embeds."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        return np.stack([self.vector(t) for t in texts]).astype(np.float32)
+
+    @staticmethod
+    def vector(text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+        v = np.random.default_rng(seed).standard_normal(DIM)
+        return np.asarray(v / np.linalg.norm(v))
 
 
 def iso(when: datetime) -> str:

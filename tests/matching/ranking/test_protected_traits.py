@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.matching.contracts import SeekerQuery
+from services.matching.occupations.meaning import Embeddings
 from services.matching.ranking import synthetic, vocab
 from services.matching.ranking.files import rank_files, seeker_row_query
 from services.matching.ranking.index import PostingIndex
@@ -41,12 +42,14 @@ ALL_GROUPS = frozenset(g.value for g in PriorityGroup)
 Ranking = list[tuple[str, float]]
 
 
-@pytest.fixture(scope="module", params=["hand-set", "learned"])
+@pytest.fixture(scope="module", params=["hand-set", "learned", "meaning"])
 def ranker(request: pytest.FixtureRequest) -> Ranker:
-    """The hand-set weights, and the learned re-ranker switched on: neither may read a protected trait."""
-    from tests.matching.ranking.conftest import keyword_predictor
+    """The hand-set weights, the learned re-ranker switched on, and the model of meaning's factor
+    switched on (vectors from a stand-in engine): none may read a protected trait."""
+    from tests.matching.ranking.conftest import CountingEngine, keyword_predictor
 
-    index = PostingIndex(TextEncoder(keyword_predictor))
+    meaning = Embeddings(None, CountingEngine()) if request.param == "meaning" else None
+    index = PostingIndex(TextEncoder(keyword_predictor, meaning=meaning))
     index.build(synthetic.postings(2500, seed=21, now=NOW))
     ranker = Ranker(index)
     if request.param == "learned":
