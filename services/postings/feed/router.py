@@ -44,7 +44,7 @@ async def read_feed(
         generation = notifier.generation
         rows = await service.read_after(session, after, limit)
         remaining = deadline - time.monotonic()
-        if rows or remaining <= 0:
+        if rows or remaining <= 0 or notifier.closed:
             break
         await session.rollback()  # end the read snapshot and give the connection back while waiting
         await notifier.wait(generation, min(remaining, POLL_SECONDS))
