@@ -48,5 +48,7 @@ async def read_feed(
             break
         await session.rollback()  # end the read snapshot and give the connection back while waiting
         await notifier.wait(generation, min(remaining, POLL_SECONDS))
+        if await request.is_disconnected():  # the reader has gone (stopped): a server stopping waits for us
+            break
     events = [FeedEvent.model_validate(r, from_attributes=True) for r in rows]
     return FeedPage(events=events, next=events[-1].seq if events else after)
