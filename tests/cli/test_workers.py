@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts the layout's processes: tens of seconds
+
 Token = Callable[..., dict[str, str]]
 BANNER = re.compile(r"postings http://\S+ \(pid (\d+)\), matching http://\S+ \(2 workers, pids (\d+), (\d+);")
 
