@@ -41,11 +41,13 @@ test: $(STAMP) lint
 
 # Under `make test` the PostgreSQL run leaves out the tests that touch no database (LINGONG_ONCE=1): the
 # SQLite run that follows has them. `make test-postgres` on its own runs everything.
+# `--dist worksteal`: a worker that runs out of tests takes half of what the other still has queued, so
+# the run does not end with one worker alone on a long tail (tests/conftest.py puts slow modules first).
 test-postgres: $(STAMP)
-	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) -q --durations=15
+	TEST_BACKEND=postgres $(BIN)/pytest -n $(PYTEST_N) --dist worksteal -q --durations=15
 
 test-sqlite: $(STAMP)
-	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) -q --durations=15
+	TEST_BACKEND=sqlite $(BIN)/pytest -n $(PYTEST_N) --dist worksteal -q --durations=15
 
 # The station console in real Chromium (Playwright; both services under uvicorn): every e2e test on
 # SQLite files, then the counter walkthrough and the morning dispatch on PostgreSQL databases the run

@@ -140,9 +140,15 @@ def serving(
 def _until_ready(server: Server) -> None:
     """Reads the server's lines (in a thread, so the deadline holds while it prints nothing)."""
     assert server.process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
+    lines: queue.Queue[str | None] = queue.Queue()
     stdout = server.process.stdout
-    server.reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put(None)  # the output has ended: the server has stopped
+
+    server.reader = threading.Thread(target=read, daemon=True)
     server.reader.start()
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
@@ -150,6 +156,9 @@ def _until_ready(server: Server) -> None:
             line = lines.get(timeout=5)
         except queue.Empty:
             continue
+        if line is None:
+            last = " | ".join(server.lines[-5:])
+            raise RuntimeError(f"the server stopped before the demo was ready: {last}")
         server.lines.append(line.rstrip())
         if line.startswith("demo ready"):
             return

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from services.kit.auth import mint_token
 from services.kit.db import build_engine
+from services.kit.server import Server
 from services.matching.config import MatchingSettings
 from services.matching.config import get_settings as matching_settings
 from services.matching.demo import DemoProgress, demo_id, load_demo_seekers
@@ -99,7 +100,7 @@ class Serving:
         self.postings_app = create_postings(self.postings_settings)
         self.matching_app = create_matching(self.matching_settings)
         self.servers = [
-            uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None))
+            Server(uvicorn.Config(app, host=host, port=port, log_config=None))
             for app, port in ((self.postings_app, postings_port), (self.matching_app, matching_port))
         ]
         self.demo = DemoProgress() if demo else None

@@ -27,6 +27,7 @@ import httpx
 import uvicorn
 
 from services.kit.auth import mint_token
+from services.kit.server import Server
 from services.matching.config import get_settings as matching_settings
 from services.matching.demo import demo_id, load_demo_seekers
 from services.postings.config import get_settings as postings_settings
@@ -36,7 +37,7 @@ from services.serve import DemoSize, loopback
 log = logging.getLogger("lingong.workers")
 
 STOP_GRACE = 20.0  # seconds a child gets to stop before it is killed
-DRAIN_SECONDS = 10  # seconds a child's requests get to finish (a feed long poll is cut short)
+DRAIN_SECONDS = 10  # seconds a child's requests get to finish (a feed long poll answers at once)
 READY_TIMEOUT = 600.0  # seconds to wait for the demo to reach every matching worker
 READER_POLL_SECONDS = 0.25  # the shared layout's readers: how often they read the replica tables
 PARENT_WATCH = 1.0  # seconds between a child's looks at whether its parent is still there
@@ -74,7 +75,7 @@ async def run_worker(
     else:
         settings = matching_settings().model_copy(update={"log_json": log_json})
         app = create_matching(follow_postings_at(settings, host, postings_port))
-    server = uvicorn.Server(
+    server = Server(
         uvicorn.Config(
             app, log_config=None, backlog=2048, timeout_keep_alive=30, timeout_graceful_shutdown=DRAIN_SECONDS
         )

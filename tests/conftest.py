@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from services.kit.auth import mint_token
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
+from services.matching.occupations.store import load_or_train
 from services.postings.access.reach import SeekerReach
 from tests import databases
 
 # The browser suite runs once per `make test`, on its own (`make test-e2e` sets LINGONG_E2E=1).
 collect_ignore_glob = [] if os.environ.get("LINGONG_E2E") == "1" else ["e2e/*"]
 
+REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(
     os.environ.get("LINGONG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
@@ -43,7 +45,16 @@ def backend_independent(item: pytest.Item) -> bool:
     return not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
 
 
+def slow_modules_first(items: list[pytest.Item]) -> None:
+    """The modules that hold a test marked slow run first, each whole and in its order, so that under
+    xdist (`--dist worksteal`) a long test starts while the other worker has short ones to take, instead
+    of ending the run alone on one worker."""
+    slow = {item.path for item in items if "slow" in item.keywords}
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order within each group stays
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow_modules_first(items)
     if databases.backend() == "sqlite":
         skip = pytest.mark.skip(reason="needs PostgreSQL (this run is on SQLite)")
         for item in items:
@@ -58,6 +69,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if backend_independent(item)])
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def coder_cache() -> Path:
+    """A cache holding the occupation coder trained on the classification alone (no labelled titles), so
+    that the tests, and the servers they start with MATCHING_CODER_CACHE pointing here and no shared data,
+    load it instead of training one. Its file is named by a digest of everything it is trained from, so
+    it is trained once per checkout (the first run; about 10 s) and is never stale."""
+    cache = REPO / "var" / "cache" / "test-coder"
+    load_or_train([], directory=cache)
+    return cache
 
 
 @pytest.fixture(scope="session")

@@ -73,30 +73,63 @@ def prepare_pg_templates(url: str) -> None:
         upgrade(service, make_url(url).set(database=name).render_as_string(hide_password=False))
 
 
+DROPS_AT_ONCE = 4  # drops in flight (each on its own connection): they share their checkpoints
+DROPS_QUEUED = 32  # a test's copies wait for the oldest drops beyond this many, so they do not pile up
+
+
 class PgDatabases:
-    """Per-test copies of the templates, on one admin connection."""
+    """Per-test copies of the templates, made on one admin connection and dropped in the background.
+
+    PostgreSQL's DROP DATABASE waits for a checkpoint, which takes from a tenth of a second to seconds on
+    a busy disk; no test needs its last database gone before the next one starts, and drops that
+    overlap share one checkpoint. `close()` waits for every drop."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.conn: asyncpg.Connection | None = None
+        self._dropping: set[asyncio.Task[None]] = set()
+        self._failed: list[BaseException] = []
+        self._slots: asyncio.Semaphore | None = None
 
     async def create(self, service: str) -> tuple[str, str]:
         if self.conn is None:
             self.conn = await _admin(self.url)
+        while len(self._dropping) > DROPS_QUEUED:
+            await asyncio.wait(self._dropping, return_when=asyncio.FIRST_COMPLETED)
         name = f"lingong_t_{service}_{worker()}_{uuid.uuid4().hex[:10]}"
         await self.conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_template_name(service)}"')
         return name, make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
     async def drop(self, name: str) -> None:
-        assert self.conn is not None
-        await self.conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Starts dropping `name` (its connections are ended) and returns."""
+        task = asyncio.create_task(self._drop(name))
+        self._dropping.add(task)
+        task.add_done_callback(self._dropped)
+
+    def _dropped(self, task: asyncio.Task[None]) -> None:
+        self._dropping.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self._failed.append(task.exception())  # type: ignore[arg-type]
+
+    async def _drop(self, name: str) -> None:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(DROPS_AT_ONCE)
+        async with self._slots:
+            conn = await _admin(self.url)
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            finally:
+                await conn.close()
 
     async def close(self) -> None:
-        if self.conn is None:
-            self.conn = await _admin(self.url)
+        """Drops the templates alongside the last copies and waits for every drop."""
         for service in SERVICES:
-            await self.conn.execute(f'DROP DATABASE IF EXISTS "{_template_name(service)}" WITH (FORCE)')
-        await self.conn.close()
+            await self.drop(_template_name(service))
+        await asyncio.gather(*self._dropping, return_exceptions=True)
+        if self.conn is not None:
+            await self.conn.close()
+        if self._failed:
+            raise self._failed[0]  # a drop that failed fails the session's teardown
 
 
 def prepare_sqlite_templates(directory: Path) -> dict[str, Path]:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from services.kit.app import create_service_app
 from services.kit.clock import Clock
 from services.kit.problems import ServiceBusy, problem_response
+from services.kit.server import when_draining
 from services.kit.tracing import tracer_of
 from services.postings.access import reach
 from services.postings.appeals.router import router as appeals_router
@@ -49,6 +50,12 @@ async def _pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
     body = busy.body(instance=request.url.path)
     body["request_id"] = request.scope.get("lingong.request_id")
     return problem_response(503, body, {"Retry-After": "1"})
+
+
+def _close_feed(app: FastAPI) -> None:
+    notifier: FeedNotifier | None = getattr(app.state, "feed_notifier", None)
+    if notifier is not None:
+        notifier.close()
 
 
 def create_app(
@@ -113,4 +120,5 @@ def create_app(
         long_poll_prefixes=[feed_router.prefix],  # held open by design: never shed
     )
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
+    when_draining(app, lambda: _close_feed(app))  # a feed long poll answers at once when the server stops
     return app

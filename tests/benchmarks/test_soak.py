@@ -10,16 +10,15 @@ from typing import Any
 import pytest
 
 from benchmarks.soak import SoakPlan, judge, run
-from services.matching.occupations.store import load_or_train
 from tests import databases
 
 
 @pytest.fixture
-def coder_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A classification-only coder the served matching loads instead of training one."""
-    cache = tmp_path / "coder-cache"
-    load_or_train([], directory=cache)
-    monkeypatch.setenv("MATCHING_CODER_CACHE", str(cache))
+def served_coder(coder_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The served matching loads the classification-only coder instead of training one: its cache, and no
+    labelled titles (with the shared data's, it would train a coder of its own, a minute or more)."""
+    monkeypatch.setenv("MATCHING_CODER_CACHE", str(coder_cache))
+    monkeypatch.setenv("LINGONG_SHARED_DATA", str(tmp_path / "none"))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ def passing() -> dict[str, Any]:
 @pytest.mark.postgres_only
 @pytest.mark.slow
 def test_a_short_soak_runs_the_layout_and_writes_a_report_with_every_check(
-    coder_cache: None, tmp_path: Path
+    served_coder: None, tmp_path: Path
 ) -> None:
     plan = SoakPlan(
         seconds=6,

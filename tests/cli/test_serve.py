@@ -3,6 +3,7 @@ postings service it was started with, and a line (and a status) when the demo is
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ import pytest
 from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.ranking.text import TextEncoder
+from services.matching.replica.config import ReplicaSettings
 from services.matching.serving import loading
 from services.postings.config import PostingsSettings
 from services.serve import DemoSize, Serving
@@ -109,6 +111,37 @@ async def test_serve_demo_says_when_postings_seekers_and_engine_are_ready(
     assert status.json()["demo"] == {"postings": "ready", "seekers": "ready"}
     assert status.json()["postings"] > 0
     assert status.json()["seekers"] > 0
+
+
+async def test_a_feed_long_poll_answers_at_once_when_serve_stops(
+    settings: tuple[PostingsSettings, MatchingSettings], token: Token
+) -> None:
+    """uvicorn waits for every open request before it stops: the feed's long poll must not hold the stop
+    (nor an SIGTERM'd `serve`) for the whole of its wait."""
+    postings, matching = settings
+    pp = free_port()
+    serving = Serving("127.0.0.1", pp, free_port(), demo=False, postings=postings, matching=matching)
+    serving.matching_app.state.replica_settings = ReplicaSettings(enabled=False)  # only this test's poll
+    task = asyncio.create_task(serving.run())
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{pp}", timeout=60) as client:
+            await _until(lambda: serving.servers[0].started)
+            poll = asyncio.create_task(
+                client.get("/v1/feed", params={"after": 0, "wait": 30}, headers=token("service", "matching"))
+            )
+            await _until(lambda: len(serving.servers[0].server_state.tasks) == 1)  # the poll is held open
+            stopping = time.monotonic()
+            serving.stop()
+            await asyncio.wait_for(task, 60)
+            stopped = time.monotonic() - stopping
+            answer = await poll
+    finally:
+        serving.stop()
+        await asyncio.wait_for(task, 60)
+
+    assert stopped < 5
+    assert answer.status_code == 200
+    assert answer.json() == {"events": [], "next": 0}
 
 
 def test_matching_postings_url_set_in_the_environment_wins_over_the_port(

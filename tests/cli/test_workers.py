@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.matching.occupations.store import load_or_train
+pytestmark = pytest.mark.slow  # each test starts the layout's processes: tens of seconds
 
 Token = Callable[..., dict[str, str]]
 BANNER = re.compile(r"postings http://\S+ \(pid (\d+)\), matching http://\S+ \(2 workers, pids (\d+), (\d+);")
@@ -24,14 +24,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def coder_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A classification-only coder in a cache of its own, so the workers load it instead of training it."""
-    cache = tmp_path_factory.mktemp("coder-cache")
-    load_or_train([], directory=cache)
-    return cache
 
 
 def _listening_inodes(port: int) -> set[str]:

@@ -44,9 +44,11 @@ async def read_feed(
         generation = notifier.generation
         rows = await service.read_after(session, after, limit)
         remaining = deadline - time.monotonic()
-        if rows or remaining <= 0:
+        if rows or remaining <= 0 or notifier.closed:
             break
         await session.rollback()  # end the read snapshot and give the connection back while waiting
         await notifier.wait(generation, min(remaining, POLL_SECONDS))
+        if await request.is_disconnected():  # the reader has gone (stopped): a server stopping waits for us
+            break
     events = [FeedEvent.model_validate(r, from_attributes=True) for r in rows]
     return FeedPage(events=events, next=events[-1].seq if events else after)

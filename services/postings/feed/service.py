@@ -39,11 +39,13 @@ class FeedNotifier:
     """Wakes long-polling readers in this process when events commit.
 
     A reader takes `generation` before it reads; `wait(since)` returns at once if a commit has been
-    announced since then, so a commit landing between the read and the wait is never missed.
+    announced since then, so a commit landing between the read and the wait is never missed. Once
+    `closed` (the server is stopping), readers answer with what they have instead of waiting.
     """
 
     def __init__(self) -> None:
         self.generation = 0
+        self.closed = False
         self._event = asyncio.Event()
 
     def notify(self) -> None:
@@ -51,8 +53,13 @@ class FeedNotifier:
         self._event.set()
         self._event = asyncio.Event()
 
+    def close(self) -> None:
+        """Wake every waiting reader for good: held-open polls must not hold up a server's stop."""
+        self.closed = True
+        self.notify()
+
     async def wait(self, since: int, timeout: float) -> None:
-        if self.generation != since:
+        if self.generation != since or self.closed:
             return
         try:
             await asyncio.wait_for(self._event.wait(), timeout)

@@ -1,4 +1,5 @@
-"""One coder trained on the classification alone per test session, cached where the CLI can load it."""
+"""The coder trained on the classification alone (tests/conftest.py's coder_cache, where the CLI can load
+it)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,11 +17,6 @@ from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
 from tests.conftest import LifespanApp, client_for
 from tests.matching.ranking.conftest import keyword_predictor
-
-
-@pytest.fixture(scope="session")
-def coder_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("coder-cache")
 
 
 @pytest.fixture(scope="session")
