@@ -44,9 +44,14 @@ PARENT_WATCH = 1.0  # seconds between a child's looks at whether its parent is s
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
-    """A listening socket that other processes may bind to the same address too (Linux SO_REUSEPORT)."""
+    """A listening socket that other processes may bind to the same address too (Linux SO_REUSEPORT).
+
+    Made with proto IPPROTO_TCP, as asyncio makes its own: asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on accepted sockets whose proto says TCP, and with proto 0 every answer on a
+    kept-alive connection waited ~40 ms for the client's delayed ACK (measured: /healthz 44 ms against
+    1.4 ms)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
