@@ -69,9 +69,7 @@ class PeriodicTask(Generic[R]):
                     self.log.exception(f"{self.what} failed")
             await asyncio.sleep(every)
 
-    def start(self, every: float, tracer: "Tracer | None" = None) -> None:
-        if tracer is not None:
-            self.tracer = tracer
+    def start(self, every: float) -> None:
         self._task = asyncio.create_task(self._loop(every), name=self.task_name)
 
     async def stop(self) -> None:

@@ -8,6 +8,7 @@ import logging
 
 from fastapi import FastAPI
 
+from services.kit.tracing import tracer_of
 from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings, get_replica_settings
@@ -48,7 +49,7 @@ async def start(app: FastAPI) -> None:
         settings,
         listeners,
         hooks=outcome_hooks(app),
-        tracer=state.tracing.tracer if state.tracing is not None else None,
+        tracer=tracer_of(app),
     )
     state.replica_consumer.start()
 
