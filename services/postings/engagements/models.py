@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.postings.database import Base
 
 ACTIVE = ("booked", "checked_in")
+# Statuses that settle a wage record (paid, or no wage owed); any other is still running.
+SETTLED = ("paid", "cancelled_by_worker", "cancelled_by_employer", "no_show")
 ENGAGEMENT_STATUSES = (
     "booked",
     "checked_in",

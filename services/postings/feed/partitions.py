@@ -29,6 +29,7 @@ from services.kit.db import build_engine, build_sessionmaker, is_postgres
 from services.kit.periodic import PeriodicTask
 from services.kit.settings import ServiceSettings
 from services.kit.uow import unit_of_work
+from services.postings.engagements.models import SETTLED
 
 _LOCK = 7_146_201  # pg_advisory_xact_lock key: one partition maker at a time
 
@@ -58,8 +59,6 @@ ENGAGEMENTS = Partitioned(
 TABLES = (OUTBOX, ENGAGEMENTS)
 TABLE = OUTBOX.table
 DEFAULT = OUTBOX.default
-# Engagement statuses that settle a wage record (paid, or no wage owed); any other is still running.
-SETTLED = ("paid", "cancelled_by_worker", "cancelled_by_employer", "no_show")
 
 
 def month_start(when: date | datetime) -> date:
@@ -159,13 +158,12 @@ def _range(month: date) -> dict[str, datetime]:
 async def _create(session: AsyncSession, month: date, spec: Partitioned) -> None:
     """A month's partition, taking over the rows of that month the default partition caught."""
     name, low, high = partition_name(month, spec), _bound(month), _bound(next_month(month))
+    bounds = _range(month)
     within = f"{spec.column} >= :low AND {spec.column} < :high"
     await session.execute(
         text(f'CREATE TABLE "{name}" (LIKE {spec.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)')
     )
-    caught = await session.scalar(
-        text(f'SELECT 1 FROM "{spec.default}" WHERE {within} LIMIT 1'), _range(month)
-    )
+    caught = await session.scalar(text(f'SELECT 1 FROM "{spec.default}" WHERE {within} LIMIT 1'), bounds)
     aside = [f"moving_{d}" for d in spec.dependants] if caught else []
     for dependant, temporary in zip(spec.dependants, aside, strict=False):
         # Their foreign keys cascade: deleted with the row from the default partition, put back after.
@@ -174,7 +172,7 @@ async def _create(session: AsyncSession, month: date, spec: Partitioned) -> None
                 f'CREATE TEMPORARY TABLE "{temporary}" ON COMMIT DROP AS SELECT * FROM {dependant} '
                 f"WHERE {spec.dependant_column} >= :low AND {spec.dependant_column} < :high"
             ),
-            _range(month),
+            bounds,
         )
     if caught:
         await session.execute(
@@ -182,7 +180,7 @@ async def _create(session: AsyncSession, month: date, spec: Partitioned) -> None
                 f'WITH moved AS (DELETE FROM "{spec.default}" WHERE {within} '
                 f'RETURNING *) INSERT INTO "{name}" SELECT * FROM moved'
             ),
-            _range(month),
+            bounds,
         )
     await session.execute(
         text(f"ALTER TABLE {spec.table} ATTACH PARTITION \"{name}\" FOR VALUES FROM ('{low}') TO ('{high}')")
