@@ -40,7 +40,8 @@ from typing import Any
 import httpx
 
 from benchmarks.common import scratch_pg_database
-from benchmarks.loadgen import Kind, clients, close_clients, run_step
+from benchmarks.loadgen import TRANSPORT_ERRORS, Kind, LoadClient, clients, close_clients, run_step
+from services.kit import loop
 from services.kit.auth import mint_token
 from services.kit.settings import AuthSettings
 from services.matching.demo import demo_id
@@ -227,7 +228,7 @@ def _posting_body(employer_id: str, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def mix(fx: Fixture, client: Callable[[str], httpx.AsyncClient], server: Server, seed: int = 3) -> list[Kind]:
+def mix(fx: Fixture, client: Callable[[str], LoadClient], server: Server, seed: int = 3) -> list[Kind]:
     """The realistic mix, each kind a factory of one request."""
     rng = random.Random(seed)
     postings, matching = client(server.postings), client(server.matching)
@@ -283,12 +284,12 @@ def mix(fx: Fixture, client: Callable[[str], httpx.AsyncClient], server: Server,
     ]
 
 
-def healthz(client: Callable[[str], httpx.AsyncClient], server: Server) -> list[Kind]:
+def healthz(client: Callable[[str], LoadClient], server: Server) -> list[Kind]:
     matching = client(server.matching)
     return [Kind("healthz", 1.0, lambda: lambda: matching.get("/healthz"))]
 
 
-async def settle(client: httpx.AsyncClient, pause: float, limit: float = 60.0) -> None:
+async def settle(client: LoadClient, pause: float, limit: float = 60.0) -> None:
     """Waits out the last step's backlog: until /healthz answers quickly five times in a row."""
     await asyncio.sleep(pause)
     quick, deadline = 0, time.monotonic() + limit
@@ -297,7 +298,7 @@ async def settle(client: httpx.AsyncClient, pause: float, limit: float = 60.0) -
         try:
             await client.get("/healthz")
             quick = quick + 1 if time.monotonic() - started < 0.05 else 0
-        except httpx.HTTPError:
+        except TRANSPORT_ERRORS:
             quick = 0
         await asyncio.sleep(0.2)
 
@@ -400,7 +401,7 @@ def measure(plan: Plan) -> dict[str, Any]:
                 if not plan.rates:  # memory only
                     out[key] = start | {"memory": memory(server)}
                     continue
-                out[key] = start | asyncio.run(curve(server, plan))
+                out[key] = start | loop.run(curve(server, plan))
         except RuntimeError as exc:
             out[key] = {"skipped": str(exc)}
     return out

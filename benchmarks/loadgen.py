@@ -1,4 +1,4 @@
-"""An open-loop load generator (asyncio + httpx): arrivals on a fixed schedule, whatever the server does.
+"""An open-loop load generator (asyncio + aiohttp): arrivals on a fixed schedule, whatever the server does.
 
 Each request has a scheduled send time (constant spacing, or Poisson arrivals at the same mean rate),
 and its latency is measured **from that scheduled time**, not from when it was actually sent: a server
@@ -6,21 +6,91 @@ that falls behind makes every later request wait, and that wait is counted (no c
 The generator never waits for a free slot either: past `max_in_flight` requests outstanding, a due
 request is **dropped and counted as an error**. How late the generator itself sent (`send_lag`) is
 reported too, so a generator that cannot keep up (it shares the cores with the server) is seen.
+
+The generator shares the machine's cores with the services it measures, so what it spends per request is
+taken from them: it sends with aiohttp (about a third of httpx's CPU per request, measured in
+docs/load.md) on uvloop when `run` starts it, behind `LoadClient`, the small part of httpx's
+`AsyncClient` interface the mixes use.
 """
 
 import asyncio
+import json as _json
 import os
 import random
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
+import aiohttp
 
 from benchmarks.latency import pct
 
-Send = Callable[[], Awaitable[httpx.Response]]
+
+@dataclass(frozen=True)
+class Answer:
+    """A response read to its end: what the generator and the mixes look at."""
+
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+
+    def json(self) -> Any:
+        return _json.loads(self.content)
+
+
+class LoadClient:
+    """One base URL over one aiohttp session whose pool holds `max_connections` (so it never hides a
+    queue); `get` and `post` as httpx's, the answer read whole."""
+
+    def __init__(self, base_url: str, max_connections: int, timeout: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._limit, self._timeout = max_connections, timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:  # made on the running loop
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limit, limit_per_host=self._limit),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                skip_auto_headers=("User-Agent",),
+            )
+        return self._session
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        url = self.base_url + path + ("?" + urlencode(params) if params else "")
+        data, sent = None, dict(headers or {})
+        if json is not None:
+            data = _json.dumps(json, ensure_ascii=False).encode()
+            sent["content-type"] = "application/json"
+        async with self._open().request(method, url, data=data, headers=sent) as response:
+            body = await response.read()
+            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, body)
+
+    async def get(self, path: str, **kwargs: Any) -> Answer:
+        return await self.request("GET", path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> Answer:
+        return await self.request("POST", path, **kwargs)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+# What counts as a transport failure (status 0): refused, reset, timed out.
+TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+
+Send = Callable[[], Awaitable[Answer]]
 
 
 @dataclass(frozen=True)
@@ -132,7 +202,7 @@ async def run_step(
             code = None
             if status >= 400 and response.headers.get("content-type", "").endswith("json"):
                 code = response.json().get("code")
-        except (httpx.HTTPError, OSError):
+        except TRANSPORT_ERRORS:
             status, code = 0, None
         step.outcomes.append(Outcome(kind.name, loop.time() - scheduled, status, lag, code))
 
@@ -156,20 +226,19 @@ async def run_step(
     return step
 
 
-def clients(max_in_flight: int, timeout: float) -> Callable[[str], httpx.AsyncClient]:
+def clients(max_in_flight: int, timeout: float) -> Callable[[str], LoadClient]:
     """One pooled client per base URL, sized to the in-flight cap (so the pool never hides a queue)."""
-    made: dict[str, httpx.AsyncClient] = {}
-    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+    made: dict[str, LoadClient] = {}
 
-    def get(base: str) -> httpx.AsyncClient:
+    def get(base: str) -> LoadClient:
         if base not in made:
-            made[base] = httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout)
+            made[base] = LoadClient(base, max_in_flight, timeout)
         return made[base]
 
     get.made = made  # type: ignore[attr-defined]
     return get
 
 
-async def close_clients(get: Callable[[str], httpx.AsyncClient]) -> None:
+async def close_clients(get: Callable[[str], LoadClient]) -> None:
     for client in get.made.values():  # type: ignore[attr-defined]
         await client.aclose()

@@ -56,6 +56,7 @@ from sqlalchemy.pool import NullPool
 
 from benchmarks.load import Server, _children, memory, mix, prepare, serving
 from benchmarks.loadgen import clients, close_clients, run_step
+from services.kit import loop
 from services.kit.settings import AuthSettings
 
 MEMORY_GROWTH_LIMIT_PCT = 5.0
@@ -369,7 +370,7 @@ def run(plan: SoakPlan) -> dict[str, Any]:
     began = time.monotonic()
     with serving(plan.backend, workers, db_prefix=prefix, demo_size=plan.demo_size) as server:
         ready = time.monotonic()
-        report |= asyncio.run(soak(server, plan))
+        report |= loop.run(soak(server, plan))
         ended = time.monotonic()
     report["load_average_at_end"] = os.getloadavg()
     report["seconds"] = {

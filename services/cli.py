@@ -211,6 +211,7 @@ def serve(
     workers: int | None,
 ) -> None:
     """Both services on the databases the environment names (else SQLite files in DATA_DIR), migrated."""
+    from services.kit import loop
     from services.serve import DemoSize, serve_both
 
     _use_data_dir(data_dir)
@@ -237,7 +238,7 @@ def serve(
             index_dir=Path(shared) if shared else None,
         )
         sys.exit(asyncio.run(layout.run()))
-    asyncio.run(
+    loop.run(
         serve_both(
             host, postings_port, matching_port, demo=demo, log_json=log_json, demo_size=DemoSize(*demo_size)
         )

@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from services.kit import loop
 from services.kit.auth import mint_token
 from services.kit.server import Server
 from services.matching.config import get_settings as matching_settings
@@ -267,7 +268,7 @@ def _fork_worker(i: int, host: str, port: int, postings_port: int, matching_port
     code = 1
     try:
         os.environ["MATCHING_REPLICA__ENABLED"] = "true" if i == 0 else "false"  # worker 0 consumes
-        asyncio.run(run_worker("matching", host, port, postings_port, matching_port, log_json))
+        loop.run(run_worker("matching", host, port, postings_port, matching_port, log_json))
         code = 0
     except BaseException:  # noqa: BLE001 - reported, then this child ends with 1
         log.exception("matching worker failed")
@@ -358,7 +359,7 @@ def main() -> None:
     if service == "matching-pool":
         workers, report_fd = int(sys.argv[7]), int(sys.argv[8])
         sys.exit(run_pool(host, *ports, log_format == "json", workers, report_fd))
-    asyncio.run(run_worker(service, host, *ports, log_format == "json"))
+    loop.run(run_worker(service, host, *ports, log_format == "json"))
 
 
 if __name__ == "__main__":
