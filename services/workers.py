@@ -247,8 +247,10 @@ def preload() -> None:
     from services.matching import main as matching_main
     from services.matching.occupations.store import preload_cached_coder
     from services.matching.ranking.coder import predictor_of
+    from services.matching.ranking.fair import minimum_table
     from services.matching.ranking.related import relatedness
     from services.matching.ranking.vocab import occupation_table
+    from services.matching.serving.config import FairnessSettings
 
     for part in ("router", "lifecycle"):  # every domain module the app will include
         matching_main._domain_modules(part)
@@ -257,6 +259,8 @@ def preload() -> None:
         predictor_of(coder)(["仓库装卸工"])  # builds whatever the coder makes on first use
     occupation_table()
     relatedness()
+    fairness = FairnessSettings()
+    minimum_table(50, fairness.p, fairness.alpha, fairness.adjust)  # the candidates' default length
     gc.collect()
     gc.freeze()  # the cyclic collector never writes to these objects' pages again
 

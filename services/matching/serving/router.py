@@ -11,6 +11,7 @@ from services.kit.problems import problem_responses as problems
 from services.kit.routing import UnitOfWorkRoute
 from services.matching.demo import DemoProgress
 from services.matching.impressions import service as impressions
+from services.matching.ranking import fair
 from services.matching.seekers import scope as seekers_scope
 from services.matching.seekers import service as seekers
 from services.matching.seekers.deps import CtxDep
@@ -133,6 +134,7 @@ async def posting_candidates(
         raise PostingNotFound()
     now = ctx.clock.now()
     await engine.sync_seekers(ctx.session, now)
+    await fair.table_ready(top_k, fairness.p, fairness.alpha, fairness.adjust)
     found = engine.candidates(stored.snapshot, top_k, fairness, now)
     if principal.role == Role.STAFF:  # staff see the candidates they reach (station, county, lookups)
         reached = await seekers_scope.reachable(ctx, principal, [c.seeker_id for c in found], now)
