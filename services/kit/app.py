@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.telemetry import TelemetryConfig
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -66,6 +67,9 @@ async def readyz(request: Request) -> Health:
     return Health(status="ok")
 
 
+NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_service_app(
     *,
     name: str,
@@ -118,6 +122,10 @@ def create_service_app(
         version="0.1.0",
         lifespan=lifespan,
         openapi_tags=openapi_tags,
+        # FastAPI's own OpenTelemetry hook asks the global providers on every request whether it should
+        # record; our tracing (docs/tracing.md) is set up below when configured, and when it is not,
+        # nothing records and the question is not asked.
+        telemetry=None if settings.tracing.on else NO_NATIVE_TELEMETRY,
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
