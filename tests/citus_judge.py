@@ -201,12 +201,18 @@ def shape_of(tree: exp.Expression) -> str:
     return re.sub(r"NOT (\S+) IS NULL", r"\1 IS NOT NULL", text)
 
 
+_TRANSACTION_CONTROL = re.compile(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.IGNORECASE)
+
+
 def fingerprint(shape: str) -> str:
     return hashlib.sha256(shape.encode()).hexdigest()[:12]
 
 
 def judge(plan: Plan, sql: str, dialect: str) -> Verdict:
     """Where Citus would send this statement under the plan."""
+    if _TRANSACTION_CONTROL.match(sql):
+        shape = " ".join(sql.split()[:2]).upper()
+        return Verdict("none", fingerprint(shape), shape)
     tree = sqlglot.parse_one(sql, read=dialect)
     shape = shape_of(tree)
     print_ = fingerprint(shape)

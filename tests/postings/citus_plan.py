@@ -30,6 +30,7 @@ LOCAL = frozenset(
         "idempotency_keys",
         "notifications",
         "import_runs",
+        "posting_external_ids",  # an import's (source, external_id) → its posting's id and county
         "seeker_erasures",  # seekers being erased (docs/privacy.md §7.1), read by the feed's writes
         "alembic_version_postings",
     }

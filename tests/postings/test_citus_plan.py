@@ -20,6 +20,7 @@ from services.postings.engagements.models import Engagement
 from services.postings.shard import county_of
 from tests.postings import citus_plan
 from tests.postings.factories import create_employer, create_posting, job_body, publish
+from tests.postings.imports.test_import_api import jsonl, record
 from tests.postings.lifecycle.factories import booked, geo, open_gig, open_job, step
 
 Token = Callable[..., dict[str, str]]
@@ -145,8 +146,21 @@ async def _late_cancel_and_appeal(client: httpx.AsyncClient, token: Token, clock
     await _ok(client.post(f"/v1/appeals/{appeal['id']}/uphold", json={"note": "已核实"}, headers=staff))
 
 
+async def _import(client: httpx.AsyncClient, token: Token, clock: ManualClock) -> None:
+    """A partner's file: two new postings; the same file again (unchanged); one row edited (updated)."""
+    staff = token("staff", "clerk", station="st-lixia")
+    params = {"source": "partner", "filename": "batch.jsonl"}
+    headers = staff | {"Content-Type": "application/x-ndjson"}
+    first = [record("P-1", clock.now()), record("P-2", clock.now(), title="整经工")]
+    edited = [first[0] | {"headcount": 6}, first[1]]
+    for rows, outcome in ((first, "created"), (first, "unchanged"), (edited, "updated")):
+        answer = await _ok(client.post("/v1/imports", params=params, content=jsonl(*rows), headers=headers))
+        assert answer["summary"][outcome] >= 1, answer
+
+
 async def _workload(client: httpx.AsyncClient, token: Token, clock: ManualClock, app: FastAPI) -> None:
     await _jobs(client, token)
+    await _import(client, token, clock)
     await _late_cancel_and_appeal(client, token, clock)
     await _gig_day(client, token, clock, app)
     await _ok(client.get("/v1/feed", params={"after": 0}, headers=token("service", "matching")))
