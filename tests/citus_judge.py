@@ -15,8 +15,11 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlglot
+from fastapi import FastAPI
+from sqlalchemy import event
 from sqlglot import exp
 
 
@@ -266,3 +269,20 @@ def offenders(plan: Plan, verdicts: list[Verdict]) -> list[Verdict]:
 def describe(verdicts: list[Verdict]) -> str:
     seen: dict[str, Verdict] = {v.fingerprint: v for v in verdicts}
     return "\n".join(f"{f} ({', '.join(v.unpinned)}): {v.shape}" for f, v in sorted(seen.items()))
+
+
+class Recorder:
+    """Every statement the app's engine sends, with the dialect to read it in."""
+
+    def __init__(self, app: FastAPI, plan: Plan) -> None:
+        engine = app.state.engine.sync_engine
+        self.plan = plan
+        self.dialect = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
+        self.statements: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    def verdicts(self) -> list[Verdict]:
+        return [judge(self.plan, sql, self.dialect) for sql in self.statements]

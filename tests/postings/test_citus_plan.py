@@ -11,13 +11,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.engagements.models import Engagement
 from services.postings.shard import county_of
+from tests import citus_judge
 from tests.postings import citus_plan
 from tests.postings.factories import create_employer, create_posting, job_body, publish
 from tests.postings.imports.test_import_api import jsonl, record
@@ -26,22 +27,6 @@ from tests.postings.lifecycle.factories import booked, geo, open_gig, open_job, 
 Token = Callable[..., dict[str, str]]
 HOME, OTHER = "370102", "370202"  # 历下区 (the factories' site), 市南区
 QINGDAO = {"lat": 36.0671, "lng": 120.3826, "county_adcode": OTHER}
-
-
-class Recorder:
-    """Every statement the app's engine sends, with the dialect to read it in."""
-
-    def __init__(self, app: FastAPI) -> None:
-        engine = app.state.engine.sync_engine
-        self.dialect = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
-        self.statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        self.statements.append(statement)
-
-    def verdicts(self) -> list[citus_plan.Verdict]:
-        return [citus_plan.judge(sql, self.dialect) for sql in self.statements]
 
 
 @pytest.fixture
@@ -175,7 +160,7 @@ def _report(offenders: list[citus_plan.Verdict]) -> str:
 async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_multi_shard_one(
     app: FastAPI, client: httpx.AsyncClient, token: Token, clock: ManualClock
 ) -> None:
-    recorder = Recorder(app)
+    recorder = citus_judge.Recorder(app, citus_plan.PLAN)
 
     await _workload(client, token, clock, app)
 
@@ -252,7 +237,7 @@ def test_the_shape_is_the_same_on_both_backends() -> None:
 
 
 async def test_a_fanning_out_statement_sent_through_the_app_is_caught(app: FastAPI) -> None:
-    recorder = Recorder(app)
+    recorder = citus_judge.Recorder(app, citus_plan.PLAN)
 
     async with app.state.sessionmaker() as session:
         await session.scalars(select(Engagement).where(Engagement.station_id == "st-lixia"))
