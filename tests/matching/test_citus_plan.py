@@ -11,18 +11,21 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from services.kit.auth import mint_token
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
+from services.matching.models import Base
 from services.matching.outcomes.hooks import outcome_hooks
 from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from services.matching.replica.listeners import replica_listeners
+from services.matching.seekers.models import SeekerConsent
 from services.matching.serving.engine import MatchingEngine
 from services.matching.statistics.config import StatisticsSettings
 from services.postings.config import PostingsSettings
@@ -282,3 +285,65 @@ async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_mu
     offenders = citus_judge.offenders(citus_plan.PLAN, verdicts)
     assert not offenders, "statements that would fan out to every shard:\n" + citus_judge.describe(offenders)
     assert sum(v.kind == "pinned" for v in verdicts) > 50
+
+
+def test_every_table_of_the_matching_schema_has_a_place_in_the_plan() -> None:
+    placed = set(citus_plan.DISTRIBUTED) | citus_plan.REFERENCE | citus_plan.LOCAL
+
+    assert set(Base.metadata.tables) - placed == set()
+
+
+def test_a_by_id_read_of_a_seeker_owned_row_without_the_seeker_is_caught() -> None:
+    verdict = citus_plan.judge("SELECT referrals.id FROM referrals WHERE referrals.id = ?", "sqlite")
+
+    assert (verdict.kind, verdict.unpinned) == ("fan-out", ("referrals",))
+    assert verdict.fingerprint not in citus_plan.ALLOWED
+
+
+def test_a_seeker_is_pinned_by_their_id_and_their_rows_by_seeker_id() -> None:
+    own = citus_plan.judge("SELECT seekers.id FROM seekers WHERE seekers.id = $1::VARCHAR", "postgres")
+    joined = citus_plan.judge(
+        "SELECT seekers.id FROM seekers JOIN seeker_consents ON seeker_consents.seeker_id = seekers.id "
+        "WHERE seekers.id = ?",
+        "sqlite",
+    )
+
+    assert (own.kind, joined.kind) == ("pinned", "pinned")
+
+
+def test_a_county_predicate_pins_nothing_in_a_plan_keyed_by_seeker() -> None:
+    sql = "SELECT outcome_placements.id FROM outcome_placements WHERE outcome_placements.county_adcode = ?"
+
+    assert citus_plan.judge(sql, "sqlite").unpinned == ("outcome_placements",)
+
+
+def test_the_grants_subquery_of_a_by_id_read_must_name_the_seeker_too() -> None:
+    read = (
+        "SELECT seekers.id FROM seekers WHERE seekers.id = ? AND (seekers.id IN (SELECT "
+        "seeker_access_grants.seeker_id FROM seeker_access_grants WHERE seeker_access_grants.station_id = ?"
+        "{}) OR seekers.county_adcode = ?)"
+    )
+
+    without = citus_plan.judge(read.format(""), "sqlite")
+    named = citus_plan.judge(read.format(" AND seeker_access_grants.seeker_id IN (?)"), "sqlite")
+
+    assert (without.unpinned, named.kind) == (("seeker_access_grants",), "pinned")
+
+
+async def test_a_by_id_read_of_a_staff_reached_seeker_sent_through_the_app_is_pinned(
+    app: FastAPI, client: httpx.AsyncClient, token: Token, staff: Headers
+) -> None:
+    await _ok(
+        client.post(
+            "/v1/seekers", json=seeker_body(seeker_id="s-a", home=LIXIA), headers=token("seeker", "s-a")
+        ),
+        201,
+    )
+    recorder = citus_judge.Recorder(app, citus_plan.PLAN)
+
+    await _ok(client.get("/v1/seekers/s-a", headers=staff))
+    async with app.state.sessionmaker() as session:
+        await session.scalars(select(SeekerConsent).where(SeekerConsent.purpose == "matching"))
+
+    offenders = citus_judge.offenders(citus_plan.PLAN, recorder.verdicts())
+    assert [v.unpinned for v in offenders] == [("seeker_consents",)]
