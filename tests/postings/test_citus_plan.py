@@ -17,6 +17,7 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.engagements.models import Engagement
+from services.postings.models import Base
 from services.postings.shard import county_of
 from tests import citus_judge
 from tests.postings import citus_plan
@@ -256,3 +257,9 @@ def test_a_one_row_tuple_in_pins_and_a_longer_one_does_not() -> None:
         "pinned",
         "fan-out",
     )
+
+
+def test_every_table_of_the_postings_schema_has_a_place_in_the_plan() -> None:
+    placed = citus_plan.DISTRIBUTED | citus_plan.REFERENCE | citus_plan.LOCAL
+
+    assert set(Base.metadata.tables) - placed == set()
