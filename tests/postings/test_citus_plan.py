@@ -11,36 +11,23 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.postings.config import LifecycleSettings, PostingsSettings
 from services.postings.engagements.models import Engagement
+from services.postings.models import Base
 from services.postings.shard import county_of
+from tests import citus_judge
 from tests.postings import citus_plan
 from tests.postings.factories import create_employer, create_posting, job_body, publish
+from tests.postings.imports.test_import_api import jsonl, record
 from tests.postings.lifecycle.factories import booked, geo, open_gig, open_job, step
 
 Token = Callable[..., dict[str, str]]
 HOME, OTHER = "370102", "370202"  # 历下区 (the factories' site), 市南区
 QINGDAO = {"lat": 36.0671, "lng": 120.3826, "county_adcode": OTHER}
-
-
-class Recorder:
-    """Every statement the app's engine sends, with the dialect to read it in."""
-
-    def __init__(self, app: FastAPI) -> None:
-        engine = app.state.engine.sync_engine
-        self.dialect = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
-        self.statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        self.statements.append(statement)
-
-    def verdicts(self) -> list[citus_plan.Verdict]:
-        return [citus_plan.judge(sql, self.dialect) for sql in self.statements]
 
 
 @pytest.fixture
@@ -145,8 +132,21 @@ async def _late_cancel_and_appeal(client: httpx.AsyncClient, token: Token, clock
     await _ok(client.post(f"/v1/appeals/{appeal['id']}/uphold", json={"note": "已核实"}, headers=staff))
 
 
+async def _import(client: httpx.AsyncClient, token: Token, clock: ManualClock) -> None:
+    """A partner's file: two new postings; the same file again (unchanged); one row edited (updated)."""
+    staff = token("staff", "clerk", station="st-lixia")
+    params = {"source": "partner", "filename": "batch.jsonl"}
+    headers = staff | {"Content-Type": "application/x-ndjson"}
+    first = [record("P-1", clock.now()), record("P-2", clock.now(), title="整经工")]
+    edited = [first[0] | {"headcount": 6}, first[1]]
+    for rows, outcome in ((first, "created"), (first, "unchanged"), (edited, "updated")):
+        answer = await _ok(client.post("/v1/imports", params=params, content=jsonl(*rows), headers=headers))
+        assert answer["summary"][outcome] >= 1, answer
+
+
 async def _workload(client: httpx.AsyncClient, token: Token, clock: ManualClock, app: FastAPI) -> None:
     await _jobs(client, token)
+    await _import(client, token, clock)
     await _late_cancel_and_appeal(client, token, clock)
     await _gig_day(client, token, clock, app)
     await _ok(client.get("/v1/feed", params={"after": 0}, headers=token("service", "matching")))
@@ -161,7 +161,7 @@ def _report(offenders: list[citus_plan.Verdict]) -> str:
 async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_multi_shard_one(
     app: FastAPI, client: httpx.AsyncClient, token: Token, clock: ManualClock
 ) -> None:
-    recorder = Recorder(app)
+    recorder = citus_judge.Recorder(app, citus_plan.PLAN)
 
     await _workload(client, token, clock, app)
 
@@ -238,7 +238,7 @@ def test_the_shape_is_the_same_on_both_backends() -> None:
 
 
 async def test_a_fanning_out_statement_sent_through_the_app_is_caught(app: FastAPI) -> None:
-    recorder = Recorder(app)
+    recorder = citus_judge.Recorder(app, citus_plan.PLAN)
 
     async with app.state.sessionmaker() as session:
         await session.scalars(select(Engagement).where(Engagement.station_id == "st-lixia"))
@@ -257,3 +257,9 @@ def test_a_one_row_tuple_in_pins_and_a_longer_one_does_not() -> None:
         "pinned",
         "fan-out",
     )
+
+
+def test_every_table_of_the_postings_schema_has_a_place_in_the_plan() -> None:
+    placed = citus_plan.DISTRIBUTED | citus_plan.REFERENCE | citus_plan.LOCAL
+
+    assert set(Base.metadata.tables) - placed == set()

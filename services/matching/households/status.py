@@ -30,6 +30,8 @@ async def working_age(
     session: AsyncSession, seeker_ids: Sequence[str], settings: CasesSettings, now: datetime
 ) -> set[str]:
     """Members with a live profile (they want work) whose age is within the working ages."""
+    if not seeker_ids:  # an empty household asks no shard
+        return set()
     rows = await session.execute(
         select(Seeker.id, Seeker.birth_year, Seeker.birth_month).where(Seeker.id.in_(seeker_ids))
     )
@@ -41,6 +43,8 @@ async def working_age(
 
 
 async def employed(session: AsyncSession, seeker_ids: Sequence[str]) -> set[str]:
+    if not seeker_ids:
+        return set()
     rows = await session.scalars(
         select(Placement.seeker_id).where(Placement.seeker_id.in_(seeker_ids), Placement.ended_at.is_(None))
     )

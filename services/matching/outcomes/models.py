@@ -72,6 +72,8 @@ class Placement(Base):
     """A seeker in work: a job from its acceptance, a paid gig until `ends_at`; `ended_at` ends it."""
 
     __tablename__ = "outcome_placements"
+    # Flushed UPDATEs name the row with its seeker: its shard on Citus (docs/postgresql.md).
+    __mapper_args__ = {"primary_key": ["id", "seeker_id"]}
     __table_args__ = (
         Index("ix_outcome_placements_seeker_open", "seeker_id", "ended_at"),
         Index("ix_outcome_placements_lapse", "ended_at", "ends_at"),

@@ -45,9 +45,12 @@ class Referrer:
     token: str
 
 
-async def _existing(session: AsyncSession, staff_sub: str, key: str) -> Referral | None:
+async def _existing(session: AsyncSession, seeker_id: str, staff_sub: str, key: str) -> Referral | None:
+    """The referral this key already recorded for this seeker (read on the seeker's shard)."""
     return await session.scalar(
-        select(Referral).where(Referral.staff_sub == staff_sub, Referral.idempotency_key == key)
+        select(Referral).where(
+            Referral.seeker_id == seeker_id, Referral.staff_sub == staff_sub, Referral.idempotency_key == key
+        )
     )
 
 
@@ -74,13 +77,13 @@ async def _record(
     )
     try:
         async with unit_of_work(db) as session:
-            if (found := await _existing(session, who.sub, key)) is not None:
+            if (found := await _existing(session, seeker_id, who.sub, key)) is not None:
                 return found
             session.add(row)
             await session.flush()
     except IntegrityError:  # the twin request recorded it first
         async with unit_of_work(db, writer=False) as session:
-            found = await _existing(session, who.sub, key)
+            found = await _existing(session, seeker_id, who.sub, key)
         if found is None:
             raise
         return found
@@ -107,7 +110,7 @@ async def refer(
     key = key or uuid.uuid4().hex
     async with unit_of_work(env.db, writer=False) as session:
         await seekers.get_for(Ctx(session, env.clock, env.cipher), referrer.principal, seeker_id)
-        found = await _existing(session, referrer.principal.sub, key)
+        found = await _existing(session, seeker_id, referrer.principal.sub, key)
     if found is not None:
         return found
     answer = await send(env.actions, referrer, seeker_id, body, key)

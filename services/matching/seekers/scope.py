@@ -44,13 +44,20 @@ def grant_holder(principal: Principal) -> str:
     return principal.station_id or f"staff:{principal.sub}"
 
 
-def reach(principal: Principal, now: datetime) -> ColumnElement[bool] | None:
-    """A WHERE condition on `Seeker` limiting rows to those the principal reaches (None: no limit)."""
+def reach(
+    principal: Principal, now: datetime, among: Sequence[str] | None = None
+) -> ColumnElement[bool] | None:
+    """A WHERE condition on `Seeker` limiting rows to those the principal reaches (None: no limit).
+
+    `among`: the seekers the statement is about, when known; the grants are then read for them only
+    (one seeker: on that seeker's shard, docs/postgresql.md)."""
     if principal.role != Role.STAFF:
         return None
     granted = select(SeekerAccessGrant.seeker_id).where(
         SeekerAccessGrant.station_id == grant_holder(principal), SeekerAccessGrant.expires_at > now
     )
+    if among is not None:
+        granted = granted.where(SeekerAccessGrant.seeker_id.in_(among))
     parts: list[ColumnElement[bool]] = [Seeker.id.in_(granted)]
     if principal.station_id is not None:
         parts.append(Seeker.registered_by_station == principal.station_id)
@@ -113,7 +120,7 @@ async def by_name(ctx: Ctx, principal: Principal, name: str) -> list[Seeker]:
 async def reachable(ctx: Ctx, principal: Principal, ids: Sequence[str], now: datetime) -> set[str]:
     """Of these seekers, those the principal reaches (every one unless staff): one query, for lists
     built elsewhere than from `Seeker` rows, such as a posting's candidates."""
-    condition = reach(principal, now)
+    condition = reach(principal, now, ids)
     if not ids or condition is None:
         return set(ids)
     return set((await ctx.session.scalars(select(Seeker.id).where(Seeker.id.in_(ids), condition))).all())

@@ -70,7 +70,7 @@ async def get_for(ctx: Ctx, principal: Principal, seeker_id: str, *, for_update:
     """The seeker if the principal reaches them (`scope`): anyone else's is "not found"."""
     check_access(principal, seeker_id)
     stmt = select(Seeker).where(Seeker.id == seeker_id)
-    if (condition := scope.reach(principal, ctx.clock.now())) is not None:
+    if (condition := scope.reach(principal, ctx.clock.now(), [seeker_id])) is not None:
         stmt = stmt.where(condition)
     seeker = await ctx.session.scalar(stmt.with_for_update() if for_update else stmt)
     if seeker is None:

@@ -13,6 +13,8 @@ class MatchOverride(Base):
     """One pin or hide; `revoked_at` ends it. At most one live override per (seeker, posting)."""
 
     __tablename__ = "match_overrides"
+    # Flushed UPDATEs name the row with its seeker: its shard on Citus (docs/postgresql.md).
+    __mapper_args__ = {"primary_key": ["id", "seeker_id"]}
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     seeker_id: Mapped[str] = mapped_column(String(64))

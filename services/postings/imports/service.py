@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from services.kit.auth import Principal
 from services.kit.clock import as_utc
 from services.kit.problems import ProblemError
+from services.postings import shard
 from services.postings.deps import Ctx
 from services.postings.employers import service as employers
 from services.postings.employers.models import Employer
@@ -20,7 +21,7 @@ from services.postings.employers.schemas import EmployerCreate
 from services.postings.feed import service as feed
 from services.postings.imports.formats import RawRow
 from services.postings.postings import service as postings
-from services.postings.postings.models import Posting
+from services.postings.postings.models import Posting, PostingExternalId
 from services.postings.postings.schemas import PostingCreate, PostingUpdate
 from services.postings.shifts.models import Shift
 from services.postings.shifts.schemas import ShiftCreate
@@ -132,17 +133,25 @@ async def _sync_shifts(ctx: Ctx, posting: Posting, bodies: list[ShiftCreate]) ->
     posting.shifts = kept + build_shifts(ctx, posting, list(wanted.values()))
 
 
+async def _imported(ctx: Ctx, source: str, external_id: str) -> Posting | None:
+    """The posting imported under this key: found by its place, then read on its county's shard."""
+    place = await ctx.session.get(PostingExternalId, (source, external_id))
+    if place is None:
+        return None
+    return await ctx.session.scalar(
+        select(Posting)
+        .where(*shard.within(Posting, place.county_adcode, id=place.posting_id))
+        .options(selectinload(Posting.shifts))
+    )
+
+
 async def _upsert(ctx: Ctx, principal: Principal, source: str, raw: RawRow) -> RowResult:
     record = raw.record or {}
     external_id = str(record.get("external_id") or raw.external_id or "")
     if not external_id or len(external_id) > 128:
         raise RowRejected("missing_external_id", "every row needs an external_id of 1-128 characters")
     digest = content_hash(record)
-    existing = await ctx.session.scalar(
-        select(Posting)
-        .where(Posting.source == source, Posting.external_id == external_id)
-        .options(selectinload(Posting.shifts))
-    )
+    existing = await _imported(ctx, source, external_id)
     if existing is not None and existing.content_hash == digest:
         return RowResult(raw.line, external_id, "unchanged", str(existing.id))
     employer_body, fields, status = _split(record)

@@ -22,6 +22,18 @@ from services.postings.database import Base, Timestamped
 from services.postings.shifts.models import Shift
 
 
+class PostingExternalId(Base):
+    """Where an imported posting lives: its `(source, external_id)` → its id and county, written with the
+    posting, so the import finds it on its county's shard (a local table on Citus: docs/postgresql.md)."""
+
+    __tablename__ = "posting_external_ids"
+
+    source: Mapped[str] = mapped_column(String(50), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    posting_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    county_adcode: Mapped[str] = mapped_column(String(6))
+
+
 class Posting(Timestamped, Base):
     __tablename__ = "postings"
     __table_args__ = (UniqueConstraint("source", "external_id", name="uq_postings_source_external_id"),)

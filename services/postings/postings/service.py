@@ -26,7 +26,7 @@ from services.postings.postings.exceptions import (
     PostingNotFound,
     ValidUntilPassed,
 )
-from services.postings.postings.models import Posting, PostingFlag
+from services.postings.postings.models import Posting, PostingExternalId, PostingFlag
 from services.postings.postings.schemas import PostingCreate, PostingRead, PostingStatus, PostingUpdate
 from services.postings.shifts import service as shifts
 
@@ -131,6 +131,9 @@ async def create(
     posting.published_at = now if status == "open" else None
     posting.shifts = shifts.build(ctx, posting, body.shifts)
     ctx.session.add(posting)
+    if source is not None and external_id is not None:
+        place = {"source": source, "external_id": external_id, "county_adcode": posting.county_adcode}
+        ctx.session.add(PostingExternalId(posting_id=posting.id, **place))
     await ctx.session.flush()
     await _set_flags(ctx, posting, posting.flags)
     if status == "open" and posting.kind == "gig" and not posting.shifts:
