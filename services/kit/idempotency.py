@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,17 +65,39 @@ def request_fingerprint(method: str, path: str, query: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _lock_id(principal: str, key: str) -> int:
-    raw = hashlib.sha256(f"idem\x00{principal}\x00{key}".encode()).digest()[:8]
+@dataclass(frozen=True)
+class Keyed:
+    """One request carrying an Idempotency-Key: whose it is, the key, what was asked, and when."""
+
+    principal: str
+    key: str
+    fingerprint: str
+    now: datetime
+
+
+def _lock_id(keyed: Keyed) -> int:
+    raw = hashlib.sha256(f"idem\x00{keyed.principal}\x00{keyed.key}".encode()).digest()[:8]
     return int.from_bytes(raw, "big", signed=True)
 
 
-async def _stored(
-    session: AsyncSession, model: type[IdempotencyRecordMixin], principal: str, key: str, now: datetime
+async def _find(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], keyed: Keyed
 ) -> IdempotencyRecordMixin | None:
-    record = await session.scalar(select(model).where(model.principal == principal, model.key == key))
-    if record is not None and as_utc(record.expires_at) <= now:
-        await session.execute(delete(model).where(model.principal == principal, model.key == key))
+    return await session.scalar(
+        select(model).where(model.principal == keyed.principal, model.key == keyed.key)
+    )
+
+
+def _live(record: IdempotencyRecordMixin, keyed: Keyed) -> bool:
+    return as_utc(record.expires_at) > keyed.now
+
+
+async def _stored(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], keyed: Keyed
+) -> IdempotencyRecordMixin | None:
+    record = await _find(session, model, keyed)
+    if record is not None and not _live(record, keyed):  # an expired record makes way for this request
+        await session.execute(delete(model).where(model.principal == keyed.principal, model.key == keyed.key))
         return None
     return record
 
@@ -87,52 +110,50 @@ def _replay(record: IdempotencyRecordMixin, fingerprint: str) -> Response:
     return Response(record.response_body, status_code=record.status_code, headers=headers)
 
 
-async def claim(
-    session: AsyncSession,
-    model: type[IdempotencyRecordMixin],
-    principal: str,
-    key: str,
-    fingerprint: str,
-    now: datetime,
+async def replay_stored(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], keyed: Keyed
 ) -> Response | None:
+    """The stored response to replay, read without any lock; None when there is none (yet)."""
+    record = await _find(session, model, keyed)
+    if record is None or not _live(record, keyed):
+        return None
+    return _replay(record, keyed.fingerprint)
+
+
+async def claim(session: AsyncSession, model: type[IdempotencyRecordMixin], keyed: Keyed) -> Response | None:
     """The stored response to replay, or None when this request should run (the key is then held)."""
-    record = await _stored(session, model, principal, key, now)
+    record = await _stored(session, model, keyed)
     if record is not None:
-        return _replay(record, fingerprint)
+        return _replay(record, keyed.fingerprint)
     if is_postgres(session):
         # Held to the end of the transaction: a twin arriving meanwhile is told it is still running.
-        got = await session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _lock_id(principal, key)}
-        )
+        got = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _lock_id(keyed)})
         if not got:
             raise IdempotencyInProgress()
-        record = await _stored(session, model, principal, key, now)  # the twin may have committed meanwhile
+        record = await _stored(session, model, keyed)  # the twin may have committed meanwhile
         if record is not None:
-            return _replay(record, fingerprint)
+            return _replay(record, keyed.fingerprint)
     return None
 
 
 def store(
     session: AsyncSession,
     model: type[IdempotencyRecordMixin],
-    principal: str,
-    key: str,
-    fingerprint: str,
+    keyed: Keyed,
     response: Response,
-    now: datetime,
     ttl: timedelta,
 ) -> None:
     headers: dict[str, Any] = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
     session.add(
         model(  # type: ignore[call-arg]
-            principal=principal,
-            key=key,
-            request_hash=fingerprint,
+            principal=keyed.principal,
+            key=keyed.key,
+            request_hash=keyed.fingerprint,
             status_code=response.status_code,
             response_body=bytes(response.body),
             response_headers=json.dumps(headers),
-            created_at=now,
-            expires_at=now + ttl,
+            created_at=keyed.now,
+            expires_at=keyed.now + ttl,
         )
     )
 

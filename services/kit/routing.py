@@ -51,12 +51,20 @@ class UnitOfWorkRoute(APIRoute):
                             await rollback(session)
                     response.headers[READ_FROM_HEADER] = standby.header()
                     return response
+            keyed = await self._keyed(request) if writer else None
+            if keyed is not None:
+                # A replay only reads: answered before taking a writer's connection and (SQLite) the
+                # write lock, so replays never queue behind writers or behind each other.
+                async with state.sessionmaker() as reader:
+                    replay = await idempotency.replay_stored(reader, state.idempotency_model, keyed)
+                if replay is not None:
+                    return replay
             async with state.sessionmaker() as session:
                 if writer:
                     await session.connection(execution_options=WRITER)
                 request.scope[SESSION_SCOPE_KEY] = session
                 try:
-                    response = await self._run(request, session, handler)
+                    response = await self._run(request, session, handler, keyed)
                 except BaseException:
                     await rollback(session)
                     raise
@@ -86,27 +94,37 @@ class UnitOfWorkRoute(APIRoute):
                 return None
         return standby
 
-    async def _run(
-        self, request: Request, session: Any, handler: Callable[[Request], Coroutine[Any, Any, Response]]
-    ) -> Response:
+    async def _keyed(self, request: Request) -> idempotency.Keyed | None:
+        """The POST's Idempotency-Key with its principal and fingerprint; None when it has none."""
         key = request.headers.get(IDEMPOTENCY_HEADER)
-        caller = await _principal(request) if key is not None and request.method == "POST" else None
-        principal = str(caller.key) if caller is not None else None
-        if key is None or principal is None:
-            return await handler(request)
-        state = request.app.state
+        if key is None or request.method != "POST":
+            return None
+        caller = await _principal(request)
+        if caller is None:
+            return None
         key = idempotency.validate_key(key)
         body = await request.body()
         fingerprint = idempotency.request_fingerprint(
             request.method, request.url.path, request.url.query, body
         )
-        now = state.clock.now()
+        return idempotency.Keyed(str(caller.key), key, fingerprint, request.app.state.clock.now())
+
+    async def _run(
+        self,
+        request: Request,
+        session: Any,
+        handler: Callable[[Request], Coroutine[Any, Any, Response]],
+        keyed: idempotency.Keyed | None,
+    ) -> Response:
+        if keyed is None:
+            return await handler(request)
+        state = request.app.state
         model = state.idempotency_model
-        replay = await idempotency.claim(session, model, principal, key, fingerprint, now)
+        replay = await idempotency.claim(session, model, keyed)  # again: a twin may have finished meanwhile
         if replay is not None:
             return replay
         response = await handler(request)
         if response.status_code < 400:
             ttl = timedelta(hours=state.settings.http.idempotency_ttl_hours)
-            idempotency.store(session, model, principal, key, fingerprint, response, now, ttl)
+            idempotency.store(session, model, keyed, response, ttl)
         return response

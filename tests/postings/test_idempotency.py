@@ -1,10 +1,19 @@
 import asyncio
-from collections.abc import Callable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.kit.clock import ManualClock
+from services.kit.settings import AuthSettings, LoadSheddingSettings, sqlite_file
+from services.postings.config import PostingsSettings
+from services.postings.main import create_app
+from tests.conftest import LifespanApp, client_for
 from tests.postings.factories import create_employer, job_body
 
 Token = Callable[..., dict[str, str]]
@@ -15,9 +24,26 @@ async def _count_postings(client: httpx.AsyncClient, token: Token) -> int:
     return len(page.json()["items"])
 
 
+@pytest.fixture
+async def burst_client(
+    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app that admits a burst of 51 at once. With the default bounds (20 in flight, 0.5 s
+    in the queue) whether the burst is shed depends on how much CPU the test gets: 503 `overloaded` is
+    the shedder's designed answer (tests/kit/test_load_shedding.py), not what these tests are about."""
+    settings = PostingsSettings(
+        database_url=await make_database("postings"),
+        auth=auth_settings,
+        load_shedding=LoadSheddingSettings(max_in_flight=64),
+    )
+    async with LifespanApp(create_app(settings, clock, background=False)) as app, client_for(app) as c:
+        yield c
+
+
 async def test_fifty_replays_of_one_key_create_one_posting_with_identical_bodies(
-    client: httpx.AsyncClient, token: Token
+    burst_client: httpx.AsyncClient, token: Token
 ) -> None:
+    client = burst_client
     headers = token("employer", "e1")
     employer = await create_employer(client, headers)
     body = job_body(employer["id"])
@@ -33,6 +59,54 @@ async def test_fifty_replays_of_one_key_create_one_posting_with_identical_bodies
     assert {r.content for r in replays} == {first.content}
     assert all(r.headers["Idempotent-Replayed"] == "true" for r in replays)
     assert await _count_postings(client, token) == 1
+
+
+@asynccontextmanager
+async def write_lock_held(database_url: str) -> AsyncIterator[None]:
+    """Another transaction holds the write lock: SQLite's (BEGIN IMMEDIATE on the file), or on PostgreSQL
+    an EXCLUSIVE lock on the idempotency table, which like SQLite's in WAL mode lets reads through."""
+    path = sqlite_file(database_url)
+    if path is not None:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.rollback()
+            holder.close()
+        return
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as conn, conn.begin() as transaction:
+            await conn.execute(text("LOCK TABLE idempotency_keys IN EXCLUSIVE MODE"))
+            yield
+            await transaction.rollback()
+    finally:
+        await engine.dispose()
+
+
+async def test_replays_are_answered_while_a_writer_holds_the_write_lock(
+    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, token: Token
+) -> None:
+    # A writer waits at most 100 ms for SQLite's lock; more replays than requests served at once (20).
+    settings = PostingsSettings(
+        database_url=await make_database("postings"), auth=auth_settings, sqlite_busy_timeout_ms=100
+    )
+    async with LifespanApp(create_app(settings, background=False)) as app, client_for(app) as client:
+        headers = token("employer", "e1")
+        employer = await create_employer(client, headers)
+        body = job_body(employer["id"])
+        keyed = headers | {"Idempotency-Key": "posting-0002"}
+        first = await client.post("/v1/postings", json=body, headers=keyed)
+
+        async with write_lock_held(settings.database_url):
+            replays = await asyncio.gather(
+                *(client.post("/v1/postings", json=body, headers=keyed) for _ in range(30))
+            )
+
+    assert first.status_code == 201
+    assert [r.status_code for r in replays] == [201] * 30
+    assert {r.content for r in replays} == {first.content}
 
 
 async def test_concurrent_twins_of_one_key_create_exactly_one_posting(
