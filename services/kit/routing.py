@@ -51,7 +51,10 @@ class UnitOfWorkRoute(APIRoute):
                             await rollback(session)
                     response.headers[READ_FROM_HEADER] = standby.header()
                     return response
-            async with state.sessionmaker() as session:
+            sessionmaker = (
+                state.sessionmaker if writer else getattr(state, "read_sessionmaker", state.sessionmaker)
+            )
+            async with sessionmaker() as session:
                 if writer:
                     await session.connection(execution_options=WRITER)
                 request.scope[SESSION_SCOPE_KEY] = session
