@@ -252,6 +252,7 @@ async def list_(
         )
     if filters.updated_since is not None:
         stmt = stmt.where(Posting.updated_at >= filters.updated_since)
+    rows: Sequence[Posting]
     rows, cursor = await apply_page(ctx.session, stmt, Posting, page)
     await with_shifts(ctx, rows)
     return rows, cursor
