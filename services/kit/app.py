@@ -13,7 +13,7 @@ from services.kit.auth import TokenVerifier
 from services.kit.body_limit import BodyLimitMiddleware
 from services.kit.clock import Clock, SystemClock
 from services.kit.contract import document_the_contract
-from services.kit.db import build_engine, build_sessionmaker
+from services.kit.db import build_engine, build_sessionmaker, reader_engine
 from services.kit.examples import keep_examples_current
 from services.kit.idempotency import IdempotencyRecordMixin
 from services.kit.logging import RequestContextMiddleware, configure_logging
@@ -85,6 +85,7 @@ def create_service_app(
     quiet_routes: Sequence[str] = (),
     ready_checks: Sequence[ReadyCheck] = (),
     long_poll_prefixes: Sequence[str] = (),
+    reads_without_transaction: bool = False,
 ) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
 
@@ -92,6 +93,12 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = build_engine(settings)
         app.state.sessionmaker = build_sessionmaker(app.state.engine)
+        # GET routes' sessions (UnitOfWorkRoute): without BEGIN/ROLLBACK on PostgreSQL where asked (kit/db.py)
+        app.state.read_sessionmaker = (
+            build_sessionmaker(reader_engine(app.state.engine))
+            if reads_without_transaction
+            else app.state.sessionmaker
+        )
         app.state.standby = None
         if settings.database_replica.url:
             app.state.standby = Standby(settings.database_replica, app.state.engine)

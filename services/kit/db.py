@@ -1,11 +1,13 @@
 """Async SQLAlchemy engines and sessions: one unit of work per request, SQLite in WAL mode."""
 
 import asyncio
+import re
+import time
 from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -44,6 +46,32 @@ class KitBase(DeclarativeBase):
     __abstract__ = True
 
 
+# A pooled connection is pinged before use only when it has sat idle this long. SQLAlchemy's pool_pre_ping
+# pings on every checkout, and on asyncpg a ping is three round trips (BEGIN, ";", ROLLBACK): more than
+# a posting read's own queries. A connection returned moments ago was alive moments ago; one that a
+# database restart broke within this window fails its request, and that disconnect invalidates the pool.
+PING_AFTER_IDLE_SECONDS = 2.0
+_IDLE_SINCE = "lingong.idle_since"
+
+
+def _install_idle_ping(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)  # None: a new connection, just made
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool discards this connection and checks out another
+            raise DisconnectionError("the pooled connection is gone") from exc
+
+
 def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     sync_engine = engine.sync_engine
 
@@ -71,7 +99,9 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
     url = settings.database_url
     # hide_parameters: a database error logged with its traceback names the statement, never its values
     # (phones, ID numbers and free text travel as parameters).
-    kwargs: dict[str, Any] = {"echo": settings.database_echo, "pool_pre_ping": True, "hide_parameters": True}
+    # pool_use_lifo: the connection returned last is handed out first, so under a steady load the same few
+    # stay busy (and skip the idle ping) while the rest age out; first in, first out rotates through all.
+    kwargs: dict[str, Any] = {"echo": settings.database_echo, "hide_parameters": True, "pool_use_lifo": True}
     if settings.is_sqlite:
         path = settings.sqlite_path()
         if path is not None:
@@ -81,6 +111,7 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
         kwargs["pool_size"] = settings.database_pool_size
         kwargs["max_overflow"] = settings.database_pool_size
     engine = create_async_engine(url, **kwargs)
+    _install_idle_ping(engine)
     if settings.is_sqlite:
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
     return engine
@@ -88,6 +119,39 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
 
 def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+# A read (GET) on PostgreSQL runs without BEGIN and ROLLBACK: two of a posting read's four round trips.
+# Under READ COMMITTED every statement takes its own snapshot with or without a transaction, so what a
+# read sees is the same. What a transaction gave a read besides, a write rolled back at its end and a
+# lock held to it, is refused instead (ReadOnlyRequest): a read that writes or locks is a bug to find.
+_READ_ONLY = "lingong_read_only"
+_PLAIN_SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE)
+_WRITES_OR_LOCKS = re.compile(
+    r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|pg_advisory|pg_try_advisory|nextval",
+    re.IGNORECASE,
+)
+
+
+class ReadOnlyRequest(RuntimeError):
+    """A statement that writes or locks, run by a request that reads without a transaction."""
+
+
+def reader_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's reads without a transaction (PostgreSQL; SQLite keeps its read transaction, whose
+    snapshot spans the request). Same pool; a writing or locking statement raises ReadOnlyRequest."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT", **{_READ_ONLY: True})
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _only_reads(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if conn.get_execution_options().get(_READ_ONLY) and (
+            not _PLAIN_SELECT.match(statement) or _WRITES_OR_LOCKS.search(statement)
+        ):
+            raise ReadOnlyRequest("a read-only request ran a statement that writes or locks")
+
+    return reader
 
 
 def is_postgres(session: AsyncSession) -> bool:

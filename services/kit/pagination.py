@@ -52,7 +52,7 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
         raise BadCursor() from exc
 
 
-def page_params(
+async def page_params(
     request: Request,
     limit: Annotated[
         int | None,

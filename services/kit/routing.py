@@ -59,7 +59,10 @@ class UnitOfWorkRoute(APIRoute):
                     replay = await idempotency.replay_stored(reader, state.idempotency_model, keyed)
                 if replay is not None:
                     return replay
-            async with state.sessionmaker() as session:
+            sessionmaker = (
+                state.sessionmaker if writer else getattr(state, "read_sessionmaker", state.sessionmaker)
+            )
+            async with sessionmaker() as session:
                 if writer:
                     await session.connection(execution_options=WRITER)
                 request.scope[SESSION_SCOPE_KEY] = session

@@ -65,4 +65,9 @@ def get_session(request: Request) -> AsyncSession:
     return session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+async def _session(request: Request) -> AsyncSession:
+    """`get_session` as a dependency: async, so FastAPI does not hand it to the threadpool."""
+    return get_session(request)
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session)]

@@ -26,7 +26,8 @@ class Ctx:
         feed.record(self.session, self.clock, self.notifier, type_, aggregate_id, data)
 
 
-def get_ctx(request: Request, session: SessionDep) -> Ctx:
+async def get_ctx(request: Request, session: SessionDep) -> Ctx:
+    """Async: a plain `def` dependency would cost every request a trip through the threadpool."""
     state = request.app.state
     return Ctx(
         session=session,

@@ -118,6 +118,7 @@ def create_app(
         on_stop=[stop, relay_lifecycle.stop, reach.stop],
         quiet_routes=[feed_router.prefix],  # the replica's long-poll, every few seconds: DEBUG
         long_poll_prefixes=[feed_router.prefix],  # held open by design: never shed
+        reads_without_transaction=True,  # a read's BEGIN and ROLLBACK are half its round trips
     )
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
     when_draining(app, lambda: _close_feed(app))  # a feed long poll answers at once when the server stops

@@ -95,8 +95,8 @@ class SlowCommitCtx(Ctx):
 
 @pytest.fixture
 def slow_commits(app: FastAPI) -> Iterator[None]:
-    def slow_ctx(request: Request, session: SessionDep) -> Ctx:
-        ctx = get_ctx(request, session)
+    async def slow_ctx(request: Request, session: SessionDep) -> Ctx:
+        ctx = await get_ctx(request, session)
         return SlowCommitCtx(ctx.session, ctx.clock, ctx.settings, ctx.notifier)
 
     app.dependency_overrides[get_ctx] = slow_ctx

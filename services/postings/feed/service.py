@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import Clock, as_utc
@@ -90,8 +90,9 @@ async def _flush_events(session: AsyncSession) -> None:
     clock: Clock = session.info.pop(_CLOCK)
     if not events:
         return
-    events = await _pseudonymised(session, events)
-    if is_postgres(session):
+    postgres = is_postgres(session)
+    events, locked = await _pseudonymised(session, events, lock=postgres)
+    if postgres and not locked:
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
     now = clock.now()
     session.add_all(
@@ -128,21 +129,26 @@ def _predates(event: PendingEvent, erased_at: datetime) -> bool:
         return True
 
 
-async def _pseudonymised(session: AsyncSession, events: list[PendingEvent]) -> list[PendingEvent]:
+async def _pseudonymised(
+    session: AsyncSession, events: list[PendingEvent], *, lock: bool
+) -> tuple[list[PendingEvent], bool]:
     """Events about a record an erasure keeps with the seeker id (a wage record, docs/privacy.md §7.1)
     carry the pseudonym and no free text: the feed never gets the id back. One indexed lookup, only when
-    the transaction writes events about seekers."""
+    the transaction writes events about seekers; with `lock`, the same statement takes the feed lock
+    (one round trip for both), and the second value says whether it did."""
     subjects = {s for s in map(_subject, events) if s is not None}
     if not subjects:
-        return events
-    rows = await session.execute(
-        select(SeekerErasure.seeker_id, SeekerErasure.pseudonym, SeekerErasure.requested_at).where(
-            SeekerErasure.seeker_id.in_(subjects)
-        )
-    )
+        return events, False
+    columns = select(SeekerErasure.seeker_id, SeekerErasure.pseudonym, SeekerErasure.requested_at)
+    if lock:  # the lock is the outer side of a LEFT JOIN: taken whether or not any row matches
+        feed_lock = select(func.pg_advisory_xact_lock(FEED_LOCK_ID).label("locked")).subquery("feed_lock")
+        stmt = columns.select_from(feed_lock).outerjoin(SeekerErasure, SeekerErasure.seeker_id.in_(subjects))
+    else:
+        stmt = columns.where(SeekerErasure.seeker_id.in_(subjects))
+    rows = await session.execute(stmt)
     erased = {sid: (alias, as_utc(at)) for sid, alias, at in rows.all() if sid is not None}
     if not erased:
-        return events
+        return events, lock
     out: list[PendingEvent] = []
     for event in events:
         subject = _subject(event)
@@ -155,7 +161,7 @@ async def _pseudonymised(session: AsyncSession, events: list[PendingEvent]) -> l
                 data=redacted(event.data, subject, alias, appeal=event.type.startswith("appeal.")),
             )
         out.append(event)
-    return out
+    return out, lock
 
 
 async def read_after(session: AsyncSession, after: int, limit: int) -> list[OutboxEvent]:

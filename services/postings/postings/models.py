@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -36,7 +37,10 @@ class PostingExternalId(Base):
 
 class Posting(Timestamped, Base):
     __tablename__ = "postings"
-    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_postings_source_external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_postings_source_external_id"),
+        Index("ix_postings_created_at_id", "created_at", "id"),  # lists page newest first on this key
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)

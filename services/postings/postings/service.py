@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
+from services.kit.db import is_postgres
 from services.kit.pagination import PageParams
 from services.postings import shard
 from services.postings.access import scope as access
@@ -29,6 +31,7 @@ from services.postings.postings.exceptions import (
 from services.postings.postings.models import Posting, PostingExternalId, PostingFlag
 from services.postings.postings.schemas import PostingCreate, PostingRead, PostingStatus, PostingUpdate
 from services.postings.shifts import service as shifts
+from services.postings.shifts.models import Shift
 
 PUBLIC_STATUSES = (PostingStatus.OPEN.value, PostingStatus.PAUSED.value, PostingStatus.CLOSED.value)
 
@@ -170,6 +173,21 @@ def _visible(ctx: Ctx, principal: Principal, posting: Posting, owner_sub: str) -
     return posting.status != PostingStatus.DRAFT.value or _acts_for(ctx, principal, posting, owner_sub)
 
 
+async def with_shifts(ctx: Ctx, postings: Sequence[Posting]) -> None:
+    """Load the shifts of the gigs among `postings` in one query; a job has none (PostingCreate refuses
+    them, shifts.add too), so a page or a posting without gigs costs no query for them."""
+    gigs = {p.id: p for p in postings if p.kind == "gig"}
+    found: dict[uuid.UUID, list[Shift]] = {}
+    if gigs:
+        stmt = select(Shift).where(Shift.posting_id.in_(list(gigs))).order_by(Shift.starts_at)
+        if is_postgres(ctx.session):  # the shard key, for Citus; SQLite would scan the county's shifts by it
+            stmt = stmt.where(Shift.county_adcode.in_({p.county_adcode for p in gigs.values()}))
+        for shift in (await ctx.session.scalars(stmt)).all():
+            found.setdefault(shift.posting_id, []).append(shift)
+    for posting in postings:
+        set_committed_value(posting, "shifts", found.get(posting.id, []))
+
+
 async def _load(ctx: Ctx, posting_id: uuid.UUID, *, for_update: bool) -> tuple[Posting, str]:
     from services.postings.employers.models import Employer
 
@@ -177,13 +195,13 @@ async def _load(ctx: Ctx, posting_id: uuid.UUID, *, for_update: bool) -> tuple[P
         select(Posting, Employer.owner_sub)
         .join(Employer, Employer.id == Posting.employer_id)
         .where(*shard.on(Posting.id, posting_id))
-        .options(selectinload(Posting.shifts))
     )
     if for_update:
         stmt = stmt.with_for_update(of=Posting)
     row = (await ctx.session.execute(stmt)).first()
     if row is None:
         raise PostingNotFound()
+    await with_shifts(ctx, [row[0]])
     return row[0], row[1]
 
 
@@ -207,7 +225,7 @@ async def list_(
 ) -> tuple[Sequence[Posting], str | None]:
     from services.postings.employers.models import Employer
 
-    stmt = select(Posting).options(selectinload(Posting.shifts))
+    stmt = select(Posting)
     if principal.role not in access.ALL_SEEING:
         owned = select(Employer.id).where(Employer.owner_sub == principal.sub)
         shown = Posting.status.in_(PUBLIC_STATUSES) | Posting.employer_id.in_(owned)
@@ -233,7 +251,10 @@ async def list_(
         )
     if filters.updated_since is not None:
         stmt = stmt.where(Posting.updated_at >= filters.updated_since)
-    return await apply_page(ctx.session, stmt, Posting, page)
+    rows: Sequence[Posting]
+    rows, cursor = await apply_page(ctx.session, stmt, Posting, page)
+    await with_shifts(ctx, rows)
+    return rows, cursor
 
 
 async def update(ctx: Ctx, posting: Posting, body: PostingUpdate) -> Posting:
