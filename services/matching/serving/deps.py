@@ -18,14 +18,14 @@ from services.matching.serving.exceptions import MatchingNotReady
 NOT_READY_RETRY = 5
 
 
-def get_engine(request: Request) -> MatchingEngine:
+async def get_engine(request: Request) -> MatchingEngine:
     engine = getattr(request.app.state, "matching_engine", None)
     if not isinstance(engine, MatchingEngine):
         raise MatchingNotReady(NOT_READY_RETRY)
     return engine
 
 
-def get_fairness(request: Request) -> FairnessSettings:
+async def get_fairness(request: Request) -> FairnessSettings:
     settings: FairnessSettings = request.app.state.fairness_settings
     return settings
 
