@@ -21,11 +21,16 @@ NOT_READY_RETRY = 5
 AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
-async def get_engine(request: Request) -> MatchingEngine:
+def get_engine(request: Request) -> MatchingEngine:
     engine = getattr(request.app.state, "matching_engine", None)
     if not isinstance(engine, MatchingEngine):
         raise MatchingNotReady(NOT_READY_RETRY)
     return engine
+
+
+async def engine_dependency(request: Request) -> MatchingEngine:
+    """`get_engine` as a dependency (async: a sync one would cost each request a worker-thread hop)."""
+    return get_engine(request)
 
 
 async def get_fairness(request: Request) -> FairnessSettings:
@@ -57,7 +62,7 @@ async def seeker_read(
         audit.record(ctx, principal, seeker_id, action, ["matches"], ConsentPurpose.MATCHING.value)
 
 
-EngineDep = Annotated[MatchingEngine, Depends(get_engine)]
+EngineDep = Annotated[MatchingEngine, Depends(engine_dependency)]
 FairnessDep = Annotated[FairnessSettings, Depends(get_fairness)]
 SeekerSide = Annotated[Principal, Depends(require_roles(Role.SEEKER, Role.STAFF, Role.ADMIN))]
 StaffOnly = Annotated[Principal, Depends(require_roles(Role.STAFF))]
