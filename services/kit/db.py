@@ -46,32 +46,6 @@ class KitBase(DeclarativeBase):
     __abstract__ = True
 
 
-# A pooled connection is pinged before use only when it has sat idle this long. SQLAlchemy's pool_pre_ping
-# pings on every checkout, and on asyncpg a ping is three round trips (BEGIN, ";", ROLLBACK): more than
-# a posting read's own queries. A connection returned moments ago was alive moments ago; one that a
-# database restart broke within this window fails its request, and that disconnect invalidates the pool.
-PING_AFTER_IDLE_SECONDS = 2.0
-_IDLE_SINCE = "lingong.idle_since"
-
-
-def _install_idle_ping(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
-
-    @event.listens_for(sync_engine, "checkin")
-    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
-
-    @event.listens_for(sync_engine, "checkout")
-    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        since = record.info.get(_IDLE_SINCE)  # None: a new connection, just made
-        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            sync_engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:  # the pool discards this connection and checks out another
-            raise DisconnectionError("the pooled connection is gone") from exc
-
-
 def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     sync_engine = engine.sync_engine
 
@@ -94,6 +68,30 @@ def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
+def _install_idle_ping(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Test a pooled connection at checkout only when it sat unused `idle_seconds` or longer (the
+    pessimistic disconnect recipe): a busy pool makes no extra round trip per checkout. SQLAlchemy's
+    pool_pre_ping pings at every checkout, and on asyncpg a ping is three round trips (BEGIN, ";",
+    ROLLBACK): more than a posting read's own queries. A connection returned moments ago was alive
+    moments ago; one a database restart broke within the window fails its request, and that disconnect
+    invalidates the pool."""
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["lingong_idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("lingong_idle_since")  # None: a new connection, just made
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool replaces this connection
+            raise DisconnectionError("the pooled connection is gone") from exc
+
+
 def build_engine(settings: ServiceSettings) -> AsyncEngine:
     """The service's engine; built in lifespan, never at import."""
     url = settings.database_url
@@ -101,7 +99,13 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
     # (phones, ID numbers and free text travel as parameters).
     # pool_use_lifo: the connection returned last is handed out first, so under a steady load the same few
     # stay busy (and skip the idle ping) while the rest age out; first in, first out rotates through all.
-    kwargs: dict[str, Any] = {"echo": settings.database_echo, "hide_parameters": True, "pool_use_lifo": True}
+    idle_ping = settings.database_ping_after_idle_seconds
+    kwargs: dict[str, Any] = {
+        "echo": settings.database_echo,
+        "pool_pre_ping": not idle_ping,
+        "hide_parameters": True,
+        "pool_use_lifo": True,
+    }
     if settings.is_sqlite:
         path = settings.sqlite_path()
         if path is not None:
@@ -111,7 +115,8 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
         kwargs["pool_size"] = settings.database_pool_size
         kwargs["max_overflow"] = settings.database_pool_size
     engine = create_async_engine(url, **kwargs)
-    _install_idle_ping(engine)
+    if idle_ping:
+        _install_idle_ping(engine, idle_ping)
     if settings.is_sqlite:
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
     return engine

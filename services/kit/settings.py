@@ -115,6 +115,9 @@ class ServiceSettings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./var/service.db"
     database_echo: bool = False
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    # A pooled connection is tested (a round trip) when checked out after this long unused; 0: at every
+    # checkout. A connection PostgreSQL dropped while it was in use fails that one request instead.
+    database_ping_after_idle_seconds: float = Field(default=2.0, ge=0, le=3600)
     sqlite_busy_timeout_ms: int = Field(default=15000, ge=100)
     database_replica: ReplicaSettings = ReplicaSettings()
     log_level: str = "INFO"

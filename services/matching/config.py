@@ -12,6 +12,9 @@ class MatchingSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///./var/matching.db"
     postings_url: str = "http://127.0.0.1:8001"
+    # Matching checks connections out several times a request: a ping at every checkout was a round trip
+    # on each (docs/load.md, "CPU per request").
+    database_ping_after_idle_seconds: float = 10.0
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 is still replaced before use, a read runs no statement that writes or locks, and a page's gigs still
 carry their shifts when jobs cost no query for them."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,7 +13,6 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from services.kit import db
 from services.kit.clock import ManualClock
 from services.kit.routing import UnitOfWorkRoute
 from services.kit.uow import SessionDep
@@ -40,14 +40,11 @@ async def test_a_pooled_connection_the_database_dropped_while_idle_is_replaced_b
     client: httpx.AsyncClient,
     token: Token,
     postings_settings: PostingsSettings,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seeker = token("seeker", "s-1")
     assert (await client.get("/v1/postings", headers=seeker)).status_code == 200
-    monkeypatch.setattr(
-        db, "PING_AFTER_IDLE_SECONDS", 0.0
-    )  # every pooled connection has been idle long enough
     assert await _drop_the_apps_connections(postings_settings.database_url) >= 1
+    await asyncio.sleep(postings_settings.database_ping_after_idle_seconds + 0.1)  # idle long enough
 
     response = await client.get("/v1/postings", headers=seeker)
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role, require_roles
 from services.kit.clock import Clock
-from services.kit.uow import SessionDep, unit_of_work
+from services.kit.uow import get_session, unit_of_work
 from services.matching.cases.config import CasesSettings, get_cases_settings
 from services.matching.seekers.crypto import FieldCipher, get_cipher
 
@@ -39,8 +39,8 @@ def _ctx(app: FastAPI, session: AsyncSession) -> Ctx:
     )
 
 
-def get_ctx(request: Request, session: SessionDep) -> Ctx:
-    return _ctx(request.app, session)
+async def get_ctx(request: Request) -> Ctx:
+    return _ctx(request.app, get_session(request))
 
 
 @asynccontextmanager

@@ -95,12 +95,13 @@ async def _load(session: AsyncSession, model: Any, ids: set[uuid.UUID]) -> dict[
 
 
 async def _occupations(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str | None]:
-    rows = await session.execute(
-        select(ReplicaPosting.id, ReplicaPosting.snapshot).where(ReplicaPosting.id.in_(ids))
+    rows = await session.execute(  # the one field, not the whole snapshot (description, shifts)
+        select(ReplicaPosting.id, ReplicaPosting.snapshot["occupation_code"]).where(
+            ReplicaPosting.id.in_(ids)
+        )
     )
     found: dict[uuid.UUID, str | None] = {}
-    for posting_id, snapshot in rows.all():
-        code = snapshot.get("occupation_code")
+    for posting_id, code in rows.all():
         found[posting_id] = str(code)[:20] if code else None
     return found
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role, require_roles
 from services.kit.clock import Clock
-from services.kit.uow import SessionDep, unit_of_work
+from services.kit.uow import get_session, unit_of_work
 from services.matching.seekers.crypto import FieldCipher, get_cipher
 
 
@@ -26,8 +26,13 @@ def cipher_of(request: Request) -> FieldCipher:
     return cipher if isinstance(cipher, FieldCipher) else get_cipher()
 
 
-def get_ctx(request: Request, session: SessionDep) -> Ctx:
+def get_ctx(request: Request, session: AsyncSession) -> Ctx:
     return Ctx(session=session, clock=request.app.state.clock, cipher=cipher_of(request))
+
+
+async def ctx_dependency(request: Request) -> Ctx:
+    """The route's unit of work as a Ctx (async: a sync dependency would cost a worker-thread hop)."""
+    return get_ctx(request, get_session(request))
 
 
 @asynccontextmanager
@@ -40,7 +45,7 @@ async def audited_read(request: Request) -> AsyncIterator[Ctx]:
         yield Ctx(session=session, clock=request.app.state.clock, cipher=cipher_of(request))
 
 
-CtxDep = Annotated[Ctx, Depends(get_ctx)]
+CtxDep = Annotated[Ctx, Depends(ctx_dependency)]
 Anyone = Annotated[Principal, Depends(require_roles(Role.SEEKER, Role.STAFF, Role.ADMIN))]
 Staff = Annotated[Principal, Depends(require_roles(Role.STAFF, Role.ADMIN))]
 SeekerSelf = Annotated[Principal, Depends(require_roles(Role.SEEKER))]

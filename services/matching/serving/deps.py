@@ -5,8 +5,10 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role, require_roles
+from services.kit.db import is_postgres
 from services.kit.uow import get_session
 from services.matching.seekers import audit
 from services.matching.seekers.deps import Ctx, audited_read, get_ctx
@@ -16,6 +18,7 @@ from services.matching.serving.engine import MatchingEngine
 from services.matching.serving.exceptions import MatchingNotReady
 
 NOT_READY_RETRY = 5
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 def get_engine(request: Request) -> MatchingEngine:
@@ -25,9 +28,22 @@ def get_engine(request: Request) -> MatchingEngine:
     return engine
 
 
-def get_fairness(request: Request) -> FairnessSettings:
+async def engine_dependency(request: Request) -> MatchingEngine:
+    """`get_engine` as a dependency (async: a sync one would cost each request a worker-thread hop)."""
+    return get_engine(request)
+
+
+async def get_fairness(request: Request) -> FairnessSettings:
     settings: FairnessSettings = request.app.state.fairness_settings
     return settings
+
+
+async def reads_alone(session: AsyncSession) -> None:
+    """Let a read-only unit of work run each statement on its own on PostgreSQL: at READ COMMITTED each
+    statement has its own snapshot anyway, so the transaction only cost a BEGIN and a ROLLBACK round
+    trip. Call it before the session's first statement; nothing to do on SQLite."""
+    if is_postgres(session) and not session.in_transaction():
+        await session.connection(execution_options=AUTOCOMMIT)
 
 
 @asynccontextmanager
@@ -37,14 +53,16 @@ async def seeker_read(
     """The seeker's own read runs in the route's session; anyone else's leaves an audit row, committed
     (with the read) before the data leaves, as the seekers part does for sensitive reads."""
     if audit.is_self(principal, seeker_id):
-        yield get_ctx(request, get_session(request))
+        session = get_session(request)
+        await reads_alone(session)
+        yield get_ctx(request, session)
         return
     async with audited_read(request) as ctx:
         yield ctx
         audit.record(ctx, principal, seeker_id, action, ["matches"], ConsentPurpose.MATCHING.value)
 
 
-EngineDep = Annotated[MatchingEngine, Depends(get_engine)]
+EngineDep = Annotated[MatchingEngine, Depends(engine_dependency)]
 FairnessDep = Annotated[FairnessSettings, Depends(get_fairness)]
 SeekerSide = Annotated[Principal, Depends(require_roles(Role.SEEKER, Role.STAFF, Role.ADMIN))]
 StaffOnly = Annotated[Principal, Depends(require_roles(Role.STAFF))]

@@ -203,6 +203,8 @@ class MatchingEngine:
         age could have reached 18 (ages are reckoned by birth month); returns how many were re-read."""
         _, pool = self._live()
         month = age_month(now)
+        if month == self.ages_month and await changes.head(session) <= self.journal_seq:
+            return 0  # nothing journalled since the last sync (one index-only read, no lock)
         async with self._seekers_lock:
             head, ids = await changes.changed_since(session, self.journal_seq)
             if ids is None:
@@ -220,6 +222,16 @@ class MatchingEngine:
                 pool.update({seeker_id: fresh.get(seeker_id) for seeker_id in ordered})
             self.journal_seq = head
             return len(ids)
+
+    async def seeker_query(self, session: AsyncSession, seeker_id: str, now: datetime) -> SeekerQuery | None:
+        """The seeker's ranking query from the candidate pool, synced with the change journal first (so a
+        change committed before this request is in it); None when the pool does not hold the seeker (no
+        matching consent, not loaded yet): the caller reads the profile instead."""
+        if self.ranker is None or self.pool is None:
+            return None
+        await self.sync_seekers(session, now)
+        query = self.pool.get(seeker_id)
+        return replace(query, now=now) if query is not None else None
 
     # -- queries ----------------------------------------------------------------------------
     def matches(

@@ -62,6 +62,8 @@ async def start(app: FastAPI) -> None:
     if not isinstance(shared, SharedIndex) and settings.shared_index_dir and not prebuilt:
         shared = state.shared_index = SharedIndex(Path(settings.shared_index_dir), consumer, settings)
     if isinstance(shared, SharedIndex):  # one index for every process on the host
+        if shared.publisher:
+            state.serving_unannounce = replica_listeners(app).subscribe(shared.announce)
         tasks.append(asyncio.create_task(run_shared(app, engine, shared), name="matching-shared-index"))
     elif not consumer:  # another process consumes: read what it applied
         tasks.append(asyncio.create_task(follow_replica(app, engine, settings), name="matching-follow"))
@@ -76,6 +78,7 @@ async def stop(app: FastAPI) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    unsubscribe = getattr(app.state, "serving_unsubscribe", None)
-    if callable(unsubscribe):
-        unsubscribe()
+    for name in ("serving_unsubscribe", "serving_unannounce"):
+        unsubscribe = getattr(app.state, name, None)
+        if callable(unsubscribe):
+            unsubscribe()

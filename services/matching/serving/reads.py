@@ -1,5 +1,5 @@
 """What serving reads from the replica tables: open snapshots to load, one posting and its owner, the
-snapshots behind a page of matches (for their display fields)."""
+snapshots behind a page of matches, or only their display fields."""
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -71,6 +71,39 @@ async def postings(session: AsyncSession, posting_ids: Sequence[str]) -> dict[st
         .where(ReplicaPosting.id.in_(ids))
     )
     return {str(row.id): StoredPosting(row.snapshot, row.name, None) for row in rows}
+
+
+async def displays(session: AsyncSession, posting_ids: Sequence[str]) -> dict[str, StoredPosting]:
+    """The display fields of these postings' snapshots (title, pay, kind, county, employer) with their
+    employer's name, by id string: two fields of each JSON document are read, not the whole of it
+    (description, shifts), and the rest come from the row's own columns, folded from the same snapshot."""
+    if not posting_ids:
+        return {}
+    ids = [uuid.UUID(p) for p in posting_ids]
+    rows = await session.execute(
+        select(
+            ReplicaPosting.id,
+            ReplicaPosting.snapshot["title"].label("title"),
+            ReplicaPosting.snapshot["pay"].label("pay"),
+            ReplicaPosting.kind,
+            ReplicaPosting.county_adcode,
+            ReplicaPosting.employer_id,
+            ReplicaEmployer.name,
+        )
+        .outerjoin(ReplicaEmployer, ReplicaEmployer.id == ReplicaPosting.employer_id)
+        .where(ReplicaPosting.id.in_(ids))
+    )
+    return {str(row.id): StoredPosting(_display(row), row.name, None) for row in rows}
+
+
+def _display(row: Any) -> dict[str, Any]:
+    return {
+        "title": row.title,
+        "pay": row.pay,
+        "kind": row.kind,
+        "location": {"county_adcode": row.county_adcode},
+        "employer_id": str(row.employer_id),
+    }
 
 
 async def applied_head(session: AsyncSession) -> int:

@@ -25,6 +25,7 @@ from services.matching.serving.deps import (
     Operator,
     SeekerSide,
     StaffOnly,
+    reads_alone,
     seeker_read,
 )
 from services.matching.serving.exceptions import (
@@ -129,6 +130,7 @@ async def posting_candidates(
     top_k: Annotated[int, Query(ge=1, le=CANDIDATES_MAX, description="How many")] = 50,
 ) -> CandidatesRead:
     engine.check()
+    await reads_alone(ctx.session)
     stored = await reads.posting(ctx.session, posting_id)
     if stored is None or (principal.role == Role.EMPLOYER and stored.owner_sub != principal.sub):
         raise PostingNotFound()

@@ -9,10 +9,15 @@ tables every `REPLICA_POLL_SECONDS`), so the feed lag does not wait for a genera
 writes a new generation every `GENERATION_SECONDS` when postings changed, or sooner after
 `GENERATION_CHANGES` changes; every process switches to it between requests: it maps it, catches up from
 the generation's feed seq by reading the replica tables, and swaps it in in one synchronous step.
+
+So that the others poll cheaply, the publisher writes the feed seq of each change it applied to a small
+file, `replica-head`, beside the generations; a reader queries the replica tables only when that moved,
+and at least every `READ_AT_LEAST_SECONDS` whatever it says (a publisher that stopped announcing).
 """
 
 import asyncio
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +30,30 @@ from services.matching.ranking import generations
 from services.matching.ranking.index import PostingIndex
 from services.matching.ranking.mapped import MappedPostingIndex, snapshot_of, write_generation
 from services.matching.ranking.text import TextEncoder
+from services.matching.replica.listeners import ReplicaChange
 from services.matching.serving import reads
 from services.matching.serving.config import ServingSettings
 from services.matching.serving.engine import IndexVersions, MatchingEngine, apply_change
 
 log = logging.getLogger("lingong.matching")
 WAIT_SECONDS = 0.2  # how often a process without a generation yet looks for one
+HEAD = "replica-head"  # the publisher's newest announced feed seq (text), replaced atomically
+READ_AT_LEAST_SECONDS = 2.0  # a reader queries the replica this often even when the head did not move
+
+
+def write_head(directory: Path, seq: int) -> None:
+    """Announce that the replica changed up to feed seq `seq` (written aside, then renamed over)."""
+    aside = directory / f".{HEAD}.{os.getpid()}"
+    aside.write_text(str(seq), encoding="ascii")
+    os.replace(aside, directory / HEAD)
+
+
+def read_head(directory: Path) -> int | None:
+    """The announced feed seq, or None (no publisher has announced one, or the file is unreadable)."""
+    try:
+        return int((directory / HEAD).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
 
 
 @dataclass
@@ -45,6 +68,9 @@ class SharedIndex:
     applied_at_publish: int = 0
     generations_published: int = 0
     switches: int = 0
+    heard_head: int | None = None  # a reader: the announced seq its last read of the replica covered
+    read_at: float = 0.0  # a reader: when it last read the replica tables (monotonic)
+    replica_reads: int = 0
 
     # -- opening ------------------------------------------------------------------------------
     async def wait_for_generation(self) -> str:
@@ -128,6 +154,14 @@ class SharedIndex:
         if removed:
             log.info("index generations removed", extra={"generations": removed})
 
+    def announce(self, change: ReplicaChange) -> None:
+        """The publisher's replica listener: tell the readers the replica moved (after COMMIT)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            write_head(self.directory, change.cursor)
+        except OSError:  # the readers still read at least every READ_AT_LEAST_SECONDS
+            log.warning("shared index: replica head not written", exc_info=True)
+
     # -- switching ----------------------------------------------------------------------------
     async def switch(self, app: FastAPI, engine: MatchingEngine, name: str) -> None:
         """Map generation `name`, catch it up, and swap it in (changes heard meanwhile included)."""
@@ -154,10 +188,17 @@ class SharedIndex:
         switched = name is not None and (self.generation is None or name != self.generation.name)
         if name is not None and switched:
             await self.switch(app, engine, name)
+        head = read_head(self.directory)
+        quiet = time.monotonic() - self.read_at < READ_AT_LEAST_SECONDS
+        if quiet and not switched and head is not None and head == self.heard_head:
+            return switched
+        self.read_at, self.replica_reads = time.monotonic(), self.replica_reads + 1
         async with app.state.sessionmaker() as session:
             change = await reads.applied_after(session, engine.replica_seq, self.settings.load_page_size)
         if change is not None:
             engine.on_replica_change(change)
+        if change is None or len(change.postings) < self.settings.load_page_size:
+            self.heard_head = head  # read after `head` was announced: the read covered it
         return switched or change is not None
 
     def status(self) -> dict[str, object]:

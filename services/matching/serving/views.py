@@ -37,10 +37,12 @@ async def seeker_matches(
     async with seeker_read(request, principal, seeker_id, "read_matches") as ctx:
         await seekers.check_reach(ctx, principal, seeker_id)
         now = ctx.clock.now()
-        query = await seekers.query_for_ranking(ctx.session, seeker_id, now)
+        query = await engine.seeker_query(ctx.session, seeker_id, now)
+        if query is None:
+            query = await seekers.query_for_ranking(ctx.session, seeker_id, now)
         live = await overrides.live(ctx.session, seeker_id)
         found, personalised = engine.matches(query, top_k, kind, overrides.for_ranking(live), now)
-        stored = await reads.postings(ctx.session, [m.posting_id for m in found])
+        stored = await reads.displays(ctx.session, [m.posting_id for m in found])
     by_posting = {str(o.posting_id): o for o in live}
     staff = is_staff(principal.role)
     employers = {pid: _employer(p.snapshot) for pid, p in stored.items()}

@@ -92,3 +92,54 @@ async def test_a_process_without_the_consumer_follows_what_another_applied_to_th
 
     assert [m["posting_id"] for m in items] == [job["id"]]
     assert after == []
+
+
+async def _matched(client: httpx.AsyncClient, seeker_id: str, headers: dict[str, str]) -> list[Any]:
+    response = await client.get(f"/v1/seekers/{seeker_id}/matches", headers=headers)
+    assert response.status_code == 200, response.text
+    return [m["posting_id"] for m in response.json()["items"]]
+
+
+async def test_a_profile_change_made_through_one_process_shows_in_anothers_very_next_matches(
+    client: httpx.AsyncClient, second: FastAPI, feed: Feed, token: Token, staff: dict[str, str]
+) -> None:
+    near, far = await feed.post("仓库装卸工", km=1.0), await feed.post("仓库装卸工", km=25.0)
+    me = await register(client, token, "seeker-a", travel_mode="walk", max_commute_minutes=30)
+    async with client_for(second) as other:
+        await _until_listed(other, "seeker-a", me, [near["id"]])
+        assert await _ids(other, near["id"], staff) == ["seeker-a"]  # the other's pool holds the seeker
+        changed = await client.patch(
+            "/v1/seekers/seeker-a",
+            json={"travel_mode": "car", "max_commute_minutes": 90},
+            headers=me | {"If-Match": "*"},
+        )
+        assert changed.status_code == 200, changed.text
+        after = await _matched(other, "seeker-a", me)
+
+    assert set(after) == {near["id"], far["id"]}
+
+
+async def test_a_withdrawn_matching_consent_changes_the_very_next_matches_as_before(
+    client: httpx.AsyncClient, second: FastAPI, feed: Feed, token: Token
+) -> None:
+    await feed.post("仓库装卸工", km=1.0)
+    me = await register(client, token, "seeker-a")
+    async with client_for(second) as other:
+        await _matched(other, "seeker-a", me)
+        withdrawn = await client.delete("/v1/seekers/seeker-a/consents/matching", headers=me)
+        assert withdrawn.status_code in (200, 204), withdrawn.text
+        after = await other.get("/v1/seekers/seeker-a/matches", headers=me)
+        direct = await client.get("/v1/seekers/seeker-a/matches", headers=me)
+
+    assert after.status_code == direct.status_code
+    assert after.json().get("items") == direct.json().get("items")
+
+
+async def _until_listed(
+    client: httpx.AsyncClient, seeker_id: str, headers: dict[str, str], ids: list[str]
+) -> None:
+    for _ in range(200):  # the second process follows the replica by polling it
+        if await _matched(client, seeker_id, headers) == ids:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never listed")

@@ -17,15 +17,17 @@ import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
+from services.kit.uow import unit_of_work
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app
 from services.matching.ranking import generations
 from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
+from services.matching.replica.service import apply_page
 from services.matching.serving.config import ServingSettings
-from services.matching.serving.shared import SharedIndex
+from services.matching.serving.shared import READ_AT_LEAST_SECONDS, SharedIndex, read_head
 from tests.conftest import LifespanApp, client_for
-from tests.matching.ranking.conftest import keyword_predictor
+from tests.matching.ranking.conftest import NOW, iso, keyword_predictor, posting
 from tests.matching.serving.conftest import Feed, Token, register
 
 Starter = Callable[..., Awaitable[tuple[FastAPI, httpx.AsyncClient]]]
@@ -216,3 +218,50 @@ async def test_old_generations_are_deleted_once_no_worker_maps_them(
     assert _generations(tmp_path)[-1] == "gen-00000008"
     pointer = json.loads((tmp_path / "index" / "current").read_text())
     assert pointer["generation"] == "gen-00000008"
+
+
+async def test_a_reader_reads_the_replica_tables_only_when_the_publisher_announces_a_change(
+    start: Starter, staff: dict[str, str]
+) -> None:
+    publisher_app, publisher = await start(True)
+    reader_app, reader = await start(False)
+    await _ready_on(publisher, staff)
+    await _ready_on(reader, staff)
+    feed = Feed(publisher_app)
+    await feed.employer()
+    await _until(async_true(lambda: read_head(reader_app.state.shared_index.directory) is not None))
+    await asyncio.sleep(0.3)  # the reader hears the announcement
+    shared: SharedIndex = reader_app.state.shared_index
+    before = shared.replica_reads
+
+    await asyncio.sleep(0.6)  # a dozen rounds of the reader, with nothing announced
+    quiet = shared.replica_reads - before
+    await feed.post(km=0.8)
+    await _until(async_true(lambda: shared.replica_reads > before + quiet), 5.0)
+
+    assert quiet <= 1  # at most the read it makes every READ_AT_LEAST_SECONDS whatever it is told
+
+
+async def test_a_reader_lists_a_change_the_publisher_did_not_announce_within_seconds(
+    start: Starter, staff: dict[str, str], token: Token
+) -> None:
+    publisher_app, publisher = await start(True)
+    _, reader = await start(False)
+    await _ready_on(publisher, staff)
+    await _ready_on(reader, staff)
+    seeker = await register(publisher, token, "s-shared-4")
+    feed = Feed(publisher_app)
+    await feed.employer()
+    snapshot = posting("仓库装卸工", employer_id=feed.employer_id, km=0.8)
+    feed.seq += 1
+    event = {"seq": feed.seq, "type": "posting.created", "schema_version": 1, "aggregate_id": snapshot["id"],
+             "created_at": iso(NOW), "data": snapshot}  # fmt: skip
+
+    async with unit_of_work(publisher_app.state.sessionmaker) as session:  # applied, nobody told
+        await apply_page(session, "postings", [event], publisher_app.state.clock.now())
+
+    async def listed() -> bool:
+        response = await reader.get("/v1/seekers/s-shared-4/matches", headers=seeker)
+        return [m["posting_id"] for m in response.json()["items"]] == [snapshot["id"]]
+
+    await _until(listed, READ_AT_LEAST_SECONDS + 3.0)
