@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from services.kit.auth import Principal, Role
 from services.kit.clock import as_utc
-from services.kit.db import is_postgres
 from services.kit.pagination import PageParams
 from services.postings import shard
 from services.postings.access import scope as access
@@ -179,9 +178,12 @@ async def with_shifts(ctx: Ctx, postings: Sequence[Posting]) -> None:
     gigs = {p.id: p for p in postings if p.kind == "gig"}
     found: dict[uuid.UUID, list[Shift]] = {}
     if gigs:
-        stmt = select(Shift).where(Shift.posting_id.in_(list(gigs))).order_by(Shift.starts_at)
-        if is_postgres(ctx.session):  # the shard key, for Citus; SQLite would scan the county's shifts by it
-            stmt = stmt.where(Shift.county_adcode.in_({p.county_adcode for p in gigs.values()}))
+        counties = sorted({p.county_adcode for p in gigs.values()})  # the shard key, for Citus
+        stmt = (
+            select(Shift)
+            .where(Shift.posting_id.in_(list(gigs)), Shift.county_adcode.in_(counties))
+            .order_by(Shift.starts_at)
+        )
         for shift in (await ctx.session.scalars(stmt)).all():
             found.setdefault(shift.posting_id, []).append(shift)
     for posting in postings:
