@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.kit.clock import Clock
+from services.kit.db import is_postgres
 from services.kit.periodic import PeriodicTask
 from services.kit.uow import unit_of_work
 from services.matching.statistics import facts, supply
@@ -17,6 +18,7 @@ from services.matching.statistics.models import StatWeekly
 from services.matching.statistics.weeks import week_of
 
 LEVELS = (1, 2)
+SNAPSHOT_LOCK_ID = 0x73747773  # "stws": apart from the other advisory locks of the matching database
 
 
 async def week_rows(session: AsyncSession, now: datetime) -> list[dict[str, Any]]:
@@ -39,7 +41,11 @@ async def week_rows(session: AsyncSession, now: datetime) -> list[dict[str, Any]
 
 
 async def store_week(session: AsyncSession, week: str, rows: list[dict[str, Any]]) -> None:
-    """Replace a week's snapshot; flushes."""
+    """Replace a week's snapshot; flushes. Writers take turns (every matching process runs the task): two
+    at once would each delete what they saw and insert the same cells, and the second insert would fail
+    on the first's rows (PostgreSQL's DELETE does not see rows committed after its statement began)."""
+    if is_postgres(session):
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SNAPSHOT_LOCK_ID})
     await session.execute(delete(StatWeekly).where(StatWeekly.week == week))
     if rows:
         await session.execute(insert(StatWeekly), rows)

@@ -1,3 +1,4 @@
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -66,3 +67,18 @@ async def test_a_week_without_a_snapshot_is_404(client: httpx.AsyncClient, as_ro
     r = await client.get("/v1/statistics/supply-demand?week=2026-W48", headers=as_role("admin"))
     assert r.status_code == 404
     assert r.json()["code"] == "week_not_recorded"
+
+
+async def test_two_processes_rewriting_the_week_at_once_both_succeed_and_each_cell_is_stored_once(
+    client: httpx.AsyncClient, feed: Feed, seekers: Seekers, task: StatisticsTask, as_role: Headers
+) -> None:
+    await build(feed, seekers)
+    other = StatisticsTask(task.sessionmaker, task.clock)  # a second matching worker on the same database
+
+    for _ in range(5):
+        rounds = await asyncio.gather(task.run_once(), other.run_once())
+        assert rounds[0].cells == rounds[1].cells > 0
+
+    r = await client.get("/v1/statistics/shortages", headers=as_role("admin"))
+    assert r.status_code == 200, r.text
+    assert rows(r.json()) == [(1, "4-02", 23, "x", "x", None, 2), (2, "6-29", 15, 6, 9, None, 1)]
