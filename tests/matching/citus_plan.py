@@ -66,6 +66,10 @@ _FEED = (
     "the feed's fold: a page of application / engagement events names rows of many seekers by their "
     "postings id (pinned writes follow by the mapper key)"
 )
+_SWEEP = (
+    "the retention sweep (a background task on its period; the workload runs one round): rows past "
+    "their retention date of every seeker, in batches; each shard deletes its own"
+)
 ALLOWED: dict[str, str] = {
     # staff reach seekers by county and station, not by seeker: their lists ask every shard
     "f8328b203f10": "staff's seeker list: their county, their station's registrations and their grants",
@@ -94,6 +98,14 @@ ALLOWED: dict[str, str] = {
     "956cd50a8e0f": _STATS + ": completed work by county and station",
     "2f2e01b24d86": _STATS + ": paid work by county and station",
     "16022248c2f9": _STATS + ": placements of the period",
+    # background sweeps by date
+    "05cc3e84e8fe": _SWEEP + ": retention notices resolved before the cut-off",
+    "5eecaa803939": _SWEEP + ": match impressions older than their retention",
+    "83d5f9568b37": _SWEEP + ": seeker audit entries older than their retention",
+    "b298b07fcbe0": _SWEEP + ": withdrawn consents of seekers who are gone",
+    "bf4e921b33b7": _SWEEP + ": access grants past their expiry",
+    "7ac9cf93e13d": _SWEEP + ": every seeker, a batch at a time by id, for the last activity of each",
+    "e77d667b8f90": _SWEEP + ": pending retention notices, a batch at a time",
 }
 
 PLAN = citus_judge.Plan(distributed=DISTRIBUTED, reference=REFERENCE, local=LOCAL, allowed=ALLOWED)

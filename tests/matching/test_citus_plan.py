@@ -20,6 +20,7 @@ from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
 from services.matching.models import Base
 from services.matching.outcomes.hooks import outcome_hooks
+from services.matching.privacy.config import PrivacySettings
 from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings
@@ -64,6 +65,8 @@ async def app(
     made.state.postings_transport = httpx.ASGITransport(app=postings_app)
     made.state.statistics_settings = StatisticsSettings()
     made.state.statistics_background = False
+    # the sweeps run when the workload says, not when their timer happens to fire during it
+    made.state.privacy_settings = PrivacySettings(sweep_enabled=False, erasure_delivery_enabled=False)
     await ask_matching(postings_app, made)
     async with LifespanApp(made) as running:
         engine: MatchingEngine = running.state.matching_engine
@@ -261,6 +264,7 @@ async def _workload(
     await _ok(client.get("/v1/seekers/s-a/export", headers=token("seeker", "s-a")))
     await _ok(client.get("/v1/matching/status", headers=staff))
     await _ok(client.get("/v1/replica/status", headers=staff))
+    await app.state.privacy_sweeper.run_once()  # the retention sweep's statements, every run
 
 
 async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_multi_shard_one(

@@ -1,7 +1,5 @@
 """screen_text: verdicts, spans on the original text, and the texts carried with each span."""
 
-import time
-
 from services.postings.screening.checker import screen_text
 
 
@@ -53,25 +51,3 @@ def test_inclusive_wording_next_to_a_limit_does_not_hide_the_limit() -> None:
 
 def test_empty_text_is_ok() -> None:
     assert screen_text("").verdict == "ok"
-
-
-_DESCRIPTION = (
-    "岗位职责：1、负责门店日常运营管理，按照公司标准接待顾客、整理货架、盘点库存；2、协助店长完成月度销售目标，"
-    "做好会员维护与回访；3、负责收银、对账及营业款交接，保证账实相符；4、保持店面整洁，执行食品安全与消防规定。"
-    "任职要求：1、年龄18-45岁，男女不限，初中及以上学历；2、持有效健康证，能适应早晚班；3、身体健康，吃苦耐劳，"
-    "有零售或餐饮经验者优先，退役军人、残疾人优先；4、会使用智能手机，沟通表达清楚。福利待遇：五险一金，带薪年假，"
-    "婚假产假，节日福利，员工餐，提供住宿，上六休一，每月10日发薪，底薪4500元加提成，综合收入6000-8000元。"
-)
-
-
-def test_a_2000_character_description_is_screened_in_well_under_5_ms() -> None:
-    text = (_DESCRIPTION * 10)[:2000]
-    screen_text(text)
-    best = min(_timed(text) for _ in range(20))  # the best of many: robust on a busy shared machine
-    assert best < 0.005
-
-
-def _timed(text: str) -> float:
-    start = time.perf_counter()
-    screen_text(text)
-    return time.perf_counter() - start
