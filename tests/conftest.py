@@ -118,7 +118,7 @@ async def make_database(
 
     yield make
     for name in made:
-        await pg_databases.drop(name)
+        await pg_databases.release(name)
 
 
 @pytest.fixture

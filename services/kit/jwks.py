@@ -11,6 +11,8 @@ from collections.abc import Callable
 import httpx
 import jwt
 
+from services.kit.http import tls_context
+
 log = logging.getLogger("lingong.auth")
 
 
@@ -62,7 +64,9 @@ class JwksKeySet:
         self._tried_at = self._now()
         self.fetches += 1
         try:
-            async with httpx.AsyncClient(transport=self._transport, timeout=self.timeout) as client:
+            async with httpx.AsyncClient(
+                transport=self._transport, timeout=self.timeout, verify=tls_context()
+            ) as client:
                 response = await client.get(self.url, headers={"Accept": "application/json"})
                 response.raise_for_status()
                 keys = _usable_keys(response.json())

@@ -69,6 +69,11 @@ class PeriodicTask(Generic[R]):
                     self.log.exception(f"{self.what} failed")
             await asyncio.sleep(every)
 
+    @property
+    def running(self) -> bool:
+        """Started and not stopped (its rounds come every few seconds)."""
+        return self._task is not None and not self._task.done()
+
     def start(self, every: float) -> None:
         self._task = asyncio.create_task(self._loop(every), name=self.task_name)
 

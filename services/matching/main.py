@@ -49,9 +49,14 @@ def _engine_ready(app: FastAPI) -> str | None:
     return None
 
 
-def create_app(settings: MatchingSettings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: MatchingSettings | None = None, clock: Clock | None = None, *, background: bool = True
+) -> FastAPI:
+    """The matching service. `background=False` leaves out the periodic sweeps (statistics, impressions'
+    flush, zero-employment alerts, lapsed placements, retention, erasure delivery): a test calls a task's
+    `run_once()` itself. The engine's loading and the replica are not sweeps and always run."""
     settings = settings or get_settings()
-    return create_service_app(
+    app = create_service_app(
         name="matching",
         title="lingong matching service",
         description="Seekers scored against postings both ways, with reasons; the station console.",
@@ -63,3 +68,5 @@ def create_app(settings: MatchingSettings | None = None, clock: Clock | None = N
         on_stop=_hooks("stop"),
         ready_checks=[_engine_ready],
     )
+    app.state.background = background
+    return app

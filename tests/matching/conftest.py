@@ -30,7 +30,7 @@ async def matching_settings(
 
 @pytest.fixture
 async def matching_app(matching_settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    app = create_app(matching_settings, clock)
+    app = create_app(matching_settings, clock, background=False)  # a test runs a sweep's round itself
     app.state.replica_settings = ReplicaSettings(enabled=False)  # no feed to follow (tests drive it)
     app.state.text_encoder = TextEncoder(keyword_predictor)
     async with LifespanApp(app) as running:

@@ -77,4 +77,4 @@ async def world(
     finally:
         patch.undo()
         for name in made:
-            await pg_databases.drop(name)
+            await pg_databases.release(name)

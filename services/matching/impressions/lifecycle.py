@@ -23,7 +23,8 @@ async def start(app: FastAPI) -> None:
     )
     writer = app.state.impression_writer = ImpressionWriter(buffer, app.state.sessionmaker)
     writer.tracer = tracer_of(app)
-    writer.start(settings.flush_seconds)
+    if app.state.background:
+        writer.start(settings.flush_seconds)
 
 
 async def stop(app: FastAPI) -> None:

@@ -41,7 +41,7 @@ async def start(app: FastAPI) -> None:
     hooks = outcome_hooks(app)
     sweeper = app.state.outcomes_sweeper = LapseSweeper(app.state.sessionmaker, app.state.clock, hooks)
     sweeper.tracer = tracer_of(app)
-    if hooks.settings.sweep_enabled:
+    if app.state.background and hooks.settings.sweep_enabled:
         sweeper.start(hooks.settings.sweep_every_seconds)
 
 

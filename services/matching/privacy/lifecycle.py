@@ -111,10 +111,10 @@ async def start(app: FastAPI) -> None:
         state.sessionmaker, state.clock, cipher, settings, impression_days
     )
     sweeper.tracer = tracer_of(app)
-    if settings.sweep_enabled:
+    if state.background and settings.sweep_enabled:
         sweeper.start(settings.sweep_every_seconds)
     courier = state.erasure_courier = ErasureCourier(app, settings)
-    if settings.erasure_delivery_enabled:
+    if state.background and settings.erasure_delivery_enabled:
         courier.start(settings.erasure_delivery_every_seconds)
 
     outcome_hooks(app).pseudonym = lambda seeker_id: pseudonym_of(cipher(), seeker_id)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
+from services.kit.http import tls_context
 from services.kit.tracing import instrument_client
 from services.matching.referrals.config import ReferralSettings
 from services.matching.referrals.exceptions import PostingsRefused, PostingsUnreachable
@@ -120,6 +121,7 @@ class PostingsActions:
                 ),
                 headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
                 follow_redirects=False,
+                verify=tls_context(),
             ),
         )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 from pydantic import ValidationError
 
+from services.kit.http import tls_context
 from services.kit.service_token import MintedToken as MintedToken  # re-exported for tests
 from services.kit.service_token import StaticToken as StaticToken
 from services.kit.service_token import TokenSource, service_token
@@ -92,6 +93,7 @@ class PostingsClient:
                 timeout=self._timeout(0.0),
                 headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
                 follow_redirects=False,
+                verify=tls_context(),
             ),
         )
 

@@ -18,6 +18,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.kit.auth import Principal, Role
+from services.kit.http import tls_context
 from services.kit.service_token import TokenSource, service_token
 from services.kit.settings import AuthSettings
 from services.postings.access.exceptions import MatchingUnreachable, SeekerNotFound
@@ -57,6 +58,7 @@ class SeekerReach:
             timeout=httpx.Timeout(settings.read_timeout_seconds, connect=settings.connect_timeout_seconds),
             headers={"Accept": "application/json", "User-Agent": "lingong-postings/0.1"},
             follow_redirects=False,
+            verify=tls_context(),
         )
 
     async def aclose(self) -> None:

@@ -1,0 +1,99 @@
+"""The test databases themselves: a PostgreSQL copy a test used comes back to the next test as if new."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from tests import databases
+
+pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+async def pool(templates: None) -> AsyncIterator[databases.PgDatabases]:
+    """A pool of its own over the session's templates (which it leaves to the session to drop)."""
+    dbs = databases.PgDatabases(databases.pg_url(), owns_templates=False)
+    yield dbs
+    await dbs.close()
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(databases._dsn(url))
+
+
+async def settled(pool: databases.PgDatabases) -> None:
+    await asyncio.gather(*pool._dropping)
+
+
+async def test_a_released_copy_comes_back_empty_with_its_sequences_restarted(
+    pool: databases.PgDatabases,
+) -> None:
+    first, url = await pool.create("postings")
+    conn = await connect(url)
+    await conn.execute(
+        "INSERT INTO employers (id, owner_sub, name, kind, verified, version)"
+        " VALUES (gen_random_uuid(), 'employer-1', 'a shop', 'firm', false, 1)"
+    )
+    await conn.fetchval("SELECT nextval('outbox_seq_seq')")
+    await conn.close()
+    await pool.release(first)
+    await settled(pool)
+
+    second, url = await pool.create("postings")
+    conn = await connect(url)
+    try:
+        assert second != first
+        assert await conn.fetchval("SELECT count(*) FROM employers") == 0
+        assert await conn.fetchval("SELECT nextval('outbox_seq_seq')") == 1
+        assert await conn.fetchval("SELECT count(*) FROM alembic_version_postings") == 1
+    finally:
+        await conn.close()
+    assert (pool.created, pool.recycled) == (1, 1)
+
+
+async def test_a_copy_whose_schema_a_test_changed_is_dropped_not_handed_out_again(
+    pool: databases.PgDatabases,
+) -> None:
+    first, url = await pool.create("postings")
+    conn = await connect(url)
+    await conn.execute("ALTER TABLE employers ADD COLUMN nickname text")
+    await conn.close()
+    await pool.release(first)
+    await settled(pool)
+
+    second, url = await pool.create("postings")
+    conn = await connect(url)
+    try:
+        columns = await conn.fetchval(
+            "SELECT count(*) FROM information_schema.columns"
+            " WHERE table_name = 'employers' AND column_name = 'nickname'"
+        )
+        assert columns == 0
+    finally:
+        await conn.close()
+    assert (pool.created, pool.recycled) == (2, 0)
+
+
+async def test_a_copy_someone_is_still_connected_to_is_dropped_and_its_name_reaches_nothing(
+    pool: databases.PgDatabases,
+) -> None:
+    first, url = await pool.create("matching")
+    left_behind = await connect(url)
+    await pool.release(first)
+    await settled(pool)
+
+    assert left_behind.is_closed() or await _gone(left_behind)
+    with pytest.raises(asyncpg.InvalidCatalogNameError):
+        await connect(url)
+    await pool.create("matching")
+    assert (pool.created, pool.recycled) == (2, 0)
+
+
+async def _gone(conn: asyncpg.Connection) -> bool:
+    try:
+        await conn.fetchval("SELECT 1")
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError):
+        return True
+    return False
