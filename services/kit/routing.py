@@ -59,9 +59,11 @@ class UnitOfWorkRoute(APIRoute):
                     replay = await idempotency.replay_stored(reader, state.idempotency_model, keyed)
                 if replay is not None:
                     return replay
-            sessionmaker = (
-                state.sessionmaker if writer else getattr(state, "read_sessionmaker", state.sessionmaker)
-            )
+            if writer and keyed is None:
+                # The whole body is in before the writer's connection is taken (and, on SQLite, its
+                # write lock): a slow upload must not hold every other writer up while it trickles in.
+                await request.body()
+            sessionmaker = state.sessionmaker if writer else state.read_sessionmaker
             async with sessionmaker() as session:
                 if writer:
                     await session.connection(execution_options=WRITER)

@@ -11,6 +11,8 @@ from services.matching.main import create_app
 from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
 from services.matching.serving import loading
+from services.postings.config import PostingsSettings
+from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 
@@ -34,6 +36,17 @@ async def matching_app(matching_settings: MatchingSettings, clock: ManualClock) 
     app.state.replica_settings = ReplicaSettings(enabled=False)  # no feed to follow (tests drive it)
     app.state.text_encoder = TextEncoder(keyword_predictor)
     async with LifespanApp(app) as running:
+        yield running
+
+
+@pytest.fixture
+async def postings_app(
+    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
+) -> AsyncIterator[FastAPI]:
+    """A postings app of the test's own (no sweeps), for matching apps that talk to it (their
+    `postings_transport` an ASGI transport to it, and `ask_matching` wiring it back)."""
+    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
+    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
         yield running
 
 

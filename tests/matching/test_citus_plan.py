@@ -29,8 +29,6 @@ from services.matching.replica.listeners import replica_listeners
 from services.matching.seekers.models import SeekerConsent
 from services.matching.serving.engine import MatchingEngine
 from services.matching.statistics.config import StatisticsSettings
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests import citus_judge
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching import citus_plan
@@ -43,15 +41,6 @@ HOME = "370102"  # 历下区, where the postings factories' jobs are
 LIXIA = {"lat": 36.6665, "lng": 117.0764, "county_adcode": HOME, "address": "历下区某街道"}
 STATION = "st-lixia"
 CONSENT = {"method": "in_person_signed", "agreed_at": "2026-11-23T09:30:00+08:00"}
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -185,3 +186,35 @@ async def test_key_expires_after_its_lifetime(
 
     assert again.status_code == 201
     assert again.json()["id"] != first.json()["id"]
+
+
+async def test_a_post_whose_body_is_still_arriving_holds_no_other_writer_up(
+    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, token: Token
+) -> None:
+    # A writer waits at most 100 ms for SQLite's lock: the slow POST must not take it before its body is in.
+    settings = PostingsSettings(
+        database_url=await make_database("postings"), auth=auth_settings, sqlite_busy_timeout_ms=100
+    )
+    async with LifespanApp(create_app(settings, background=False)) as app, client_for(app) as client:
+        headers = token("employer", "e1")
+        employer = await create_employer(client, headers)
+        payload = json.dumps(job_body(employer["id"])).encode()
+        rest_may_come = asyncio.Event()
+
+        async def trickle() -> AsyncIterator[bytes]:
+            yield payload[:10]
+            await rest_may_come.wait()
+            yield payload[10:]
+
+        slow = asyncio.create_task(
+            client.post(
+                "/v1/postings", content=trickle(), headers=headers | {"Content-Type": "application/json"}
+            )
+        )
+        await asyncio.sleep(0.3)  # the slow POST has sent its first bytes and waits for the rest
+        meanwhile = await client.post("/v1/postings", json=job_body(employer["id"]), headers=headers)
+        rest_may_come.set()
+        slow_answer = await slow
+
+    assert meanwhile.status_code == 201, meanwhile.text
+    assert slow_answer.status_code == 201, slow_answer.text

@@ -13,7 +13,6 @@ from tests.matching.replica.conftest import (  # noqa: F401
     live_matching,
     live_matching_app,
     postings,
-    postings_app,
     replica_settings,
 )
 from tests.matching.seekers.conftest import seeker_body

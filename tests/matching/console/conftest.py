@@ -1,7 +1,7 @@
 """Console fixtures: a browser-like client (cookies kept, no redirects followed) on the matching app."""
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -9,14 +9,11 @@ import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
-from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
 from services.matching.ranking.text import TextEncoder
 from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.config import ReplicaSettings
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 
@@ -50,15 +47,6 @@ async def post_form(
 ) -> httpx.Response:
     """Post `data` to `action` with the CSRF token of the form on `page`, as a browser would."""
     return await client.post(action, data={"csrf": await csrf_of(client, page), **data})
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from services.kit.clock import ManualClock
 from tests.conftest import client_for
 from tests.matching.dispatch.morning import MORNING
-from tests.matching.referrals.conftest import postings_app  # noqa: F401
 from tests.matching.serving.conftest import app, client, feed, staff  # noqa: F401
 from tests.matching.serving.test_live import live_matching  # noqa: F401
 

@@ -11,7 +11,6 @@ from tests.matching.cases.conftest import (  # noqa: F401
     live_matching_app,
     other_staff,
     postings,
-    postings_app,
     replica_settings,
     staff,
 )

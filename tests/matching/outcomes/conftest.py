@@ -17,7 +17,6 @@ from tests.matching.replica.conftest import (  # noqa: F401
     make_client,
     make_consumer,
     postings,
-    postings_app,
     replica_settings,
     sleeps,
 )

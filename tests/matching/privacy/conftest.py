@@ -10,12 +10,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import ManualClock
-from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.privacy.config import PrivacySettings
 from services.matching.privacy.retention import SweepReport
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.referrals.conftest import matching_with
 from tests.matching.seekers.conftest import NOW, grant, id_number, put_sensitive, seeker_body
@@ -44,15 +41,6 @@ def privacy_settings() -> PrivacySettings:
         batch_size=2,
         erasure_delivery_enabled=False,
     )
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 def _with_privacy(app: FastAPI, settings: PrivacySettings) -> FastAPI:

@@ -1,6 +1,6 @@
 """Both apps in this event loop: matching writes to a real postings app through its ASGI transport."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,13 +9,10 @@ import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
-from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
 from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.config import ReplicaSettings
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.seekers.conftest import seeker_body, staff_consent
 from tests.postings.factories import create_employer, create_posting, gig_body, job_body, publish
@@ -23,15 +20,6 @@ from tests.postings.factories import create_employer, create_posting, gig_body, 
 Token = Callable[..., dict[str, str]]
 STATION = "station-lixia-1"
 OWNER = "employer-owner"
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 def matching_with(

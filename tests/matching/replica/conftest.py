@@ -4,7 +4,7 @@ Nothing here sleeps for real: clients and consumers get `sleeps`, which records 
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -23,8 +23,6 @@ from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.consumer import ReplicaConsumer
 from services.matching.replica.listeners import ReplicaListeners
 from services.matching.replica.service import BatchResult, Checkpoint
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, ask_matching, client_for
 
 Token = Callable[..., dict[str, str]]
@@ -55,15 +53,6 @@ def replica_settings() -> ReplicaSettings:
     return ReplicaSettings(
         page_size=50, poll_wait_seconds=0, backoff_base_seconds=0.1, backoff_max_seconds=5, max_attempts=3
     )
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ matching engine through the feed, the replica and its listeners; closed, it leav
 account (the feed's `owner_sub`) is the one that may see its candidates."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -11,26 +11,14 @@ import pytest
 from fastapi import FastAPI
 
 from services.kit.clock import ManualClock
-from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
 from services.matching.ranking.text import TextEncoder
 from services.matching.replica.config import ReplicaSettings
-from services.postings.config import PostingsSettings
-from services.postings.main import create_app as create_postings
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching.ranking.conftest import keyword_predictor
 from tests.matching.serving.conftest import Token, register
 from tests.postings.factories import create_employer, create_posting, job_body, publish
-
-
-@pytest.fixture
-async def postings_app(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, clock: ManualClock
-) -> AsyncIterator[FastAPI]:
-    settings = PostingsSettings(database_url=await make_database("postings"), auth=auth_settings)
-    async with LifespanApp(create_postings(settings, clock, background=False)) as running:
-        yield running
 
 
 @pytest.fixture
