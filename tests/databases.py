@@ -154,9 +154,10 @@ class PgDatabases:
     that no one else is connected to. Dropping and recycling run in the background; `close()` waits for
     them and drops what is left."""
 
-    def __init__(self, url: str, owns_templates: bool = True) -> None:
+    def __init__(self, url: str, owns_templates: bool = True, label: str = "t") -> None:
         self.url = url
         self.owns_templates = owns_templates
+        self.label = label  # the copies are named lingong_<label>_<service>_<worker>_<random>
         self.conn: asyncpg.Connection | None = None
         self._dropping: set[asyncio.Task[None]] = set()
         self._failed: list[BaseException] = []
@@ -211,9 +212,8 @@ class PgDatabases:
         if not task.cancelled() and task.exception() is not None:
             self._failed.append(task.exception())  # type: ignore[arg-type]
 
-    @staticmethod
-    def _new_name(service: str) -> str:
-        return f"lingong_t_{service}_{worker()}_{uuid.uuid4().hex[:10]}"
+    def _new_name(self, service: str) -> str:
+        return f"lingong_{self.label}_{service}_{worker()}_{uuid.uuid4().hex[:10]}"
 
     async def _definition(self, name: str) -> str:
         conn = await asyncpg.connect(_dsn(self.url, name), timeout=5)
@@ -292,13 +292,17 @@ class PgDatabases:
             await conn.close()
 
     async def close(self) -> None:
-        """Waits for every drop and recycle, then drops the recycled copies (and the templates it owns)."""
+        """Waits for every drop and recycle, then drops the recycled copies, those still handed out and the
+        templates it owns."""
         await asyncio.gather(*self._dropping, return_exceptions=True)
         print("DBSTATS", self.created, self.recycled)
         for spares in self._spare.values():
             for name in spares:
                 await self.drop(name)
         self._spare.clear()
+        for name in list(self._service):  # handed out and never released (a test that did not finish)
+            await self.drop(name)
+        self._service.clear()
         if self.owns_templates:
             for service in SERVICES:
                 await self.drop(_template_name(service))

@@ -12,9 +12,9 @@ pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture
-async def pool(templates: None) -> AsyncIterator[databases.PgDatabases]:
-    """A pool of its own over the session's templates (which it leaves to the session to drop)."""
-    dbs = databases.PgDatabases(databases.pg_url(), owns_templates=False)
+async def pool(templates: None, pg_databases: databases.PgDatabases) -> AsyncIterator[databases.PgDatabases]:
+    """A pool of its own over the session's templates (which the session's pool drops at its end)."""
+    dbs = databases.PgDatabases(databases.pg_url(), owns_templates=False, label="tpool")
     yield dbs
     await dbs.close()
 
@@ -97,3 +97,24 @@ async def _gone(conn: asyncpg.Connection) -> bool:
     except (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError):
         return True
     return False
+
+
+async def test_closing_leaves_no_copy_behind_whether_released_or_not(
+    templates: None, pg_databases: databases.PgDatabases
+) -> None:
+    pool = databases.PgDatabases(databases.pg_url(), owns_templates=False, label="tclose")
+    released, _ = await pool.create("postings")
+    await pool.release(released)
+    await settled(pool)
+    await pool.create("postings")  # the recycled one, handed out and never released
+    spare, _ = await pool.create("matching")
+    await pool.release(spare)
+
+    await pool.close()
+
+    admin = await connect(databases.pg_url())
+    try:
+        left = await admin.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'lingong\\_tclose\\_%'")
+    finally:
+        await admin.close()
+    assert [row["datname"] for row in left] == []
