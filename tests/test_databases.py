@@ -27,24 +27,35 @@ async def settled(pool: databases.PgDatabases) -> None:
     await asyncio.gather(*pool._dropping)
 
 
-async def test_a_released_copy_comes_back_empty_with_its_sequences_restarted(
-    pool: databases.PgDatabases,
-) -> None:
-    first, url = await pool.create("postings")
+async def used_then_next(
+    pool: databases.PgDatabases, service: str, statements: list[str]
+) -> asyncpg.Connection:
+    """A copy a test ran `statements` on and released; then a connection to the next copy handed out."""
+    first, url = await pool.create(service)
     conn = await connect(url)
-    await conn.execute(
-        "INSERT INTO employers (id, owner_sub, name, kind, verified, version)"
-        " VALUES (gen_random_uuid(), 'employer-1', 'a shop', 'firm', false, 1)"
-    )
-    await conn.fetchval("SELECT nextval('outbox_seq_seq')")
+    for statement in statements:
+        await conn.execute(statement)
     await conn.close()
     await pool.release(first)
     await settled(pool)
+    second, url = await pool.create(service)
+    assert second != first
+    return await connect(url)
 
-    second, url = await pool.create("postings")
-    conn = await connect(url)
+
+async def test_a_released_copy_comes_back_empty_with_its_sequences_restarted(
+    pool: databases.PgDatabases,
+) -> None:
+    conn = await used_then_next(
+        pool,
+        "postings",
+        [
+            "INSERT INTO employers (id, owner_sub, name, kind, verified, version)"
+            " VALUES (gen_random_uuid(), 'employer-1', 'a shop', 'firm', false, 1)",
+            "SELECT nextval('outbox_seq_seq')",
+        ],
+    )
     try:
-        assert second != first
         assert await conn.fetchval("SELECT count(*) FROM employers") == 0
         assert await conn.fetchval("SELECT nextval('outbox_seq_seq')") == 1
         assert await conn.fetchval("SELECT count(*) FROM alembic_version_postings") == 1
@@ -56,15 +67,7 @@ async def test_a_released_copy_comes_back_empty_with_its_sequences_restarted(
 async def test_a_copy_whose_schema_a_test_changed_is_dropped_not_handed_out_again(
     pool: databases.PgDatabases,
 ) -> None:
-    first, url = await pool.create("postings")
-    conn = await connect(url)
-    await conn.execute("ALTER TABLE employers ADD COLUMN nickname text")
-    await conn.close()
-    await pool.release(first)
-    await settled(pool)
-
-    second, url = await pool.create("postings")
-    conn = await connect(url)
+    conn = await used_then_next(pool, "postings", ["ALTER TABLE employers ADD COLUMN nickname text"])
     try:
         columns = await conn.fetchval(
             "SELECT count(*) FROM information_schema.columns"
