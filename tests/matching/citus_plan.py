@@ -28,6 +28,7 @@ REFERENCE = frozenset({"replica_postings", "replica_employers"})
 LOCAL = frozenset(
     {
         "seeker_changes",
+        "seeker_id_numbers",
         "cases",
         "case_actions",
         "case_contacts",

@@ -32,7 +32,7 @@ from services.matching.statistics.config import StatisticsSettings
 from tests import citus_judge
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching import citus_plan
-from tests.matching.seekers.conftest import seeker_body, staff_consent
+from tests.matching.seekers.conftest import id_number, seeker_body, staff_consent
 from tests.postings.factories import create_employer, create_posting, gig_body, job_body, publish
 
 Token = Callable[..., dict[str, str]]
@@ -128,7 +128,10 @@ async def _seekers(client: httpx.AsyncClient, token: Token, staff: Headers) -> N
     )
     consent = {"purposes": ["sensitive_for_priority_help"], "method": "app"}
     await _ok(client.post("/v1/seekers/s-a/consents", json=consent, headers=me), 201)
-    await _ok(client.put("/v1/seekers/s-a/sensitive", json={"veteran": True}, headers=me), 201)
+    await _ok(
+        client.put("/v1/seekers/s-a/sensitive", json={"veteran": True, "id_number": id_number()}, headers=me),
+        201,
+    )
     await _ok(client.get("/v1/seekers/s-a/consents", headers=me))
     walk_in = seeker_body(seeker_id="s-b", home=LIXIA, consent=staff_consent("matching"), phone="13912345678")
     await _ok(client.post("/v1/seekers", json=walk_in, headers=staff), 201)
@@ -136,6 +139,7 @@ async def _seekers(client: httpx.AsyncClient, token: Token, staff: Headers) -> N
     await _ok(client.get("/v1/seekers", params={"q": "焊工"}, headers=staff))
     await _ok(client.get("/v1/seekers/s-a", headers=staff))
     await _ok(client.post("/v1/seekers/lookup", json={"phone": "13912345678"}, headers=staff))
+    await _ok(client.post("/v1/seekers/lookup", json={"id_number": id_number()}, headers=staff))
     await _ok(client.get("/v1/seekers/s-b/contact", headers=staff))
     await _ok(client.get("/v1/seekers/s-a/audit", headers=me))
 

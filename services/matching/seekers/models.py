@@ -95,6 +95,20 @@ class SeekerSensitive(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SeekerIdNumber(Base):
+    """Which seeker holds an ID number (by its lookup hash): one number, one seeker, province-wide.
+
+    Written with the sensitive record, in its transaction. `seeker_sensitive` keeps its own unique hash
+    until the cut-over to Citus, where it is distributed by seeker and a unique index could hold only
+    within a shard; this table stays on the coordinator (docs/postgresql.md, "Citus: the plan"), so the
+    check that a number is free and the staff's exact lookup by ID number read one row on one node."""
+
+    __tablename__ = "seeker_id_numbers"
+
+    id_number_hmac: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+
+
 class SeekerConsent(Base):
     """One purpose the seeker agreed to: how, when, who recorded it; withdrawn_at ends it."""
 

@@ -22,7 +22,7 @@ from services.kit.auth import Principal, Role
 from services.matching.seekers import audit
 from services.matching.seekers.config import get_seekers_settings
 from services.matching.seekers.deps import Ctx
-from services.matching.seekers.models import Seeker, SeekerAccessGrant, SeekerSensitive
+from services.matching.seekers.models import Seeker, SeekerAccessGrant, SeekerIdNumber
 from services.matching.seekers.names import NAME_FIELD, name_key
 
 COUNTY_CLAIM = "county_adcode"
@@ -87,10 +87,15 @@ async def lookup(
         stmt = select(Seeker).where(Seeker.phone_hmac == phone_hash(ctx, phone))
         field = PHONE_FIELD
     elif id_number is not None:
-        owner = select(SeekerSensitive.seeker_id).where(
-            SeekerSensitive.id_number_hmac == ctx.cipher.lookup_hash(id_number, field=ID_FIELD)
+        # The holder first (one row of a coordinator-local table), then their profile on their shard.
+        owner = await ctx.session.scalar(
+            select(SeekerIdNumber.seeker_id).where(
+                SeekerIdNumber.id_number_hmac == ctx.cipher.lookup_hash(id_number, field=ID_FIELD)
+            )
         )
-        stmt, field = select(Seeker).where(Seeker.id.in_(owner)), ID_FIELD
+        if owner is None:
+            return []
+        stmt, field = select(Seeker).where(Seeker.id == owner), ID_FIELD
     else:
         return []
     found = list((await ctx.session.scalars(stmt.order_by(Seeker.id).limit(20))).all())

@@ -2,6 +2,7 @@
 seeker may always read their own); the ID number encrypted, hashed for duplicates, masked on the way out;
 every access by someone else written to the audit log."""
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,7 +24,7 @@ from services.matching.seekers.idnumber import (
     mask_id_number,
     normalise_id_number,
 )
-from services.matching.seekers.models import Seeker, SeekerSensitive
+from services.matching.seekers.models import Seeker, SeekerIdNumber, SeekerSensitive
 from services.matching.seekers.schemas import ConsentPurpose
 from services.matching.seekers.sensitive_schemas import SensitiveIn, SensitiveRead
 
@@ -87,12 +88,31 @@ def _id_number(ctx: Ctx, seeker: Seeker, raw: str) -> tuple[bytes, str, str]:
     return cipher, ctx.cipher.lookup_hash(number, field=ID_FIELD), mask_id_number(number)
 
 
-async def _id_free(ctx: Ctx, seeker_id: str, lookup: str) -> None:
-    owner = await ctx.session.scalar(
-        select(SeekerSensitive.seeker_id).where(SeekerSensitive.id_number_hmac == lookup)
+async def holder(ctx: Ctx, lookup: str) -> str | None:
+    """The seeker holding the ID number with this lookup hash, if any (one row, by its key)."""
+    return await ctx.session.scalar(
+        select(SeekerIdNumber.seeker_id).where(SeekerIdNumber.id_number_hmac == lookup)
     )
+
+
+async def _id_free(ctx: Ctx, seeker_id: str, lookup: str) -> None:
+    owner = await holder(ctx, lookup)
     if owner is not None and owner != seeker_id:
         raise IdNumberTaken()
+
+
+async def release_id_number(ctx: Ctx, seeker_id: str) -> None:
+    """The seeker no longer holds any ID number (their record's number removed, the record deleted, the
+    seeker erased)."""
+    await ctx.session.execute(sa.delete(SeekerIdNumber).where(SeekerIdNumber.seeker_id == seeker_id))
+
+
+async def _hold_id_number(ctx: Ctx, seeker_id: str, lookup: str | None) -> None:
+    """The lookup row follows the record: the old number released, the new one held. Another seeker
+    holding it (written meanwhile) fails the flush on the primary key: 409 `id_number_taken`."""
+    await release_id_number(ctx, seeker_id)
+    if lookup is not None:
+        ctx.session.add(SeekerIdNumber(id_number_hmac=lookup, seeker_id=seeker_id))
 
 
 async def current_etag(ctx: Ctx, seeker_id: str) -> str | None:
@@ -126,6 +146,7 @@ async def put(
             cipher, lookup, masked = _id_number(ctx, seeker, body.id_number)
             await _id_free(ctx, seeker.id, lookup)
             record.id_number_cipher, record.id_number_hmac, record.id_number_masked = cipher, lookup, masked
+        await _hold_id_number(ctx, seeker.id, record.id_number_hmac)
     record.version += 1
     record.updated_at = ctx.clock.now()
     ctx.session.add(record)
@@ -150,6 +171,7 @@ async def delete(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
     if record is None:
         raise SensitiveNotFound()
     await ctx.session.delete(record)
+    await release_id_number(ctx, seeker.id)
     await ctx.session.flush()
     changes.touched(ctx, seeker.id)
     if not audit.is_self(principal, seeker.id):

@@ -40,6 +40,7 @@ from services.matching.seekers.schemas import (
     SeekerUpdate,
     TravelMode,
 )
+from services.matching.seekers.sensitive import release_id_number
 from services.matching.serving.models import MatchOverride
 from services.reference.geo import counties
 
@@ -305,6 +306,7 @@ async def erase(ctx: Ctx, principal: Principal, seeker: Seeker) -> None:
     seeker_id = seeker.id
     await forget_elsewhere(ctx, principal, seeker_id)
     await ctx.session.execute(delete(SeekerSensitive).where(SeekerSensitive.seeker_id == seeker_id))
+    await release_id_number(ctx, seeker_id)
     await ctx.session.execute(delete(MatchOverride).where(MatchOverride.seeker_id == seeker_id))
     await ctx.session.delete(seeker)
     await consents.withdraw_all(ctx, principal, seeker_id)

@@ -1,5 +1,6 @@
 """Sensitive data: only with its own consent; the ID number checked; every staff read audited."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -114,6 +115,67 @@ async def test_the_same_id_number_for_two_seekers_is_409(
 
     assert response.status_code == 409
     assert response.json()["code"] == "id_number_taken"
+
+
+async def _second_seeker_takes_the_number(client: httpx.AsyncClient, token: Token) -> int:
+    other = token("seeker", "seeker-2")
+    await register(client, other)
+    await grant(client, other, "seeker-2", "sensitive_for_priority_help")
+    return (await put_sensitive(client, other, "seeker-2")).status_code
+
+
+async def test_an_id_number_removed_from_a_record_is_free_for_another_seeker(
+    matching_client: httpx.AsyncClient, registered: dict[str, Any], me: dict[str, str], token: Token
+) -> None:
+    await matching_client.put(SENSITIVE, json={"id_number": None}, headers=me | IF_MATCH_V1)
+
+    assert await _second_seeker_takes_the_number(matching_client, token) == 201
+
+
+async def test_an_id_number_of_a_deleted_record_is_free_for_another_seeker(
+    matching_client: httpx.AsyncClient, registered: dict[str, Any], me: dict[str, str], token: Token
+) -> None:
+    await matching_client.delete(SENSITIVE, headers=me)
+
+    assert await _second_seeker_takes_the_number(matching_client, token) == 201
+
+
+async def test_an_id_number_of_an_erased_seeker_is_free_for_another_seeker(
+    matching_client: httpx.AsyncClient, registered: dict[str, Any], me: dict[str, str], token: Token
+) -> None:
+    erased = await matching_client.delete("/v1/seekers/seeker-1", headers=me)
+
+    assert erased.status_code == 204
+    assert await _second_seeker_takes_the_number(matching_client, token) == 201
+
+
+async def test_a_seeker_replacing_their_id_number_frees_the_old_one(
+    matching_client: httpx.AsyncClient, registered: dict[str, Any], me: dict[str, str], token: Token
+) -> None:
+    replaced = await matching_client.put(
+        SENSITIVE, json={"id_number": id_number(seq="105")}, headers=me | IF_MATCH_V1
+    )
+
+    assert replaced.status_code == 200
+    assert await _second_seeker_takes_the_number(matching_client, token) == 201
+
+
+async def test_two_seekers_storing_one_id_number_at_once_get_one_201_and_one_409(
+    matching_client: httpx.AsyncClient, token: Token
+) -> None:
+    heads = [token("seeker", f"seeker-{n}") for n in (1, 2)]
+    for n, headers in enumerate(heads, start=1):
+        await register(matching_client, headers)
+        await grant(matching_client, headers, f"seeker-{n}", "sensitive_for_priority_help")
+
+    answers = await asyncio.gather(
+        *(put_sensitive(matching_client, h, f"seeker-{n}") for n, h in enumerate(heads, start=1))
+    )
+
+    assert sorted((a.status_code, a.json().get("code")) for a in answers) == [
+        (201, None),
+        (409, "id_number_taken"),
+    ]
 
 
 async def test_replacing_sensitive_data_needs_if_match(
