@@ -6,6 +6,8 @@ tuple IN that holds the key) in a conjunctive position of a WHERE or JOIN ON, di
 `a.key = b.key` with a pinned table of the same co-location group; an INSERT is routed by the values it
 inserts. Anything else on a distributed table fans out to every shard, and must be a deliberate
 multi-shard statement listed in the plan's `allowed`, by the fingerprint of its shape, with its reason.
+An UPDATE that sets a distributed table's distribution column would move rows to another shard, which
+Citus refuses whatever the WHERE says: it is judged "refused", and no allow-list admits it.
 
 Each service states its plan as data: `tests/postings/citus_plan.py`, `tests/matching/citus_plan.py`.
 """
@@ -51,7 +53,7 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    kind: str  # "none" | "local" | "reference" | "pinned" | "fan-out"
+    kind: str  # "none" | "local" | "reference" | "pinned" | "fan-out" | "refused"
     fingerprint: str
     shape: str
     unpinned: tuple[str, ...] = ()
@@ -228,6 +230,8 @@ def judge(plan: Plan, sql: str, dialect: str) -> Verdict:
         return Verdict("none", print_, shape)
     if "distributed" not in kinds:
         return Verdict("reference" if "reference" in kinds else "local", print_, shape)
+    if isinstance(tree, exp.Update) and (moved := _sets_distribution_column(plan, tree)):
+        return Verdict("refused", print_, shape, moved)
     if isinstance(tree, exp.Insert):
         target = tree.this.name
         ok = target not in plan.distributed or _insert_pinned(tree, plan.distributed[target][0])
@@ -237,6 +241,18 @@ def judge(plan: Plan, sql: str, dialect: str) -> Verdict:
         sorted(a for a, name in aliases.items() if name in plan.distributed and not keys.is_pinned(a))
     )
     return Verdict("fan-out" if unpinned else "pinned", print_, shape, unpinned)
+
+
+def _sets_distribution_column(plan: Plan, tree: exp.Update) -> tuple[str, ...]:
+    """The distributed table this UPDATE moves rows of (it assigns the distribution column), if any."""
+    target = tree.this.name
+    if target not in plan.distributed:
+        return ()
+    key = plan.distributed[target][0]
+    assigned = {
+        a.this.name for a in tree.expressions if isinstance(a, exp.EQ) and isinstance(a.this, exp.Column)
+    }
+    return (target,) if key in assigned else ()
 
 
 def summary(verdicts: list[Verdict]) -> dict[str, tuple[int, int]]:
@@ -253,17 +269,26 @@ def report(plan: Plan, verdicts: list[Verdict], dialect: str) -> str:
     lines = [f"backend: {dialect}; statements: {len(verdicts)}"]
     for kind, (statements, shapes) in sorted(summary(verdicts).items()):
         lines.append(f"{kind}: {statements} statements, {shapes} shapes")
-    fanning = Counter(v.fingerprint for v in verdicts if v.kind == "fan-out")
+    fanning = Counter(v.fingerprint for v in verdicts if v.kind in ("fan-out", "refused"))
     shapes = {v.fingerprint: v.shape for v in verdicts}
+    refused = {v.fingerprint for v in verdicts if v.kind == "refused"}
     for print_, count in fanning.most_common():
-        why = plan.allowed.get(print_, "NOT ALLOWED")
+        why = (
+            "REFUSED: moves rows to another shard"
+            if print_ in refused
+            else plan.allowed.get(print_, "NOT ALLOWED")
+        )
         lines.append(f"{print_} x{count} [{why}]: {shapes[print_]}")
     return "\n".join(lines) + "\n"
 
 
 def offenders(plan: Plan, verdicts: list[Verdict]) -> list[Verdict]:
-    """The statements that fan out and are not on the plan's allow-list."""
-    return [v for v in verdicts if v.kind == "fan-out" and v.fingerprint not in plan.allowed]
+    """The statements Citus would refuse, and those that fan out and are not on the plan's allow-list."""
+    return [
+        v
+        for v in verdicts
+        if v.kind == "refused" or (v.kind == "fan-out" and v.fingerprint not in plan.allowed)
+    ]
 
 
 def describe(verdicts: list[Verdict]) -> str:

@@ -107,6 +107,8 @@ ALLOWED: dict[str, str] = {
     "bf4e921b33b7": _SWEEP + ": access grants past their expiry",
     "7ac9cf93e13d": _SWEEP + ": every seeker, a batch at a time by id, for the last activity of each",
     "e77d667b8f90": _SWEEP + ": pending retention notices, a batch at a time",
+    "c3395a9b5ae0": "the lapse sweep (a background task on its period; the workload runs one round): open "
+    "placements past their end date, of every seeker, a batch at a time",
 }
 
 PLAN = citus_judge.Plan(distributed=DISTRIBUTED, reference=REFERENCE, local=LOCAL, allowed=ALLOWED)

@@ -20,7 +20,6 @@ from services.matching.config import MatchingSettings
 from services.matching.main import create_app as create_matching
 from services.matching.models import Base
 from services.matching.outcomes.hooks import outcome_hooks
-from services.matching.privacy.config import PrivacySettings
 from services.matching.referrals.config import ReferralSettings
 from services.matching.replica.client import PostingsClient, token_source
 from services.matching.replica.config import ReplicaSettings
@@ -48,14 +47,11 @@ async def app(
     matching_settings: MatchingSettings, clock: ManualClock, postings_app: FastAPI
 ) -> AsyncIterator[FastAPI]:
     """The matching app writing to the real postings app; the test drives its feed and its statistics."""
-    made = create_matching(matching_settings, clock)
+    made = create_matching(matching_settings, clock, background=False)  # the workload runs each sweep
     made.state.replica_settings = ReplicaSettings(enabled=False)
     made.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
     made.state.postings_transport = httpx.ASGITransport(app=postings_app)
     made.state.statistics_settings = StatisticsSettings()
-    made.state.statistics_background = False
-    # the sweeps run when the workload says, not when their timer happens to fire during it
-    made.state.privacy_settings = PrivacySettings(sweep_enabled=False, erasure_delivery_enabled=False)
     await ask_matching(postings_app, made)
     async with LifespanApp(made) as running:
         engine: MatchingEngine = running.state.matching_engine
@@ -257,7 +253,24 @@ async def _workload(
     await _ok(client.get("/v1/seekers/s-a/export", headers=token("seeker", "s-a")))
     await _ok(client.get("/v1/matching/status", headers=staff))
     await _ok(client.get("/v1/replica/status", headers=staff))
-    await app.state.privacy_sweeper.run_once()  # the retention sweep's statements, every run
+    await _ok(client.delete("/v1/seekers/s-b", headers=token("seeker", "s-b")), 204)  # an erasure
+    await _sweeps(app)
+
+
+async def _sweeps(app: FastAPI) -> None:
+    """One round of each background sweep (the app runs none on its own here, so the statements judged
+    do not depend on a timer): shown matches written, lapsed placements, zero-employment alerts,
+    retention notices and erasure, the erasure passed on to postings, the statistics."""
+    state = app.state
+    for sweep in (
+        state.impression_writer,
+        state.outcomes_sweeper,
+        state.households_alerter,
+        state.privacy_sweeper,
+        state.erasure_courier,
+        state.statistics_task,
+    ):
+        await sweep.run_once()
 
 
 async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_multi_shard_one(
@@ -295,6 +308,19 @@ def test_a_by_id_read_of_a_seeker_owned_row_without_the_seeker_is_caught() -> No
 
     assert (verdict.kind, verdict.unpinned) == ("fan-out", ("referrals",))
     assert verdict.fingerprint not in citus_plan.ALLOWED
+
+
+def test_an_update_moving_a_seekers_rows_to_another_seeker_id_is_refused_whatever_its_where() -> None:
+    verdict = citus_plan.judge("UPDATE referrals SET seeker_id = ? WHERE referrals.seeker_id = ?", "sqlite")
+
+    assert (verdict.kind, verdict.unpinned) == ("refused", ("referrals",))
+    assert citus_judge.offenders(citus_plan.PLAN, [verdict]) == [verdict]
+
+
+def test_an_update_of_other_columns_of_a_seekers_rows_is_pinned() -> None:
+    verdict = citus_plan.judge("UPDATE referrals SET outcome = ? WHERE referrals.seeker_id = ?", "sqlite")
+
+    assert verdict.kind == "pinned"
 
 
 def test_a_seeker_is_pinned_by_their_id_and_their_rows_by_seeker_id() -> None:

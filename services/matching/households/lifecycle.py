@@ -14,7 +14,7 @@ async def start(app: FastAPI) -> None:
     app.state.households_unsubscribe = outcome_hooks(app).subscribe(status.handler(settings))
     alerter = app.state.households_alerter = ZeroAlerter(app.state.sessionmaker, app.state.clock, settings)
     alerter.tracer = tracer_of(app)
-    if app.state.background and getattr(app.state, "households_alerts_enabled", True):
+    if app.state.background:
         alerter.start(settings.alert_every_seconds)
 
 

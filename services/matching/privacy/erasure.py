@@ -7,11 +7,13 @@ and decline reason in its plan, contact log and history — and its seeker id be
 keyed hash that only links the person's own records to one another. An open case is closed with the
 reason `erased`. Household membership is deleted and the household's status recomputed. Referrals,
 dispatch rows and the feed's copies (applications, engagements, placements) keep their counts under the
-same pseudonym. The postings service's side is recorded here as a pending `PostingsErasure`, in this
+same pseudonym; the rows of tables distributed by seeker on Citus are moved to the pseudonym (read,
+deleted, written again) rather than updated, since Citus refuses to change a row's distribution column.
+The postings service's side is recorded here as a pending `PostingsErasure`, in this
 transaction, and delivered by `privacy.delivery` until postings acknowledges it.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, delete, insert, select, update
 
 from services.kit.auth import Principal, Role
 from services.matching.cases.config import get_cases_settings
@@ -30,6 +32,7 @@ ERASED = "(erased)"
 PSEUDONYM_PREFIX = "erased-"
 PSEUDONYM_FIELD = "erased_seeker"
 OPEN = ("pending", "active", "aftercare")
+RENAMED = ("seeker_id", "viewer_id")  # the columns of a moved row that name the erased seeker
 
 
 def pseudonym(ctx: Ctx, seeker_id: str) -> str:
@@ -46,22 +49,28 @@ async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> No
     alias = pseudonym(ctx, seeker_id)
     await _cases(ctx, principal, seeker_id, alias)
     await _household(ctx, seeker_id)
-    await ctx.session.execute(update(Referral).where(Referral.seeker_id == seeker_id).values(seeker_id=alias))
     for model in (DispatchCheckin, DispatchPair, DispatchSwap):
         await ctx.session.execute(update(model).where(model.seeker_id == seeker_id).values(seeker_id=alias))
     await ctx.session.execute(
         update(DispatchSwap).where(DispatchSwap.with_seeker_id == seeker_id).values(with_seeker_id=alias)
     )
-    for copy in (OutcomeApplication, OutcomeEngagement, Placement):
-        await ctx.session.execute(update(copy).where(copy.seeker_id == seeker_id).values(seeker_id=alias))
-    # What was shown stays for the learned ranker's counts, under the pseudonym (the seeker as viewer too).
-    await ctx.session.execute(
-        update(Impression).where(Impression.seeker_id == seeker_id).values(seeker_id=alias)
-    )
-    await ctx.session.execute(
-        update(Impression).where(Impression.viewer_id == seeker_id).values(viewer_id=alias)
-    )
+    # The feed's copies and referrals keep their counts; what was shown stays for the learned ranker's
+    # counts. The seeker was the viewer only of their own matches, so that is renamed in the same move.
+    for model in (Referral, OutcomeApplication, OutcomeEngagement, Placement, Impression):
+        await _move(ctx, model.__table__, seeker_id, alias)
     await _pass_on(ctx, seeker_id, alias)
+
+
+async def _move(ctx: Ctx, table: Table, seeker_id: str, alias: str) -> None:
+    """The seeker's rows of a table distributed by seeker, under the pseudonym: read, deleted and written
+    again (each statement on one shard), since an UPDATE of the distribution column, which moves the row
+    to another shard, is refused by Citus. Their ids stay (no table refers to these rows by a key)."""
+    rows = (await ctx.session.execute(select(table).where(table.c.seeker_id == seeker_id))).mappings().all()
+    if not rows:
+        return
+    moved = [{k: alias if k in RENAMED and v == seeker_id else v for k, v in row.items()} for row in rows]
+    await ctx.session.execute(delete(table).where(table.c.seeker_id == seeker_id))
+    await ctx.session.execute(insert(table), moved)
 
 
 async def _pass_on(ctx: Ctx, seeker_id: str, alias: str) -> None:

@@ -113,6 +113,8 @@ class SeekerConsent(Base):
     """One purpose the seeker agreed to: how, when, who recorded it; withdrawn_at ends it."""
 
     __tablename__ = "seeker_consents"
+    # Flushed UPDATEs (a withdrawal) name the row with its seeker: its shard on Citus (docs/postgresql.md).
+    __mapper_args__ = {"primary_key": ["id", "seeker_id"]}
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     seeker_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)

@@ -18,7 +18,7 @@ async def start(app: FastAPI) -> None:
         settings = state.statistics_settings = get_statistics_settings()
     task = state.statistics_task = StatisticsTask(state.sessionmaker, state.clock)
     task.tracer = tracer_of(app)
-    if state.background and getattr(state, "statistics_background", True):
+    if state.background:
         task.start(settings.snapshot_seconds)
 
 

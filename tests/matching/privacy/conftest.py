@@ -45,8 +45,6 @@ def privacy_settings() -> PrivacySettings:
 
 def _with_privacy(app: FastAPI, settings: PrivacySettings) -> FastAPI:
     app.state.privacy_settings = settings
-    app.state.households_alerts_enabled = False
-    app.state.statistics_background = False
     return app
 
 
@@ -57,7 +55,8 @@ async def matching_app(
     postings_app: FastAPI,
     privacy_settings: PrivacySettings,
 ) -> AsyncIterator[FastAPI]:
-    app = matching_with(matching_settings, clock, httpx.ASGITransport(app=postings_app))
+    # no sweeps: each test runs the retention sweep or the erasure delivery itself
+    app = matching_with(matching_settings, clock, httpx.ASGITransport(app=postings_app), background=False)
     await ask_matching(postings_app, app)
     async with LifespanApp(_with_privacy(app, privacy_settings)) as running:
         yield running
@@ -84,7 +83,7 @@ async def matching_alone(
     matching_settings: MatchingSettings, clock: ManualClock, privacy_settings: PrivacySettings
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Matching whose postings service cannot be reached."""
-    app = matching_with(matching_settings, clock, httpx.MockTransport(_refuse))
+    app = matching_with(matching_settings, clock, httpx.MockTransport(_refuse), background=False)
     async with LifespanApp(_with_privacy(app, privacy_settings)) as running, client_for(running) as client:
         yield client
 

@@ -1,15 +1,18 @@
 """What erasure does beyond the profile: a case (帮扶台账) keeps its pseudonymous skeleton for the
 statutory record and statistics, household membership ends, other rows keep only a pseudonym."""
 
+import uuid
 from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import ManualClock
+from services.matching.impressions.models import Impression
 from services.matching.privacy.config import PrivacySettings
+from services.matching.referrals.models import Referral
 from tests.matching.cases.conftest import open_case
 from tests.matching.cases.conftest import register as register_in_lixia
 from tests.matching.households.conftest import household
@@ -147,3 +150,51 @@ async def test_a_case_skeleton_is_deleted_past_the_configured_records_period(
     assert kept.status_code == 200
     assert report.purged["cases"] == 1
     assert gone.status_code == 404
+
+
+def _shown(seeker_id: str, viewer_id: str, clock: ManualClock) -> Impression:
+    return Impression(
+        id=uuid.uuid4(),
+        request_id="r-1",
+        surface="matches",
+        viewer_role="seeker",
+        viewer_id=viewer_id,
+        seeker_id=seeker_id,
+        posting_id=uuid.uuid4(),
+        position=1,
+        score=0.5,
+        factors={"distance": 0.5},
+        ranker="hand-1",
+        shown_at=clock.now(),
+    )
+
+
+async def test_erasure_moves_the_seekers_referrals_and_impressions_to_the_pseudonym_and_no_one_elses(
+    matching: httpx.AsyncClient, token: Token, session: AsyncSession, clock: ManualClock
+) -> None:
+    me = await register_in_lixia(matching, token, "s-li")
+    referral = Referral(
+        id=uuid.uuid4(),
+        staff_sub="clerk-7",
+        seeker_id="s-li",
+        posting_id=uuid.uuid4(),
+        outcome="applied",
+        idempotency_key="k-1",
+        created_at=clock.now(),
+    )
+    mine, theirs = _shown("s-li", "s-li", clock), _shown("s-other", "s-other", clock)
+    ids = (referral.id, referral.posting_id, mine.id, theirs.id)
+    session.add_all([referral, mine, theirs])
+    await session.commit()
+
+    await matching.delete("/v1/seekers/s-li", headers=me)
+    session.expunge_all()
+    moved = await session.get(Referral, ids[0])
+    shown = {row.id: row for row in (await session.scalars(select(Impression))).all()}
+
+    assert moved is not None
+    assert moved.seeker_id.startswith("erased-")
+    assert (moved.idempotency_key, moved.outcome, moved.posting_id) == ("k-1", "applied", ids[1])
+    assert (shown[ids[2]].seeker_id, shown[ids[2]].viewer_id) == (moved.seeker_id, moved.seeker_id)
+    assert shown[ids[2]].factors == {"distance": 0.5}
+    assert (shown[ids[3]].seeker_id, shown[ids[3]].viewer_id) == ("s-other", "s-other")

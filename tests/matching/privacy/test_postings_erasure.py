@@ -72,7 +72,7 @@ def link(postings_app: FastAPI) -> Link:
 async def matching_app(
     matching_settings: MatchingSettings, clock: ManualClock, link: Link, privacy_settings: PrivacySettings
 ) -> AsyncIterator[FastAPI]:
-    app = matching_with(matching_settings, clock, link)
+    app = matching_with(matching_settings, clock, link, background=False)
     async with LifespanApp(_with_privacy(app, privacy_settings)) as running:
         yield running
 

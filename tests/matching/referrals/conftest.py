@@ -23,9 +23,13 @@ OWNER = "employer-owner"
 
 
 def matching_with(
-    settings: MatchingSettings, clock: ManualClock, transport: httpx.AsyncBaseTransport
+    settings: MatchingSettings,
+    clock: ManualClock,
+    transport: httpx.AsyncBaseTransport,
+    *,
+    background: bool = True,
 ) -> FastAPI:
-    app = create_matching(settings, clock)
+    app = create_matching(settings, clock, background=background)
     app.state.replica_settings = ReplicaSettings(enabled=False)
     app.state.referral_settings = ReferralSettings(max_attempts=2, backoff_seconds=0)
     app.state.postings_transport = transport

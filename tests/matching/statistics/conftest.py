@@ -39,11 +39,10 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def stats_app(matching_settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    app = create_app(matching_settings, clock)
+    app = create_app(matching_settings, clock, background=False)  # tests call run_once() themselves
     app.state.replica_settings = ReplicaSettings(enabled=False)
     app.state.text_encoder = TextEncoder(keyword_predictor)
     app.state.statistics_settings = StatisticsSettings()
-    app.state.statistics_background = False  # tests call run_once() at the moments they choose
     async with LifespanApp(app) as running:
         yield running
 
