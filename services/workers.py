@@ -28,7 +28,7 @@ import uvicorn
 
 from services.kit import loop
 from services.kit.auth import mint_token
-from services.kit.http import tls_context
+from services.kit.http import client as http_client
 from services.kit.server import Server
 from services.matching.config import get_settings as matching_settings
 from services.matching.demo import demo_id, load_demo_seekers
@@ -216,7 +216,7 @@ class Workers:
         agreeing, last = 0, -1
         while agreeing < 8 * self.workers:
             # A new connection each time, so the kernel may hand it to any worker.
-            async with httpx.AsyncClient(timeout=10, verify=tls_context()) as client:
+            async with http_client(timeout=10) as client:
                 try:
                     status = (await client.get(url, headers={"Authorization": f"Bearer {staff}"})).json()
                 except (httpx.HTTPError, ValueError):

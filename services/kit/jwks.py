@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 import jwt
 
-from services.kit.http import tls_context
+from services.kit.http import client as http_client
 
 log = logging.getLogger("lingong.auth")
 
@@ -64,9 +64,7 @@ class JwksKeySet:
         self._tried_at = self._now()
         self.fetches += 1
         try:
-            async with httpx.AsyncClient(
-                transport=self._transport, timeout=self.timeout, verify=tls_context()
-            ) as client:
+            async with http_client(transport=self._transport, timeout=self.timeout) as client:
                 response = await client.get(self.url, headers={"Accept": "application/json"})
                 response.raise_for_status()
                 keys = _usable_keys(response.json())

@@ -2,7 +2,7 @@
 
 import ssl
 
-from services.kit.http import tls_context
+from services.kit.http import client, tls_context
 
 
 def test_the_shared_context_verifies_certificates_and_host_names() -> None:
@@ -14,3 +14,10 @@ def test_the_shared_context_verifies_certificates_and_host_names() -> None:
 
 def test_every_caller_gets_the_same_context() -> None:
     assert tls_context() is tls_context()
+
+
+async def test_a_client_made_by_the_kit_verifies_with_the_shared_context() -> None:
+    async with client() as made:
+        pool = made._transport._pool  # type: ignore[attr-defined]  # httpx keeps the context on its pool
+
+        assert pool._ssl_context is tls_context()

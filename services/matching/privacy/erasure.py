@@ -13,6 +13,8 @@ The postings service's side is recorded here as a pending `PostingsErasure`, in 
 transaction, and delivered by `privacy.delivery` until postings acknowledges it.
 """
 
+from typing import cast
+
 from sqlalchemy import Table, delete, insert, select, update
 
 from services.kit.auth import Principal, Role
@@ -33,6 +35,11 @@ PSEUDONYM_PREFIX = "erased-"
 PSEUDONYM_FIELD = "erased_seeker"
 OPEN = ("pending", "active", "aftercare")
 RENAMED = ("seeker_id", "viewer_id")  # the columns of a moved row that name the erased seeker
+# Tables distributed by seeker on Citus whose rows outlive the seeker under the pseudonym.
+MOVED = tuple(
+    cast(Table, model.__table__)
+    for model in (Referral, OutcomeApplication, OutcomeEngagement, Placement, Impression)
+)
 
 
 def pseudonym(ctx: Ctx, seeker_id: str) -> str:
@@ -56,8 +63,8 @@ async def forget_elsewhere(ctx: Ctx, principal: Principal, seeker_id: str) -> No
     )
     # The feed's copies and referrals keep their counts; what was shown stays for the learned ranker's
     # counts. The seeker was the viewer only of their own matches, so that is renamed in the same move.
-    for model in (Referral, OutcomeApplication, OutcomeEngagement, Placement, Impression):
-        await _move(ctx, model.__table__, seeker_id, alias)
+    for table in MOVED:
+        await _move(ctx, table, seeker_id, alias)
     await _pass_on(ctx, seeker_id, alias)
 
 

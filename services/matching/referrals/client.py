@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from services.kit.http import tls_context
+from services.kit.http import client as http_client
 from services.kit.tracing import instrument_client
 from services.matching.referrals.config import ReferralSettings
 from services.matching.referrals.exceptions import PostingsRefused, PostingsUnreachable
@@ -113,7 +113,7 @@ class PostingsActions:
         self._sleep = sleep
         self._http = instrument_client(
             tracing,
-            httpx.AsyncClient(
+            http_client(
                 base_url=base_url,
                 transport=transport,
                 timeout=httpx.Timeout(
@@ -121,7 +121,6 @@ class PostingsActions:
                 ),
                 headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
                 follow_redirects=False,
-                verify=tls_context(),
             ),
         )
 

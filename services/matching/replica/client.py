@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx
 from pydantic import ValidationError
 
-from services.kit.http import tls_context
+from services.kit.http import client as http_client
 from services.kit.service_token import MintedToken as MintedToken  # re-exported for tests
 from services.kit.service_token import StaticToken as StaticToken
 from services.kit.service_token import TokenSource, service_token
@@ -87,13 +87,12 @@ class PostingsClient:
         self._backoff = Backoff(settings.backoff_base_seconds, settings.backoff_max_seconds)
         self._http = instrument_client(
             tracing,
-            httpx.AsyncClient(
+            http_client(
                 base_url=base_url,
                 transport=transport,
                 timeout=self._timeout(0.0),
                 headers={"Accept": "application/json", "User-Agent": "lingong-matching/0.1"},
                 follow_redirects=False,
-                verify=tls_context(),
             ),
         )
 

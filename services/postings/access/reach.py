@@ -18,7 +18,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.kit.auth import Principal, Role
-from services.kit.http import tls_context
+from services.kit.http import client as http_client
 from services.kit.service_token import TokenSource, service_token
 from services.kit.settings import AuthSettings
 from services.postings.access.exceptions import MatchingUnreachable, SeekerNotFound
@@ -52,13 +52,12 @@ class SeekerReach:
             "POSTINGS_MATCHING__SERVICE_TOKEN",
         )
         self._yes: OrderedDict[Key, datetime] = OrderedDict()
-        self._http = httpx.AsyncClient(
+        self._http = http_client(
             base_url=settings.url,
             transport=transport,
             timeout=httpx.Timeout(settings.read_timeout_seconds, connect=settings.connect_timeout_seconds),
             headers={"Accept": "application/json", "User-Agent": "lingong-postings/0.1"},
             follow_redirects=False,
-            verify=tls_context(),
         )
 
     async def aclose(self) -> None:
