@@ -119,6 +119,8 @@ def build_engine(settings: ServiceSettings) -> AsyncEngine:
         _install_idle_ping(engine, idle_ping)
     if settings.is_sqlite:
         _install_sqlite_hooks(engine, settings.sqlite_busy_timeout_ms)
+    else:
+        guard_reads(engine)
     return engine
 
 
@@ -142,21 +144,38 @@ class ReadOnlyRequest(RuntimeError):
     """A statement that writes or locks, run by a request that reads without a transaction."""
 
 
+READS_ALONE: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", _READ_ONLY: True}
+
+
+def _only_reads(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if conn.get_execution_options().get(_READ_ONLY) and (
+        not _PLAIN_SELECT.match(statement) or _WRITES_OR_LOCKS.search(statement)
+    ):
+        raise ReadOnlyRequest("a read-only request ran a statement that writes or locks")
+
+
+def guard_reads(engine: AsyncEngine) -> None:
+    """Refuse a writing or locking statement on a connection that reads without a transaction (once per
+    engine: `build_engine` does it for every PostgreSQL engine, `reader_engine` for any other)."""
+    if not event.contains(engine.sync_engine, "before_cursor_execute", _only_reads):
+        event.listen(engine.sync_engine, "before_cursor_execute", _only_reads)
+
+
 def reader_engine(engine: AsyncEngine) -> AsyncEngine:
     """The engine's reads without a transaction (PostgreSQL; SQLite keeps its read transaction, whose
     snapshot spans the request). Same pool; a writing or locking statement raises ReadOnlyRequest."""
     if engine.dialect.name != "postgresql":
         return engine
-    reader = engine.execution_options(isolation_level="AUTOCOMMIT", **{_READ_ONLY: True})
+    guard_reads(engine)
+    return engine.execution_options(**READS_ALONE)
 
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _only_reads(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        if conn.get_execution_options().get(_READ_ONLY) and (
-            not _PLAIN_SELECT.match(statement) or _WRITES_OR_LOCKS.search(statement)
-        ):
-            raise ReadOnlyRequest("a read-only request ran a statement that writes or locks")
 
-    return reader
+async def reads_alone(session: AsyncSession) -> None:
+    """The same for one unit of work that decides as it runs (a seeker's own matches, an employer's
+    candidates): each of its statements runs on its own on PostgreSQL, guarded as a reader engine's are.
+    Call it before the session's first statement; nothing to do on SQLite."""
+    if is_postgres(session) and not session.in_transaction():
+        await session.connection(execution_options=READS_ALONE)
 
 
 def is_postgres(session: AsyncSession) -> bool:

@@ -5,10 +5,9 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Principal, Role, require_roles
-from services.kit.db import is_postgres
+from services.kit.db import reads_alone
 from services.kit.uow import get_session
 from services.matching.seekers import audit
 from services.matching.seekers.deps import Ctx, audited_read, get_ctx
@@ -18,7 +17,6 @@ from services.matching.serving.engine import MatchingEngine
 from services.matching.serving.exceptions import MatchingNotReady
 
 NOT_READY_RETRY = 5
-AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 def get_engine(request: Request) -> MatchingEngine:
@@ -36,14 +34,6 @@ async def engine_dependency(request: Request) -> MatchingEngine:
 async def get_fairness(request: Request) -> FairnessSettings:
     settings: FairnessSettings = request.app.state.fairness_settings
     return settings
-
-
-async def reads_alone(session: AsyncSession) -> None:
-    """Let a read-only unit of work run each statement on its own on PostgreSQL: at READ COMMITTED each
-    statement has its own snapshot anyway, so the transaction only cost a BEGIN and a ROLLBACK round
-    trip. Call it before the session's first statement; nothing to do on SQLite."""
-    if is_postgres(session) and not session.in_transaction():
-        await session.connection(execution_options=AUTOCOMMIT)
 
 
 @asynccontextmanager

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from services.kit.auth import Role
+from services.kit.db import reads_alone
 from services.kit.etag import IdempotencyHeader
 from services.kit.pagination import BadCursor, Page, PageDep, PageTooLarge
 from services.kit.problems import Forbidden
@@ -25,7 +26,6 @@ from services.matching.serving.deps import (
     Operator,
     SeekerSide,
     StaffOnly,
-    reads_alone,
     seeker_read,
 )
 from services.matching.serving.exceptions import (
