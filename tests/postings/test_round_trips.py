@@ -9,15 +9,13 @@ from datetime import timedelta
 import asyncpg
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
-from sqlalchemy import text
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from services.kit.clock import ManualClock
-from services.kit.routing import UnitOfWorkRoute
-from services.kit.uow import SessionDep
 from services.postings.config import PostingsSettings
 from tests.postings.factories import create_employer, create_posting, gig_body, iso, job_body, publish
+from tests.reads_guard import write_on_a_read
 
 Token = Callable[..., dict[str, str]]
 
@@ -53,21 +51,9 @@ async def test_a_pooled_connection_the_database_dropped_while_idle_is_replaced_b
 
 @pytest.mark.postgres_only
 async def test_a_read_that_writes_is_refused_and_leaves_nothing_behind(app: FastAPI, token: Token) -> None:
-    router = APIRouter(route_class=UnitOfWorkRoute)
+    outcome = await write_on_a_read(app, token("seeker", "s-1"), "written_on_a_read", alone=False)
 
-    @router.get("/test/reads-and-writes")
-    async def reads_and_writes(session: SessionDep) -> dict[str, int]:
-        await session.execute(text("CREATE TABLE written_on_a_read (x integer)"))
-        return {"written": 1}
-
-    app.include_router(router)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        response = await client.get("/test/reads-and-writes", headers=token("seeker", "s-1"))
-        assert response.status_code == 500
-    async with app.state.engine.connect() as conn:
-        found = await conn.scalar(text("SELECT to_regclass('written_on_a_read') IS NOT NULL"))
-    assert found is False
+    assert outcome == (500, False)
 
 
 async def test_a_page_mixing_jobs_and_gigs_shows_each_gig_with_its_shifts_in_order(

@@ -4,14 +4,10 @@ or locks is refused, and nothing of it stays."""
 
 from collections.abc import Callable
 
-import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
-from sqlalchemy import text
+from fastapi import FastAPI
 
-from services.kit.db import reads_alone
-from services.kit.routing import UnitOfWorkRoute
-from services.kit.uow import SessionDep
+from tests.reads_guard import write_on_a_read
 
 Token = Callable[..., dict[str, str]]
 
@@ -20,19 +16,6 @@ Token = Callable[..., dict[str, str]]
 async def test_a_unit_of_work_reading_alone_that_writes_is_refused_and_leaves_nothing_behind(
     matching_app: FastAPI, token: Token
 ) -> None:
-    router = APIRouter(route_class=UnitOfWorkRoute)
+    outcome = await write_on_a_read(matching_app, token("seeker", "s-1"), "written_alone", alone=True)
 
-    @router.get("/test/reads-alone-then-writes")
-    async def reads_then_writes(session: SessionDep) -> dict[str, int]:
-        await reads_alone(session)
-        await session.execute(text("CREATE TABLE written_alone (x integer)"))
-        return {"written": 1}
-
-    matching_app.include_router(router)
-    transport = httpx.ASGITransport(app=matching_app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        response = await client.get("/test/reads-alone-then-writes", headers=token("seeker", "s-1"))
-        assert response.status_code == 500
-    async with matching_app.state.engine.connect() as conn:
-        found = await conn.scalar(text("SELECT to_regclass('written_alone') IS NOT NULL"))
-    assert found is False
+    assert outcome == (500, False)
