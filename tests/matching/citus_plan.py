@@ -71,12 +71,21 @@ _SWEEP = (
     "the retention sweep (a background task on its period; the workload runs one round): rows past "
     "their retention date of every seeker, in batches; each shard deletes its own"
 )
+_TODAY = (
+    "the console's home page (今日概况): the station's day so far, by station (an index on each shard; "
+    "a few rows each)"
+)
 ALLOWED: dict[str, str] = {
     # staff reach seekers by county and station, not by seeker: their lists ask every shard
     "f8328b203f10": "staff's seeker list: their county, their station's registrations and their grants",
     "cbb04bd8df7f": "staff's exact lookup by phone (keyed hash): the person at the counter may be anyone",
     "01f70be251e6": "a station's morning roll: the seekers who ticked in today (a local table joined to "
     "seekers; a few dozen rows)",
+    "b20307209eca": "staff's search by exact name (keyed hash), within their reach: as the seeker list",
+    # the console's home page: what the clerk's own station did today, by station rather than by seeker
+    "00bc6f428b91": _TODAY + ": referrals by outcome",
+    "8740ff5cd954": _TODAY + ": seekers registered and referred",
+    "df7d3dccd4ed": _TODAY + ": seekers registered",
     # batches of seekers by id
     "8bbc9292250c": _POOL,  # seekers by id IN
     "3d8226f3766b": _POOL,  # seeker_sensitive by seeker_id IN

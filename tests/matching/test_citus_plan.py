@@ -31,6 +31,7 @@ from services.matching.statistics.config import StatisticsSettings
 from tests import citus_judge
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching import citus_plan
+from tests.matching.console.conftest import demo_login, register_walk_in
 from tests.matching.seekers.conftest import id_number, seeker_body, staff_consent
 from tests.postings.factories import create_employer, create_posting, gig_body, job_body, publish
 
@@ -253,8 +254,35 @@ async def _workload(
     await _ok(client.get("/v1/seekers/s-a/export", headers=token("seeker", "s-a")))
     await _ok(client.get("/v1/matching/status", headers=staff))
     await _ok(client.get("/v1/replica/status", headers=staff))
+    await _console(app, job)
     await _ok(client.delete("/v1/seekers/s-b", headers=token("seeker", "s-b")), 204)  # an erasure
     await _sweeps(app)
+
+
+async def _console(app: FastAPI, job: str) -> None:
+    """The station console's pages, as a browser at the counter uses them: sign in, register a walk-in in
+    three screens, then every page a clerk opens for them and for the station."""
+    async with client_for(app) as browser:
+        browser.follow_redirects = False
+        await demo_login(browser)
+        seeker = await register_walk_in(browser)
+        pages = [
+            "/console/",
+            "/console/seekers",
+            "/console/seekers?q=电焊工",
+            f"/console/seekers/{seeker}",
+            f"/console/seekers/{seeker}/consent-slip",
+            f"/console/seekers/{seeker}/sensitive",
+            f"/console/seekers/{seeker}/export",
+            f"/console/seekers/{seeker}/slip?p={job}",
+            f"/console/postings/{job}/poster",
+            "/console/cases",
+            "/console/dispatch",
+            "/console/statistics",
+            "/console/statistics/download?table=supply-demand",
+        ]
+        statuses = {path: (await browser.get(path)).status_code for path in pages}
+    assert statuses == dict.fromkeys(pages, 200)
 
 
 async def _sweeps(app: FastAPI) -> None:
