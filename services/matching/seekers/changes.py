@@ -50,9 +50,13 @@ async def _write(session: AsyncSession) -> None:
     await session.flush()
 
 
+# Built once: asked on every matches request, and SQLAlchemy keeps a statement object's cache key.
+_HEAD = select(func.max(SeekerChange.id))
+
+
 async def head(session: AsyncSession) -> int:
     """The newest journal id (0 when empty): read it before loading a pool, then follow from it."""
-    return int(await session.scalar(select(func.max(SeekerChange.id))) or 0)
+    return int(await session.scalar(_HEAD) or 0)
 
 
 async def changed_since(session: AsyncSession, after: int) -> tuple[int, set[str] | None]:

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import BindParameter, ColumnElement, String, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +33,7 @@ def require_overrider(principal: Principal) -> None:
         raise Forbidden(f"role {principal.role.value} may not call this route")
 
 
-def _live(seeker_id: str) -> tuple[ColumnElement[bool], ...]:
+def _live(seeker_id: str | BindParameter[str]) -> tuple[ColumnElement[bool], ...]:
     return (MatchOverride.seeker_id == seeker_id, MatchOverride.revoked_at.is_(None))
 
 
@@ -86,11 +86,17 @@ async def revoke(
     return row
 
 
+# Built once (asked on every matches request): the seeker is a bound parameter.
+_LIVE = (
+    select(MatchOverride)
+    .where(*_live(bindparam("seeker_id", type_=String)))
+    .order_by(MatchOverride.created_at, MatchOverride.id)
+)
+
+
 async def live(session: AsyncSession, seeker_id: str) -> list[MatchOverride]:
     """The seeker's live overrides, oldest first."""
-    rows = await session.scalars(
-        select(MatchOverride).where(*_live(seeker_id)).order_by(MatchOverride.created_at, MatchOverride.id)
-    )
+    rows = await session.scalars(_LIVE, {"seeker_id": seeker_id})
     return list(rows.all())
 
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.matching.replica.listeners import ReplicaChange
@@ -79,21 +79,24 @@ async def displays(session: AsyncSession, posting_ids: Sequence[str]) -> dict[st
     (description, shifts), and the rest come from the row's own columns, folded from the same snapshot."""
     if not posting_ids:
         return {}
-    ids = [uuid.UUID(p) for p in posting_ids]
-    rows = await session.execute(
-        select(
-            ReplicaPosting.id,
-            ReplicaPosting.snapshot["title"].label("title"),
-            ReplicaPosting.snapshot["pay"].label("pay"),
-            ReplicaPosting.kind,
-            ReplicaPosting.county_adcode,
-            ReplicaPosting.employer_id,
-            ReplicaEmployer.name,
-        )
-        .outerjoin(ReplicaEmployer, ReplicaEmployer.id == ReplicaPosting.employer_id)
-        .where(ReplicaPosting.id.in_(ids))
-    )
+    rows = await session.execute(_DISPLAYS, {"ids": [uuid.UUID(p) for p in posting_ids]})
     return {str(row.id): StoredPosting(_display(row), row.name, None) for row in rows}
+
+
+# Built once (read on every matches request): the ids are an expanding bound parameter.
+_DISPLAYS = (
+    select(
+        ReplicaPosting.id,
+        ReplicaPosting.snapshot["title"].label("title"),
+        ReplicaPosting.snapshot["pay"].label("pay"),
+        ReplicaPosting.kind,
+        ReplicaPosting.county_adcode,
+        ReplicaPosting.employer_id,
+        ReplicaEmployer.name,
+    )
+    .outerjoin(ReplicaEmployer, ReplicaEmployer.id == ReplicaPosting.employer_id)
+    .where(ReplicaPosting.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _display(row: Any) -> dict[str, Any]:
