@@ -3,6 +3,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -86,24 +87,39 @@ async def write_lock_held(database_url: str) -> AsyncIterator[None]:
         await engine.dispose()
 
 
-async def test_replays_are_answered_while_a_writer_holds_the_write_lock(
+@dataclass(frozen=True)
+class Impatient:
+    """A postings app whose writers wait at most 100 ms for SQLite's write lock, and employer e1 in it."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+    employer_id: str
+    database_url: str
+
+
+@pytest.fixture
+async def impatient(
     make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, token: Token
-) -> None:
-    # A writer waits at most 100 ms for SQLite's lock; more replays than requests served at once (20).
+) -> AsyncIterator[Impatient]:
     settings = PostingsSettings(
         database_url=await make_database("postings"), auth=auth_settings, sqlite_busy_timeout_ms=100
     )
     async with LifespanApp(create_app(settings, background=False)) as app, client_for(app) as client:
         headers = token("employer", "e1")
         employer = await create_employer(client, headers)
-        body = job_body(employer["id"])
-        keyed = headers | {"Idempotency-Key": "posting-0002"}
-        first = await client.post("/v1/postings", json=body, headers=keyed)
+        yield Impatient(client, headers, str(employer["id"]), settings.database_url)
 
-        async with write_lock_held(settings.database_url):
-            replays = await asyncio.gather(
-                *(client.post("/v1/postings", json=body, headers=keyed) for _ in range(30))
-            )
+
+async def test_replays_are_answered_while_a_writer_holds_the_write_lock(impatient: Impatient) -> None:
+    # More replays than requests served at once (20), each a writer that would wait 100 ms at most.
+    client, body = impatient.client, job_body(impatient.employer_id)
+    keyed = impatient.headers | {"Idempotency-Key": "posting-0002"}
+    first = await client.post("/v1/postings", json=body, headers=keyed)
+
+    async with write_lock_held(impatient.database_url):
+        replays = await asyncio.gather(
+            *(client.post("/v1/postings", json=body, headers=keyed) for _ in range(30))
+        )
 
     assert first.status_code == 201
     assert [r.status_code for r in replays] == [201] * 30
@@ -188,33 +204,24 @@ async def test_key_expires_after_its_lifetime(
     assert again.json()["id"] != first.json()["id"]
 
 
-async def test_a_post_whose_body_is_still_arriving_holds_no_other_writer_up(
-    make_database: Callable[[str], Awaitable[str]], auth_settings: AuthSettings, token: Token
-) -> None:
+async def test_a_post_whose_body_is_still_arriving_holds_no_other_writer_up(impatient: Impatient) -> None:
     # A writer waits at most 100 ms for SQLite's lock: the slow POST must not take it before its body is in.
-    settings = PostingsSettings(
-        database_url=await make_database("postings"), auth=auth_settings, sqlite_busy_timeout_ms=100
+    client, headers = impatient.client, impatient.headers
+    payload = json.dumps(job_body(impatient.employer_id)).encode()
+    rest_may_come = asyncio.Event()
+
+    async def trickle() -> AsyncIterator[bytes]:
+        yield payload[:10]
+        await rest_may_come.wait()
+        yield payload[10:]
+
+    slow = asyncio.create_task(
+        client.post("/v1/postings", content=trickle(), headers=headers | {"Content-Type": "application/json"})
     )
-    async with LifespanApp(create_app(settings, background=False)) as app, client_for(app) as client:
-        headers = token("employer", "e1")
-        employer = await create_employer(client, headers)
-        payload = json.dumps(job_body(employer["id"])).encode()
-        rest_may_come = asyncio.Event()
-
-        async def trickle() -> AsyncIterator[bytes]:
-            yield payload[:10]
-            await rest_may_come.wait()
-            yield payload[10:]
-
-        slow = asyncio.create_task(
-            client.post(
-                "/v1/postings", content=trickle(), headers=headers | {"Content-Type": "application/json"}
-            )
-        )
-        await asyncio.sleep(0.3)  # the slow POST has sent its first bytes and waits for the rest
-        meanwhile = await client.post("/v1/postings", json=job_body(employer["id"]), headers=headers)
-        rest_may_come.set()
-        slow_answer = await slow
+    await asyncio.sleep(0.3)  # the slow POST has sent its first bytes and waits for the rest
+    meanwhile = await client.post("/v1/postings", json=job_body(impatient.employer_id), headers=headers)
+    rest_may_come.set()
+    slow_answer = await slow
 
     assert meanwhile.status_code == 201, meanwhile.text
     assert slow_answer.status_code == 201, slow_answer.text

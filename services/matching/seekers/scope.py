@@ -22,13 +22,13 @@ from services.kit.auth import Principal, Role
 from services.matching.seekers import audit
 from services.matching.seekers.config import get_seekers_settings
 from services.matching.seekers.deps import Ctx
-from services.matching.seekers.models import Seeker, SeekerAccessGrant, SeekerIdNumber
+from services.matching.seekers.models import Seeker, SeekerAccessGrant
 from services.matching.seekers.names import NAME_FIELD, name_key
+from services.matching.seekers.sensitive import ID_FIELD, holder
 
 COUNTY_CLAIM = "county_adcode"
 _ADCODE = re.compile(r"^\d{6}$")
 PHONE_FIELD = "phone"
-ID_FIELD = "id_number"
 
 
 def staff_county(principal: Principal) -> str | None:
@@ -88,11 +88,7 @@ async def lookup(
         field = PHONE_FIELD
     elif id_number is not None:
         # The holder first (one row of a coordinator-local table), then their profile on their shard.
-        owner = await ctx.session.scalar(
-            select(SeekerIdNumber.seeker_id).where(
-                SeekerIdNumber.id_number_hmac == ctx.cipher.lookup_hash(id_number, field=ID_FIELD)
-            )
-        )
+        owner = await holder(ctx, ctx.cipher.lookup_hash(id_number, field=ID_FIELD))
         if owner is None:
             return []
         stmt, field = select(Seeker).where(Seeker.id == owner), ID_FIELD
