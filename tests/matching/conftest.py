@@ -30,12 +30,18 @@ async def matching_settings(
     return MatchingSettings(database_url=await make_database("matching"), auth=auth_settings)
 
 
+def matching_test_app(settings: MatchingSettings, clock: ManualClock) -> FastAPI:
+    """The matching app as tests run it: no sweeps (a test runs a round itself), no feed to follow (tests
+    drive it), the keyword predictor instead of the shipped coder."""
+    app = create_app(settings, clock, background=False)
+    app.state.replica_settings = ReplicaSettings(enabled=False)
+    app.state.text_encoder = TextEncoder(keyword_predictor)
+    return app
+
+
 @pytest.fixture
 async def matching_app(matching_settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    app = create_app(matching_settings, clock, background=False)  # a test runs a sweep's round itself
-    app.state.replica_settings = ReplicaSettings(enabled=False)  # no feed to follow (tests drive it)
-    app.state.text_encoder = TextEncoder(keyword_predictor)
-    async with LifespanApp(app) as running:
+    async with LifespanApp(matching_test_app(matching_settings, clock)) as running:
         yield running
 
 

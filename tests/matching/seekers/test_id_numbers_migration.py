@@ -11,21 +11,15 @@ import httpx
 from services.kit.clock import ManualClock
 from services.kit.migrate import downgrade, upgrade
 from services.matching.config import MatchingSettings
-from services.matching.main import create_app
-from services.matching.ranking.text import TextEncoder
-from services.matching.replica.config import ReplicaSettings
 from tests.conftest import LifespanApp, client_for
-from tests.matching.ranking.conftest import keyword_predictor
+from tests.matching.conftest import matching_test_app
 from tests.matching.seekers.conftest import Token, grant, id_number, put_sensitive, register
 from tests.matching.seekers.test_scope import far_staff
 
 
 @asynccontextmanager
 async def _client(settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, clock, background=False)
-    app.state.replica_settings = ReplicaSettings(enabled=False)
-    app.state.text_encoder = TextEncoder(keyword_predictor)
-    async with LifespanApp(app) as running, client_for(running) as client:
+    async with LifespanApp(matching_test_app(settings, clock)) as running, client_for(running) as client:
         yield client
 
 

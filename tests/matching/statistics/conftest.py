@@ -16,14 +16,11 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.kit.uow import unit_of_work
 from services.matching.config import MatchingSettings
-from services.matching.main import create_app
-from services.matching.ranking.text import TextEncoder
-from services.matching.replica.config import ReplicaSettings
 from services.matching.replica.service import apply_page
 from services.matching.statistics.config import StatisticsSettings
 from services.matching.statistics.snapshots import StatisticsTask
 from tests.conftest import LifespanApp, client_for
-from tests.matching.ranking.conftest import keyword_predictor
+from tests.matching.conftest import matching_test_app
 from tests.matching.replica.feeds import event, posting_data, shift_data
 
 # Wednesday 9 December 2026, 10:00 in Beijing: ISO week 2026-W50.
@@ -39,9 +36,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def stats_app(matching_settings: MatchingSettings, clock: ManualClock) -> AsyncIterator[FastAPI]:
-    app = create_app(matching_settings, clock, background=False)  # tests call run_once() themselves
-    app.state.replica_settings = ReplicaSettings(enabled=False)
-    app.state.text_encoder = TextEncoder(keyword_predictor)
+    app = matching_test_app(matching_settings, clock)  # tests call run_once() themselves
     app.state.statistics_settings = StatisticsSettings()
     async with LifespanApp(app) as running:
         yield running
