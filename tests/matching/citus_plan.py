@@ -75,6 +75,15 @@ _TODAY = (
     "the console's home page (今日概况): the station's day so far, by station (an index on each shard; "
     "a few rows each)"
 )
+_LTR = (
+    "the learning-to-rank dataset (`lingong ltr dataset`: an operator's export, not a request path): every "
+    "seeker's rows since a date"
+)
+_ROTATION = (
+    "the data-key rotation (`python -m services.matching.keyring`: an operator's job, not a request path): "
+    "values not yet under the current key, a batch at a time in key order (each UPDATE that follows names "
+    "the seeker)"
+)
 ALLOWED: dict[str, str] = {
     # staff reach seekers by county and station, not by seeker: their lists ask every shard
     "f8328b203f10": "staff's seeker list: their county, their station's registrations and their grants",
@@ -116,6 +125,16 @@ ALLOWED: dict[str, str] = {
     "bf4e921b33b7": _SWEEP + ": access grants past their expiry",
     "7ac9cf93e13d": _SWEEP + ": every seeker, a batch at a time by id, for the last activity of each",
     "e77d667b8f90": _SWEEP + ": pending retention notices, a batch at a time",
+    # operators' jobs on the database
+    "4752102d5024": _LTR + ": the personalised matches shown",
+    "5dd1737a8bd0": _LTR + ": applications (labels)",
+    "77087829a9c6": _LTR + ": bookings (labels)",
+    "9c53bc56b346": _LTR + ": staff's overrides (labels)",
+    "6e3bcce52956": _ROTATION + ": phones, the first batch",
+    "7e8c0527dc67": _ROTATION + ": phones, the next batches",
+    "bcc73413cf24": _ROTATION + ": names, the first batch",
+    "709fce37b85c": _ROTATION + ": ID numbers, the first batch",
+    "f83b345b7617": _ROTATION + ": ID numbers, the next batches",
     "c3395a9b5ae0": "the lapse sweep (a background task on its period; the workload runs one round): open "
     "placements past their end date, of every seeker, a batch at a time",
 }

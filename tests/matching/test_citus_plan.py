@@ -17,6 +17,8 @@ from services.kit.auth import mint_token
 from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.matching.config import MatchingSettings
+from services.matching.impressions.dataset import labelled
+from services.matching.keyring.rotation import rotate
 from services.matching.main import create_app as create_matching
 from services.matching.models import Base
 from services.matching.outcomes.hooks import outcome_hooks
@@ -32,6 +34,7 @@ from tests import citus_judge
 from tests.conftest import LifespanApp, ask_matching, client_for
 from tests.matching import citus_plan
 from tests.matching.console.conftest import demo_login, register_walk_in
+from tests.matching.keyring.conftest import ring
 from tests.matching.seekers.conftest import id_number, seeker_body, staff_consent
 from tests.postings.factories import create_employer, create_posting, gig_body, job_body, publish
 
@@ -257,6 +260,7 @@ async def _workload(
     await _console(app, job)
     await _ok(client.delete("/v1/seekers/s-b", headers=token("seeker", "s-b")), 204)  # an erasure
     await _sweeps(app)
+    await _operators_jobs(app, clock)
 
 
 async def _console(app: FastAPI, job: str) -> None:
@@ -299,6 +303,15 @@ async def _sweeps(app: FastAPI) -> None:
         state.statistics_task,
     ):
         await sweep.run_once()
+
+
+async def _operators_jobs(app: FastAPI, clock: ManualClock) -> None:
+    """What an operator runs beside the service on its database: the learning-to-rank dataset
+    (`lingong ltr dataset`) and a data-key rotation (`lingong keys rotate`), which has values to rewrite."""
+    async with app.state.sessionmaker() as session:
+        assert await labelled(session, clock.now() - timedelta(days=30), timedelta(days=30))
+    progress = await rotate(app.state.sessionmaker, ring(), batch_size=2)
+    assert progress.rewritten > 0
 
 
 async def test_every_statement_of_the_workload_carries_the_key_or_is_a_listed_multi_shard_one(
