@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from services.matching.contracts import Contribution, Match, Reason, SeekerQuery
-from services.matching.ranking import factors
+from services.matching.ranking import factors, fused
 from services.matching.ranking.eligibility import (
     RULE_TEXT,
     Eligible,
@@ -227,12 +227,15 @@ class Ranker:
         if s.too_young or k <= 0 or len(self.index) == 0:
             return []
         rows = self.index.candidates(query.lat, query.lng, s.radius_km) if prune else self.index.all_rows()
+        learned = self.learned
+        shortlist = max(k, learned.shortlist) if learned is not None else k
+        meaning = self.meaning_scale(s, rows)
+        if bound and len(rows) >= fused.MIN_ROWS:
+            rows = self._survivors(s, rows, shortlist, meaning)
         el = eligible(self.index, s, rows)
         if len(el.rows) == 0:
             return []
-        learned = self.learned
-        shortlist = max(k, learned.shortlist) if learned is not None else k
-        el, values = self.values(s, el, shortlist if bound else 0, self.meaning_scale(s, rows))
+        el, values = self.values(s, el, shortlist if bound else 0, meaning)
         scored = factors.weigh(values, FACTORS, self.weights)
         picks = top_k(scored.total, shortlist)
         if learned is None:
@@ -240,6 +243,18 @@ class Ranker:
         learned_scores = learned.score(self.features(s, el, values, scored, picks))
         order = np.lexsort((np.arange(len(picks)), -learned_scores))[:k]
         return self._matches(s, el, values, scored, picks[order], learned_scores[order])
+
+    def warm(self) -> None:
+        """Compile the pass over the box for this index's columns (or load it from numba's cache), so that
+        the first seeker with a large box does not wait for it."""
+        s = self.prepare(SeekerQuery(seeker_id="warm-up", lat=0.0, lng=0.0), now=0.0)
+        self._survivors(s, np.zeros(0, dtype=np.int64), 1, None)
+
+    def _survivors(self, s: Seeker, rows: I64, k: int, meaning: MeaningScale | None) -> I64:
+        """The rows that pass the hard rules and could still reach the top k (fused.py: one compiled
+        pass over the box instead of the numpy passes; the same top k)."""
+        scale = (meaning.by_id, meaning.reference) if meaning is not None and meaning.reference else None
+        return fused.survivors(self, s, rows, k, scale)
 
     def features(
         self, s: Seeker, el: Eligible, values: dict[str, F64], scored: factors.Scored, picks: I64

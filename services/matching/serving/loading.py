@@ -140,8 +140,10 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
         queries = await load_queries_for_ranking(session, app.state.clock.now())
     pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
     engine.replica_seq = max(engine.replica_seq, replica_seq) if shared is not None else replica_seq
+    ranker = Ranker(index)
+    await asyncio.to_thread(ranker.warm)
     engine.go_live(
-        Ranker(index),
+        ranker,
         pool,
         versions,
         journal,
