@@ -73,6 +73,19 @@ def _push(heap: F64, n: int, value: float) -> None:
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dot(dense: Any, index: Any, weights: Any, r: int) -> float:
+    """Row r's fixed-width sparse feature (one column per slot, heaviest first, zero-weight padding after)
+    dotted with a dense query vector: ranker.slot_dot for one row, adding in the same order."""
+    out = 0.0
+    for s in range(len(index)):
+        weight = weights[s][r]
+        if weight == 0:
+            break
+        out += dense[index[s][r]] * weight
+    return float(out)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _fit(
     occ: float, minor: float, lex: float, exact: float, explicit: bool, related: float, c: Any, plain: float
 ) -> float:
@@ -242,18 +255,8 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
             if n_fit <= 0.0:
                 continue
         # occupation_fit without the lexical cosine
-        dot = 0.0
-        for s in range(len(occ)):
-            weight = occ_w[s][r]
-            if weight == 0:  # slots hold the heaviest first: the rest are padding
-                break
-            dot += q_occ[occ[s][r]] * weight
-        dot_minor = 0.0
-        for s in range(len(minor)):
-            weight = minor_w[s][r]
-            if weight == 0:  # slots hold the heaviest first: the rest are padding
-                break
-            dot_minor += q_minor[minor[s][r]] * weight
+        dot = _dot(q_occ, occ, occ_w, r)
+        dot_minor = _dot(q_minor, minor, minor_w, r)
         top = top_code[r]
         related = float(reach[top if top >= 0 else n_reach - 1])
         exact = 0.0
