@@ -310,10 +310,9 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
             continue
         km = 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(chord2) / 2.0))
         distance = math.exp(-(km * per_minute) / c[5])
-        days = max(0.0, now - float(fresh_at[r])) / 86400.0
-        fresh = math.exp(-days / c[11])
-        if math.isnan(fresh):
-            fresh = 0.5
+        published = float(fresh_at[r])
+        days = max(0.0, now - published) / 86400.0
+        fresh = 0.5 if math.isnan(published) else math.exp(-days / c[11])  # as numpy: NaN → 0.5
         # Reliability is the employer's: a read anywhere in a table of every employer, so it comes last.
         if has_lex:
             partial = _total(

@@ -18,9 +18,11 @@ from tests.matching.ranking.conftest import NOW, CountingEngine, keyword_predict
 
 def _index(encoder: TextEncoder) -> PostingIndex:
     """6,000 synthetic postings (30 % gigs with shifts): most sorted by cell, 600 in the unsorted tail,
-    50 removed."""
+    50 removed, 1 in 20 with no date to be fresh by (its freshness is the unknown value)."""
     index = PostingIndex(encoder)
     snapshots = list(synthetic.postings(6000, seed=21, now=NOW))
+    for snap in snapshots[::20]:
+        snap["published_at"] = snap["updated_at"] = None
     index.build(snapshots[:5400])
     for snap in snapshots[5400:]:
         index.upsert(snap)
