@@ -141,7 +141,10 @@ async def _load_once(app: FastAPI, engine: MatchingEngine, settings: ServingSett
     pool = await asyncio.to_thread(LivePool, encoder, queries, settings.pool_delta_max)
     engine.replica_seq = max(engine.replica_seq, replica_seq) if shared is not None else replica_seq
     ranker = Ranker(index)
-    await asyncio.to_thread(ranker.warm)
+    # On the loop, not in a thread: numba's compiler sets warning filters (warnings.catch_warnings, which
+    # is not thread-safe), and from a thread that raced the requests being served. From its cache this
+    # takes well under a second; compiling, once per machine, about 4 s.
+    ranker.warm()
     engine.go_live(
         ranker,
         pool,
