@@ -21,13 +21,14 @@ import numpy as np
 import numpy.typing as npt
 
 from services.matching.ranking import factors, vocab
+from services.matching.ranking.eligibility import GIG
 from services.matching.ranking.query import Seeker
 from services.matching.ranking.rules import travel_minutes
 from services.matching.ranking.weights import FACTORS, Curves
 from services.reference.geo import EARTH_RADIUS_KM
 
 if TYPE_CHECKING:
-    from services.matching.ranking.ranker import Ranker
+    from services.matching.ranking.ranker import MeaningScale, Ranker
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -200,15 +201,15 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     filled = 0
     kept = 0
     threshold = -np.inf
-    gig_bit = np.uint32(1 << 27)
     cap_not = ~np.uint32(capability)
     any_time = intervals.shape[0] == 0
     plain = c[0] + c[1] + c[2]
     pay_span = c[10] - c[9]
     n_reach = len(reach)
-    best_distance = max(w[2], 0.0)  # the most distance, reliability and freshness (values 0..1) can add
-    best_reliability = max(w[7], 0.0)
-    rel_hi = 1.0 if w[7] >= 0 else 0.0  # the reliability value that scores best
+    best_distance = max(w[2], 0.0)  # the most distance and freshness (values 0..1) can add
+    best_fresh = max(w[8], 0.0)
+    rel_hi = 1.0 if w[7] >= 0 else 0.0  # the reliability value that scores best ...
+    best_reliability = w[7] * rel_hi  # ... and what it adds
     others_best = best_distance  # ... and every factor but the occupation, for this seeker
     for f in range(1, len(w)):
         if f == 2 or (f == 1 and not meaning_on) or (f == 5 and asked_count == 0):
@@ -217,7 +218,6 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
             others_best += w[4] * c[8]  # no pay expectation: the value is fixed
         else:
             others_best += max(w[f], 0.0)
-    best_fresh = max(w[8], 0.0)
     for i in range(n):
         r = rows[i]
         rq = req[r]
@@ -231,7 +231,7 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
         chord2 = dx * dx + dy * dy + dz * dz
         if not chord2 <= chord2_max:
             continue
-        is_gig = (rq & gig_bit) != 0
+        is_gig = (rq & GIG) != 0
         n_fit = 0.0
         free = float(job_free[r])
         if is_gig:
@@ -400,25 +400,23 @@ def _flags(codes: frozenset[int], size: int) -> npt.NDArray[np.bool_]:
     return out
 
 
-def survivors(
-    ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: tuple[F64, tuple[float, float]] | None
-) -> I64:
+def survivors(ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: "MeaningScale | None") -> I64:
     """The rows of `rows` (in their order) that pass every hard rule and score at least the k-th best of
     them (less SLACK): the top k `Ranker.values` would pick from all of them, and a few more at most.
-    `meaning`: the seeker's (cosine by vector id, (median, best)) for that factor, or None."""
+    `meaning`: the seeker's scale of that factor (Ranker.meaning_scale), or None."""
     index, weights, curves = ranker.index, ranker.weights, ranker.curves
     cols, sh = index.cols.a, index.shifts.a
     q = s.text
     has_lex = len(q.lex_ids) > 0
     margin = weights.occupation_fit * factors.text_share(bool(q.explicit), curves) if has_lex else 0.0
-    by_id, (mid, best) = meaning if meaning is not None else (_NO_MEANING, (0.0, 0.0))
-    meaning_on = meaning is not None and best - mid > 1e-9
+    by_id, (mid, best) = _NO_MEANING, (0.0, 0.0)
+    if meaning is not None and meaning.reference is not None:
+        by_id, (mid, best) = meaning.by_id, meaning.reference
+    meaning_on = best - mid > 1e-9  # as factors.meaning: no spread, no value
     px, py, pz = s.point
     table_minor = ranker.table.minor
-    lex_dense = ranker.lex.dense
     kernel: Any = _survivors  # a numba dispatcher
-    lex_dense[q.lex_ids] = q.lex_w
-    try:
+    with ranker.lex.holding(q) as lex_dense:
         found, score, threshold = kernel(
             rows,
             cols["req"],
@@ -485,7 +483,5 @@ def survivors(
             float(margin),
             SLACK,
         )
-    finally:
-        lex_dense[q.lex_ids] = 0.0
     out: I64 = found[score >= threshold - SLACK]
     return out

@@ -1,7 +1,8 @@
 """A seeker's matches: the grid prunes to the commute box, stage 1 filters, stage 2 scores the rest."""
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -78,14 +79,20 @@ class LexScratch:
     def __init__(self) -> None:
         self.dense = np.zeros(HASH_SIZE, dtype=np.float32)
 
+    @contextmanager
+    def holding(self, q: QueryText) -> Iterator[F32]:
+        """The vector with q's terms in it, all zero again afterwards."""
+        self.dense[q.lex_ids] = q.lex_w
+        try:
+            yield self.dense
+        finally:
+            self.dense[q.lex_ids] = 0.0
+
     def cosine(
         self, q: QueryText, cols: dict[str, npt.NDArray[Any]], names: Sequence[tuple[str, str]], rows: I64
     ) -> F64:
-        self.dense[q.lex_ids] = q.lex_w
-        try:
-            return slot_dot(self.dense, cols, names, rows)
-        finally:
-            self.dense[q.lex_ids] = 0.0
+        with self.holding(q) as dense:
+            return slot_dot(dense, cols, names, rows)
 
 
 def top_k(total: F64, k: int) -> I64:
@@ -231,7 +238,7 @@ class Ranker:
         shortlist = max(k, learned.shortlist) if learned is not None else k
         meaning = self.meaning_scale(s, rows)
         if bound and len(rows) >= fused.MIN_ROWS:
-            rows = self._survivors(s, rows, shortlist, meaning)
+            rows = fused.survivors(self, s, rows, shortlist, meaning)
         el = eligible(self.index, s, rows)
         if len(el.rows) == 0:
             return []
@@ -248,13 +255,7 @@ class Ranker:
         """Compile the pass over the box for this index's columns (or load it from numba's cache), so that
         the first seeker with a large box does not wait for it."""
         s = self.prepare(SeekerQuery(seeker_id="warm-up", lat=0.0, lng=0.0), now=0.0)
-        self._survivors(s, np.zeros(0, dtype=np.int64), 1, None)
-
-    def _survivors(self, s: Seeker, rows: I64, k: int, meaning: MeaningScale | None) -> I64:
-        """The rows that pass the hard rules and could still reach the top k (fused.py: one compiled
-        pass over the box instead of the numpy passes; the same top k)."""
-        scale = (meaning.by_id, meaning.reference) if meaning is not None and meaning.reference else None
-        return fused.survivors(self, s, rows, k, scale)
+        fused.survivors(self, s, np.zeros(0, dtype=np.int64), 1, None)
 
     def features(
         self, s: Seeker, el: Eligible, values: dict[str, F64], scored: factors.Scored, picks: I64
