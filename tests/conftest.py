@@ -15,7 +15,7 @@ from services.kit.clock import ManualClock
 from services.kit.settings import AuthSettings
 from services.matching.occupations.store import load_or_train
 from services.postings.access.reach import SeekerReach
-from tests import databases
+from tests import databases, route_contexts
 
 # The browser suite runs once per `make test`, on its own (`make test-e2e` sets LINGONG_E2E=1).
 collect_ignore_glob = [] if os.environ.get("LINGONG_E2E") == "1" else ["e2e/*"]
@@ -27,6 +27,7 @@ SHARED_DATA = Path(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    route_contexts.install()
     if databases.backend() == "postgres":
         if not asyncio.run(databases.pg_reachable(databases.pg_url())):
             raise pytest.UsageError(f"PostgreSQL does not answer at {databases.pg_url()} (TEST_DATABASE_URL)")
