@@ -221,25 +221,13 @@ def _total(
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the point of this module
-    rows: Any,
+    passing: Any,
+    chord2s: Any,
+    fits: Any,
+    frees: Any,
+    dots: Any,
+    dots_minor: Any,
     req: Any,
-    valid_until: Any,
-    x: Any,
-    y: Any,
-    z: Any,
-    job_free: Any,
-    sh_off: Any,
-    sh_cnt: Any,
-    sh_start: Any,
-    sh_week: Any,
-    sh_minutes: Any,
-    sh_free: Any,
-    sh_bookable: Any,
-    sh_night: Any,
-    occ: Any,
-    occ_w: Any,
-    minor: Any,
-    minor_w: Any,
     lex: Any,
     lex_w: Any,
     top_code: Any,
@@ -253,16 +241,9 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     applicants: Any,
     meaning_id: Any,
     # the seeker
-    capability: int,
     now: float,
-    px: float,
-    py: float,
-    pz: float,
     chord2_max: float,
-    is_minor: bool,
-    intervals: Any,
-    q_occ: Any,
-    q_minor: Any,
+    any_time: bool,
     reach: Any,
     has_lex: bool,
     lex_dense: Any,
@@ -288,14 +269,13 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     margin: float,
     slack: float,
 ) -> tuple[Any, Any, float]:
-    n = len(rows)
+    n = len(passing)
     out_rows = np.empty(n, dtype=np.int64)
     out_score = np.empty(n, dtype=np.float64)
     heap = np.empty(max(k, 1), dtype=np.float64)
     filled = 0
     kept = 0
     threshold = -np.inf
-    any_time = intervals.shape[0] == 0
     plain = c[0] + c[1] + c[2]
     pay_span = c[10] - c[9]
     n_reach = len(reach)
@@ -323,33 +303,6 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     for b in range(_BUCKETS):
         fresh_ub[b] = math.exp(-(b * _DAYS_STEP) / c[11])
     per_chord = 1.0 / chord_step
-    passing, chord2s, fits, frees = _passing(
-        rows,
-        req,
-        valid_until,
-        x,
-        y,
-        z,
-        job_free,
-        sh_off,
-        sh_cnt,
-        sh_start,
-        sh_week,
-        sh_minutes,
-        sh_free,
-        sh_bookable,
-        sh_night,
-        capability,
-        now,
-        px,
-        py,
-        pz,
-        chord2_max,
-        is_minor,
-        intervals,
-    )
-    dots = _slot_dots(q_occ, occ, occ_w, passing)
-    dots_minor = _slot_dots(q_minor, minor, minor_w, passing)
     for i in range(len(passing)):
         r = passing[i]
         rq = req[r]
@@ -530,7 +483,8 @@ def survivors(ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: "MeaningS
     table_minor = ranker.table.minor
     kernel: Any = _survivors  # a numba dispatcher
     with ranker.lex.holding(q) as lex_dense:
-        found, score, threshold = kernel(
+        intervals = s.intervals if s.intervals is not None else _NO_INTERVALS
+        passing, chord2s, fits, frees = _passing(
             rows,
             cols["req"],
             cols["valid_until"],
@@ -546,10 +500,35 @@ def survivors(ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: "MeaningS
             sh["free"],
             sh["bookable"],
             sh["night"],
+            int(s.capability),
+            float(s.now),
+            float(px),
+            float(py),
+            float(pz),
+            float(s.chord2),
+            bool(s.minor),
+            intervals,
+        )
+        dots = _slot_dots(
+            q.occ,
             tuple(cols[name] for name, _ in ranker.occ_slots),
             tuple(cols[name] for _, name in ranker.occ_slots),
+            passing,
+        )
+        dots_minor = _slot_dots(
+            q.minor,
             tuple(cols[name] for name, _ in ranker.minor_slots),
             tuple(cols[name] for _, name in ranker.minor_slots),
+            passing,
+        )
+        found, score, threshold = kernel(
+            passing,
+            chord2s,
+            fits,
+            frees,
+            dots,
+            dots_minor,
+            cols["req"],
             tuple(cols[name] for name, _ in ranker.lex_slots),
             tuple(cols[name] for _, name in ranker.lex_slots),
             cols["top_code"],
@@ -562,16 +541,9 @@ def survivors(ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: "MeaningS
             cols["fresh_at"],
             cols["applicants"],
             cols["meaning"],
-            int(s.capability),
             float(s.now),
-            float(px),
-            float(py),
-            float(pz),
             float(s.chord2),
-            bool(s.minor),
-            s.intervals if s.intervals is not None else _NO_INTERVALS,
-            q.occ,
-            q.minor,
+            intervals.shape[0] == 0,
             q.reach,
             has_lex,
             lex_dense,
