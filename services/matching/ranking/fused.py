@@ -191,6 +191,19 @@ def _fit(
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _distance(chord2: float, per_minute: float, minutes: float) -> float:
+    """The distance value of a squared unit-sphere chord: its great-circle km (grid.km_of_chord2), as
+    minutes of travel on the seeker's curve."""
+    km = 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(chord2) / 2.0))
+    return float(math.exp(-(km * per_minute) / minutes))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _freshness(days: float, scale: float) -> float:
+    return float(math.exp(-days / scale))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _total(
     w: Any,
     fit: float,
@@ -283,10 +296,11 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     best_fresh = max(w[8], 0.0)
     rel_hi = 1.0 if w[7] >= 0 else 0.0  # the reliability value that scores best ...
     best_reliability = w[7] * rel_hi  # ... and what it adds
-    others_best = best_distance  # ... and every factor but the occupation, for this seeker
+    # every factor but the occupation, distance and freshness at their best, for this seeker
+    others_best = best_reliability
     for f in range(1, len(w)):
-        if f == 2 or (f == 1 and not meaning_on) or (f == 5 and asked_count == 0):
-            continue  # distance is counted; no meaning, or no accommodation asked for: the value is 0
+        if f == 2 or f == 7 or f == 8 or (f == 1 and not meaning_on) or (f == 5 and asked_count == 0):
+            continue  # counted apart; no meaning, or no accommodation asked for: the value is 0
         if f == 4 and math.isnan(seeker_pay):
             others_best += w[4] * c[8]  # no pay expectation: the value is fixed
         else:
@@ -295,13 +309,11 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
     # in days (both values fall as these grow: a bucket's bound is the value at its lower edge), so a row
     # is weighed with its own bounds before the arcsine and the exponentials are worked out.
     dist_ub = np.empty(_BUCKETS, dtype=np.float64)
+    fresh_ub = np.empty(_BUCKETS, dtype=np.float64)
     chord_step = chord2_max / _BUCKETS if chord2_max > 0 else 1.0
     for b in range(_BUCKETS):
-        km_lo = 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(b * chord_step) / 2.0))
-        dist_ub[b] = math.exp(-(km_lo * per_minute) / c[5])
-    fresh_ub = np.empty(_BUCKETS, dtype=np.float64)
-    for b in range(_BUCKETS):
-        fresh_ub[b] = math.exp(-(b * _DAYS_STEP) / c[11])
+        dist_ub[b] = _distance(b * chord_step, per_minute, c[5])
+        fresh_ub[b] = _freshness(b * _DAYS_STEP, c[11])
     per_chord = 1.0 / chord_step
     for i in range(len(passing)):
         r = passing[i]
@@ -313,14 +325,13 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
         at = chord2 * per_chord
         distance_ub = dist_ub[int(at) if at < _BUCKETS else _BUCKETS - 1]
         published = float(fresh_at[r])
+        days = max(0.0, now - published) / 86400.0
         if math.isnan(published):
             fresh_bound = 0.5
         else:
-            age = max(0.0, now - published) / 86400.0 / _DAYS_STEP
+            age = days / _DAYS_STEP
             fresh_bound = fresh_ub[int(age) if age < _BUCKETS else _BUCKETS - 1]
-        bounded = (
-            others_best - best_distance - best_fresh + best_distance * distance_ub + best_fresh * fresh_bound
-        )
+        bounded = others_best + best_distance * distance_ub + best_fresh * fresh_bound
         # occupation_fit without the lexical cosine
         dot = dots[i]
         dot_minor = dots_minor[i]
@@ -334,7 +345,8 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
                 exact = 0.5
         fit = _fit(dot, dot_minor, 0.0, exact, explicit, related, c, plain)
         # The occupation is the heaviest factor: a row that could not make it even with every other
-        # factor at its best is dropped before their columns are read.
+        # factor at its best (distance and freshness at their bucket's bound) is dropped before their
+        # columns are read.
         if w[0] * fit + bounded + margin < threshold - slack:
             continue
         # meaning
@@ -375,10 +387,8 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
         )
         if best + margin < threshold - slack:
             continue
-        km = 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(chord2) / 2.0))
-        distance = math.exp(-(km * per_minute) / c[5])
-        days = max(0.0, now - published) / 86400.0
-        fresh = 0.5 if math.isnan(published) else math.exp(-days / c[11])  # as numpy: NaN → 0.5
+        distance = _distance(chord2, per_minute, c[5])
+        fresh = 0.5 if math.isnan(published) else _freshness(days, c[11])  # as numpy: NaN → 0.5
         # Reliability is the employer's: a read anywhere in a table of every employer, so it comes last.
         if has_lex:
             partial = _total(
