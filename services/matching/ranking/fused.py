@@ -407,11 +407,11 @@ def _survivors(  # noqa: PLR0913, PLR0912, PLR0915 — one flat loop is the poin
             if partial + margin < threshold - slack:
                 continue
             lexical = 0.0
-            for s in range(len(lex)):
-                weight = lex_w[s][r]
+            for s in range(lex.shape[1]):
+                weight = lex_w[r, s]
                 if weight == 0:
                     break
-                term = lex[s][r]
+                term = lex[r, s]
                 if lex_bits[term >> 3] & (1 << (term & 7)):  # a term of the query (else dense is 0)
                     lexical += lex_dense[term] * weight
             fit = _fit(dot, dot_minor, lexical, exact, explicit, related, c, plain)
@@ -539,8 +539,8 @@ def survivors(ranker: "Ranker", s: Seeker, rows: I64, k: int, meaning: "MeaningS
             dots,
             dots_minor,
             cols["req"],
-            tuple(cols[name] for name, _ in ranker.lex_slots),
-            tuple(cols[name] for _, name in ranker.lex_slots),
+            cols["lex"],
+            cols["lex_w"],
             cols["top_code"],
             cols["accom"],
             cols["flags"],

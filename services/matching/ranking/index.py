@@ -51,14 +51,17 @@ def _posting_spec(encoder: TextEncoder) -> dict[str, tuple[Any, int, Any]]:
         "fresh_at": (np.float64, 0, 0.0),
         "valid_until": (np.float64, 0, math.inf),
         "applicants": (np.int32, 0, 0),
-        # text features, one column per slot of the fixed-width rows (column-major: a query gathers
-        # slot by slot, 1-D, which is twice as fast as gathering (rows, width) blocks)
+        # text features. The occupation's, one column per slot of the fixed-width rows (column-major: every
+        # row that passes the hard rules reads them, slot by slot, 1-D, which is twice as fast as gathering
+        # (rows, width) blocks). The lexical terms, one (rows, width) block each for ids and weights
+        # (row-major): the compiled pass reads them only for the few rows still in, scattered over the box,
+        # where a row's 16 slots in one or two cache lines, not in 32 columns, are what it costs.
         **{name: (np.int16, 0, pad) for name in slots("occ", encoder.occ_width)},
         **{name: (np.float32, 0, 0.0) for name in slots("occ_w", encoder.occ_width)},
         **{name: (np.int16, 0, pad) for name in slots("minor", encoder.minor_width)},
         **{name: (np.float32, 0, 0.0) for name in slots("minor_w", encoder.minor_width)},
-        **{name: (np.int32, 0, 0) for name in slots("lex", encoder.lex_width)},
-        **{name: (np.float32, 0, 0.0) for name in slots("lex_w", encoder.lex_width)},
+        "lex": (np.int32, encoder.lex_width, 0),
+        "lex_w": (np.float32, encoder.lex_width, 0.0),
         "top_code": (np.int16, 0, -1),
         "meaning": (np.int32, 0, -1),  # the title's sentence-vector id (occupations/meaning.py), -1: none
         "sh_off": (np.int64, 0, 0),
@@ -184,8 +187,8 @@ class PostingIndex:
             **_slot_values("occ_w", text.occ_w[pick]),
             **_slot_values("minor", text.minor[pick]),
             **_slot_values("minor_w", text.minor_w[pick]),
-            **_slot_values("lex", text.lex[pick]),
-            **_slot_values("lex_w", text.lex_w[pick]),
+            "lex": text.lex[pick],
+            "lex_w": text.lex_w[pick],
             "top_code": text.top_code[pick],
             "meaning": text.meaning[pick] if text.meaning is not None else np.full(len(keep), -1, np.int32),
             "sh_off": np.zeros(len(keep), dtype=np.int64),

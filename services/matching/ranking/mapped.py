@@ -33,6 +33,8 @@ def _with_id(spec: dict[str, tuple[Any, int, Any]], dtype: Any) -> dict[str, tup
 class MappedPostingIndex(PostingIndex):
     def __init__(self, encoder: TextEncoder, generation: generations.Generation) -> None:
         manifest, arrays = generation.manifest, generation.arrays
+        if manifest.get("format") != generations.FORMAT:
+            raise GenerationMismatch(f"{generation.name}: format {manifest.get('format')}")
         if tuple(manifest["widths"]) != (encoder.occ_width, encoder.minor_width, encoder.lex_width):
             raise GenerationMismatch(f"{generation.name}: widths {manifest['widths']}")
         self.encoder = encoder

@@ -88,11 +88,18 @@ class LexScratch:
         finally:
             self.dense[q.lex_ids] = 0.0
 
-    def cosine(
-        self, q: QueryText, cols: dict[str, npt.NDArray[Any]], names: Sequence[tuple[str, str]], rows: I64
-    ) -> F64:
+    def cosine(self, q: QueryText, terms: npt.NDArray[Any], weights: npt.NDArray[Any], rows: I64) -> F64:
+        """The rows' lexical cosine with q: their (rows, width) blocks of term ids and weights, gathered
+        once and added slot by slot as slot_dot adds (the first all-zero slot ends it)."""
+        ids, w = terms[rows], weights[rows]
+        out = np.zeros(len(rows))
         with self.holding(q) as dense:
-            return slot_dot(dense, cols, names, rows)
+            for j in range(w.shape[1]):
+                slot_w = w[:, j]
+                if not slot_w.any():
+                    break
+                out += dense[ids[:, j]] * slot_w
+        return out
 
 
 def top_k(total: F64, k: int) -> I64:
@@ -125,9 +132,6 @@ class Ranker:
         )
         self.minor_slots = list(
             zip(slots("minor", encoder.minor_width), slots("minor_w", encoder.minor_width), strict=True)
-        )
-        self.lex_slots = list(
-            zip(slots("lex", encoder.lex_width), slots("lex_w", encoder.lex_width), strict=True)
         )
 
     def prepare(self, query: SeekerQuery, now: float | None = None) -> Seeker:
@@ -207,7 +211,7 @@ class Ranker:
             occ, minor, related = occ[keep], minor[keep], related[keep]
             exact = exact[keep] if isinstance(exact, np.ndarray) else exact
             rows = el.rows
-        lex = self.lex.cosine(q, cols, self.lex_slots, rows) if len(q.lex_ids) else np.zeros(len(rows))
+        lex = self.lex.cosine(q, cols["lex"], cols["lex_w"], rows) if len(q.lex_ids) else np.zeros(len(rows))
         values["occupation_fit"] = factors.occupation_fit(occ, minor, lex, exact, explicit, related, c)
         # The raw pair arrays, for the learned ranker's features (never weighed: not in FACTORS).
         values["pair:occ"], values["pair:minor"], values["pair:lex"] = occ, minor, lex

@@ -2,17 +2,26 @@
 whatever `current` names never sees a generation half written; a generation some process maps is kept,
 and deleted once none does."""
 
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from services.matching.ranking import generations
-from services.matching.ranking.mapped import MappedPostingIndex
+from services.matching.ranking import generations, synthetic
+from services.matching.ranking.index import PostingIndex
+from services.matching.ranking.mapped import (
+    GenerationMismatch,
+    MappedPostingIndex,
+    snapshot_of,
+    write_generation,
+)
+from services.matching.ranking.ranker import Ranker
 from services.matching.ranking.text import TextEncoder
-from tests.matching.ranking.conftest import keyword_predictor
+from tests.matching.ranking.conftest import NOW, keyword_predictor, posting
 
 ROUNDS = 15
 
@@ -128,3 +137,29 @@ def test_a_generation_a_process_maps_is_kept_until_it_lets_go(tmp_path: Path) ->
     assert while_held == ["gen-00000001", "gen-00000003"]  # gen 2 was mapped by nobody
     assert removed == ["gen-00000001"]
     assert _generations(directory) == ["gen-00000003"]
+
+
+def test_an_index_mapped_from_a_generation_ranks_as_the_index_it_was_written_from(tmp_path: Path) -> None:
+    encoder = TextEncoder(keyword_predictor)
+    index = PostingIndex(encoder)
+    index.build(list(synthetic.postings(3000, seed=31, now=NOW)))
+    write_generation(snapshot_of(index, 1), tmp_path, encoder)
+    mapped = MappedPostingIndex(encoder, generations.open_generation(tmp_path))
+    queries = synthetic.seekers(150, seed=32, now=NOW)
+    in_memory, from_disk = Ranker(index), Ranker(mapped)
+    ranked = [[(m.posting_id, m.score) for m in in_memory.rank(q, 20)] for q in queries]
+    assert sum(1 for r in ranked if r) > 100
+    assert [[(m.posting_id, m.score) for m in from_disk.rank(q, 20)] for q in queries] == ranked
+
+
+def test_a_generation_written_in_another_format_is_refused(tmp_path: Path) -> None:
+    encoder = TextEncoder(keyword_predictor)
+    index = PostingIndex(encoder)
+    index.build([posting(km=0.1 * i) for i in range(20)])
+    name = write_generation(snapshot_of(index, 1), tmp_path, encoder)
+    manifest_path = tmp_path / name / generations.MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format"] = generations.FORMAT - 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(GenerationMismatch, match="format"):
+        MappedPostingIndex(encoder, generations.open_generation(tmp_path))
